@@ -1,0 +1,149 @@
+"""The schema: the contract between ingest, engines, the verifier and the templates.
+
+Every claim-like object has `text` and `citations` (passage ids). A Brief embeds its
+sources and their passages, so one JSON file can be checked and re-rendered on its own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Passage(Strict):
+    id: str = Field(description="Stable sentence id: the source id, a dot, the sentence number.")
+    text: str = Field(description="One sentence of the source, exactly as it stands there.")
+    paragraph: int = Field(ge=1, description="The paragraph (1-based) the sentence belongs to.")
+
+
+class Source(Strict):
+    id: str = Field(description="Stable source id such as 'S3', ordered by input path.")
+    title: str = Field(description="Headline of the article.")
+    outlet: str | None = Field(default=None, description="Publisher or site name, if known.")
+    url: str | None = Field(default=None, description="Link to the original article, if known.")
+    published: str | None = Field(
+        default=None, description="Publication date or time in ISO 8601, if known."
+    )
+    origin: str = Field(description="Input file (and record or item) this source came from.")
+    passages: list[Passage] = Field(description="The article's sentences, in reading order.")
+
+
+class Claim(Strict):
+    id: str = Field(description="Claim id within the brief, such as 'C4'.")
+    text: str = Field(description="The claim, in words taken from or grounded in the citations.")
+    citations: list[str] = Field(
+        min_length=1, description="Ids of the passages the claim rests on."
+    )
+    corroborated_by: list[str] = Field(
+        default_factory=list,
+        description="Passages from other sources that report the same thing.",
+    )
+    attribution: str | None = Field(
+        default=None, description="Who the source attributes the claim to, if anyone."
+    )
+    status: Literal["reported", "unconfirmed", "disputed"] = Field(
+        default="reported",
+        description="'unconfirmed' or 'disputed' when the source itself hedges or contests it.",
+    )
+    status_reason: str | None = Field(
+        default=None, description="The words in the source that make it unconfirmed or disputed."
+    )
+
+
+class Figure(Strict):
+    text: str = Field(description="The figure as the source words it, e.g. 'about 4,000 residents'.")
+    citations: list[str] = Field(min_length=1, description="Passages that state the figure.")
+    value: float = Field(description="The number, with scale words applied (10.5 million -> 1.05e7).")
+    unit: str | None = Field(default=None, description="Currency, percent or measure, if any.")
+    counts: str = Field(description="What the number counts, e.g. 'residents evacuated'.")
+    source_ids: list[str] = Field(description="Sources whose passages state the figure.")
+    attribution: str | None = Field(default=None, description="Who the source credits with it.")
+
+
+class KeyFigure(Strict):
+    subject: str = Field(description="What the figures measure.")
+    figures: list[Figure] = Field(min_length=1, description="One entry per distinct value.")
+    disagreement: bool = Field(description="True when sources give different values.")
+
+
+class Quote(Strict):
+    text: str = Field(description="The quoted words, verbatim from the source.")
+    citations: list[str] = Field(min_length=1, description="Passages the quote stands in.")
+    speaker: str | None = Field(default=None, description="Who said it, if the source says.")
+
+
+class SkippedInput(Strict):
+    path: str = Field(description="The input that was left out.")
+    reason: str = Field(description="Why it was left out and how to fix it.")
+
+
+class EngineInfo(Strict):
+    name: Literal["extractive", "openai"] = Field(description="Which engine wrote the brief.")
+    model: str | None = Field(default=None, description="Language model used, if any.")
+    note: str = Field(description="One sentence a reader should know about how it was made.")
+
+
+class RunStats(Strict):
+    inputs: int = Field(ge=0, description="Input files read.")
+    sources: int = Field(ge=0, description="Articles used as sources.")
+    passages: int = Field(ge=0, description="Sentences across all sources.")
+    skipped: int = Field(ge=0, description="Inputs or records left out.")
+    seconds: float = Field(ge=0, description="Wall-clock time of the run.")
+    calls: int = Field(default=0, ge=0, description="Model API calls sent.")
+    cached_calls: int = Field(default=0, ge=0, description="Model calls answered from the cache.")
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+    cached_tokens: int = Field(default=0, ge=0, description="Prompt tokens the provider cached.")
+    cost_usd: float | None = Field(default=None, description="Estimated cost, if priced.")
+    dropped_citations: list[str] = Field(
+        default_factory=list, description="Citations removed because they did not check out."
+    )
+
+
+class Brief(Strict):
+    title: str = Field(description="Headline of the brief.")
+    generated_at: datetime = Field(description="When the brief was generated (UTC).")
+    engine: EngineInfo
+    bottom_line: list[Claim] = Field(description="The one to three most central claims.")
+    key_developments: list[Claim] = Field(description="What happened, most central first.")
+    key_figures: list[KeyFigure] = Field(description="Numbers, disagreeing ones side by side.")
+    unconfirmed: list[Claim] = Field(description="Reports the sources hedge or dispute.")
+    quotes: list[Quote] = Field(description="Notable direct quotes with their speakers.")
+    what_to_watch: list[Claim] = Field(
+        default_factory=list, description="Open questions and next steps, if the engine gives any."
+    )
+    sources: list[Source] = Field(description="Every source, with all its passages.")
+    skipped_inputs: list[SkippedInput] = Field(default_factory=list)
+    stats: RunStats
+
+    def passage_index(self) -> dict[str, tuple[Source, Passage]]:
+        return {p.id: (s, p) for s in self.sources for p in s.passages}
+
+    def cited_objects(self) -> list[Claim | Figure | Quote]:
+        figures = [f for group in self.key_figures for f in group.figures]
+        return [
+            *self.bottom_line,
+            *self.key_developments,
+            *figures,
+            *self.unconfirmed,
+            *self.quotes,
+            *self.what_to_watch,
+        ]
+
+    @model_validator(mode="after")
+    def _citations_resolve(self) -> Brief:
+        known = self.passage_index()
+        unknown: list[str] = []
+        for obj in self.cited_objects():
+            ids = [*obj.citations, *(obj.corroborated_by if isinstance(obj, Claim) else [])]
+            unknown.extend(f"{obj.text[:40]!r} cites {pid}" for pid in ids if pid not in known)
+        if unknown:
+            msg = "citations to unknown passages: " + "; ".join(unknown[:5])
+            raise ValueError(msg)
+        return self
