@@ -57,9 +57,9 @@ class Claim(Strict):
 
 
 class Figure(Strict):
-    text: str = Field(description="The figure as the source words it, e.g. 'about 4,000 residents'.")
+    text: str = Field(description="The figure as worded in the source: 'about 4,000 residents'.")
     citations: list[str] = Field(min_length=1, description="Passages that state the figure.")
-    value: float = Field(description="The number, with scale words applied (10.5 million -> 1.05e7).")
+    value: float = Field(description="The number with scale words applied: 10.5 million = 1.05e7.")
     unit: str | None = Field(default=None, description="Currency, percent or measure, if any.")
     counts: str = Field(description="What the number counts, e.g. 'residents evacuated'.")
     source_ids: list[str] = Field(description="Sources whose passages state the figure.")

@@ -1,0 +1,28 @@
+"""Typed errors. Each carries a message that says what is wrong and how to fix it;
+the CLI prints it as one line and picks the exit code from the class."""
+
+from __future__ import annotations
+
+
+class BriefingError(Exception):
+    """Something the user can fix. `str(err)` is the whole message, fix included."""
+
+    exit_code = 1
+
+
+class InputError(BriefingError):
+    """An input path or file that cannot be used."""
+
+
+class NoUsableInputError(BriefingError):
+    """Every input was skipped: there is nothing to write a brief from."""
+
+    exit_code = 3
+
+
+class TemplateError(BriefingError):
+    """A prompt or output template is missing or fails to render."""
+
+
+class ConfigError(BriefingError):
+    """A setting, option or environment variable has a value we cannot use."""
