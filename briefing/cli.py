@@ -1,0 +1,148 @@
+"""The command line: parse, call the library, turn a BriefingError into one clear line."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+from pydantic import ValidationError
+
+from briefing import __version__, pipeline
+from briefing.errors import BriefingError
+from briefing.models import Brief
+from briefing.output import write_atomically
+from briefing.render import format_for, render
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here; the suffix picks the format (.md, .json). Default: markdown to stdout.",
+)
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["md", "json"]), help="Output format, overriding -o."
+)
+TEMPLATES = click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of templates that override the built-in ones (same file names).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefing")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn a day's articles into a situation brief whose every claim cites its sources."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@OUTPUT
+@FORMAT
+@TEMPLATES
+@click.option(
+    "--engine",
+    type=click.Choice(pipeline.ENGINES),
+    default="auto",
+    show_default=True,
+    help="'extractive' works offline with no model.",
+)
+@click.option("--title", help="Headline for the brief (default: the most central article's).")
+@click.pass_context
+def generate(  # noqa: PLR0913 - one parameter per option
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    output: Path | None,
+    fmt: str | None,
+    templates: Path | None,
+    engine: str,
+    title: str | None,
+) -> None:
+    """Write a brief from PATHS: files, folders or globs of .txt, .md, .html, .json,
+    .jsonl and RSS/Atom feeds. Unusable files are skipped with a warning."""
+    with _errors(ctx):
+        out_format = format_for(output, fmt)
+        brief = pipeline.generate(list(paths), pipeline.choose_engine(engine), title)
+        for item in brief.skipped_inputs:
+            click.echo(f"warning: skipped {item.path}: {item.reason}", err=True)
+        _emit(render(brief, out_format, templates), output)
+
+
+@cli.command("render")
+@click.argument("brief_json", type=click.Path(dir_okay=False, path_type=Path))
+@OUTPUT
+@FORMAT
+@TEMPLATES
+@click.pass_context
+def render_command(
+    ctx: click.Context,
+    brief_json: Path,
+    output: Path | None,
+    fmt: str | None,
+    templates: Path | None,
+) -> None:
+    """Render a brief saved as JSON again, with no sources and no network."""
+    with _errors(ctx):
+        out_format = format_for(output, fmt)
+        _emit(render(load_brief(brief_json), out_format, templates), output)
+
+
+def load_brief(path: Path) -> Brief:
+    try:
+        return Brief.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        raise BriefingError(
+            f"{path}: no such file; pass a brief written with -o NAME.json"
+        ) from None
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        raise BriefingError(
+            f"{path}: not a valid brief ({where}: {first['msg']}); "
+            "pass a JSON file written by 'briefing generate -o NAME.json'"
+        ) from None
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+@contextmanager
+def _errors(ctx: click.Context) -> Iterator[None]:
+    """Typed errors become one line and their exit code; anything else is a bug report."""
+    debug = bool(ctx.obj and ctx.obj.get("debug"))
+    try:
+        yield
+    except (click.exceptions.Exit, click.ClickException):
+        raise
+    except BriefingError as err:
+        if debug:
+            traceback.print_exc()
+        _fail(str(err), err.exit_code)
+    except Exception as err:  # noqa: BLE001 - the last line of defence: one message, not a traceback
+        if debug:
+            traceback.print_exc()
+        _fail(f"unexpected {type(err).__name__}: {err}; rerun with --debug and report it", 1)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def main() -> None:
+    cli()

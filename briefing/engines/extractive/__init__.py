@@ -1,0 +1,172 @@
+"""The offline engine: a brief built from the sources' own sentences, no model involved.
+
+Every claim is a cited sentence (or a contiguous part of one), so its citations are
+right by construction; the work is in choosing and arranging them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import count
+
+from briefing.engines import Draft
+from briefing.engines.extractive import figures
+from briefing.engines.extractive.cues import attribution, hedge
+from briefing.engines.extractive.quotes import find_quotes
+from briefing.engines.extractive.scoring import Scored, best_match, score_sentences
+from briefing.engines.extractive.similarity import cosine
+from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, Source
+
+NOTE = (
+    "Made without a language model: every statement is a sentence, or part of one, "
+    "copied from the source it cites."
+)
+REDUNDANT = 0.5  # cosine above which two sentences say the same thing
+CORROBORATES = 0.3  # cosine above which another source reports the same thing
+MAX_DEVELOPMENTS, MAX_UNCONFIRMED, MAX_QUOTES, MAX_FIGURES = 8, 6, 5, 8
+MAX_VALUES = 4
+SHORTLIST = 40  # corroboration is computed for this many sentences, not all of them
+
+
+class ExtractiveEngine:
+    def write(self, sources: list[Source]) -> Draft:
+        scored = score_sentences(sources)
+        candidates = [s for s in scored if s.candidate]
+        hedged = [s for s in candidates if hedge(s.passage.text)]
+        plain = [
+            s for s in candidates if s not in hedged and not s.passage.text.startswith(("“", '"'))
+        ]
+        ids = (f"C{n}" for n in count(1))
+        picked = _pick(plain, candidates, MAX_DEVELOPMENTS + 2)
+        bottom = picked[:1] + [p for p in picked[1:2] if p.weight >= 0.7 * picked[0].weight]
+        developments = [p for p in picked if p not in bottom][:MAX_DEVELOPMENTS]
+        unconfirmed = [
+            _claim(next(ids), p) for p in _pick(hedged, hedged, MAX_UNCONFIRMED, floor=0.0)
+        ]
+        top = picked[0].item if picked else max(scored, key=lambda s: s.score)
+        return Draft(
+            title=top.source.title,
+            engine=EngineInfo(name="extractive", model=None, note=NOTE),
+            bottom_line=[_claim(f"B{n}", p) for n, p in enumerate(bottom, start=1)],
+            key_developments=[_claim(next(ids), p) for p in developments],
+            key_figures=_key_figures(scored),
+            unconfirmed=unconfirmed,
+            quotes=_quotes(sources, scored),
+        )
+
+
+@dataclass
+class Pick:
+    item: Scored
+    corroborations: list[Scored]
+    weight: float
+
+
+def _pick(pool: list[Scored], peers: list[Scored], limit: int, floor: float = 0.25) -> list[Pick]:
+    """Greedy maximal marginal relevance over the most central sentences: what several
+    sources report counts for more; a sentence that repeats a chosen one (or is another
+    source's version of it) is left out; no source crowds out the rest; and sentences far
+    less central than the best (an off-topic item in a feed) are not picked at all."""
+    shortlist = sorted(pool, key=lambda s: s.score, reverse=True)[:SHORTLIST]
+    remaining = [
+        Pick(s, c, s.score * (1 + 0.25 * len(c)))
+        for s in shortlist
+        for c in [_corroborations(s, peers)]
+    ]
+    chosen: list[Pick] = []
+    covered: set[str] = set()
+    per_source: dict[str, int] = {}
+    top = max((p.weight for p in remaining), default=0.0)
+    while remaining and len(chosen) < limit:
+        best = max(remaining, key=lambda p: p.weight * 0.8 ** per_source.get(p.item.source.id, 0))
+        remaining.remove(best)
+        if best.weight < floor * top:
+            break
+        if best.item.passage.id in covered or any(
+            cosine(best.item.vector, c.item.vector) >= REDUNDANT for c in chosen
+        ):
+            continue
+        chosen.append(best)
+        covered.update(c.passage.id for c in best.corroborations)
+        per_source[best.item.source.id] = per_source.get(best.item.source.id, 0) + 1
+    return chosen
+
+
+def _claim(claim_id: str, pick: Pick) -> Claim:
+    item = pick.item
+    status = hedge(item.passage.text)
+    return Claim(
+        id=claim_id,
+        text=item.passage.text,
+        citations=[item.passage.id],
+        corroborated_by=[c.passage.id for c in pick.corroborations],
+        attribution=attribution(item.passage.text),
+        status=status[0] if status else "reported",  # type: ignore[arg-type]
+        status_reason=status[1] if status else None,
+    )
+
+
+def _corroborations(item: Scored, pool: list[Scored]) -> list[Scored]:
+    by_source: dict[str, list[Scored]] = {}
+    for other in pool:
+        if other.source.id != item.source.id:
+            by_source.setdefault(other.source.id, []).append(other)
+    matches = [best_match(item, members) for members in by_source.values()]
+    good = sorted((m for m in matches if m and m[1] >= CORROBORATES), key=lambda m: -m[1])
+    return [match for match, _ in good[:3]]
+
+
+def _quotes(sources: list[Source], scored: list[Scored]) -> list[Quote]:
+    score = {s.passage.id: s.score for s in scored}
+    found = [q for source in sources for q in find_quotes(source.passages)]
+    found.sort(key=lambda q: (q.speaker is None, -score[q.passage_ids[0]]))
+    quotes: list[Quote] = []
+    per_speaker: dict[str | None, int] = {}
+    for q in found:
+        if any(q.text == kept.text for kept in quotes) or per_speaker.get(q.speaker, 0) >= 2:
+            continue
+        per_speaker[q.speaker] = per_speaker.get(q.speaker, 0) + 1
+        quotes.append(Quote(text=q.text, citations=q.passage_ids, speaker=q.speaker))
+        if len(quotes) == MAX_QUOTES:
+            break
+    return quotes
+
+
+def _key_figures(scored: list[Scored]) -> list[KeyFigure]:
+    mentions = [
+        m
+        for s in scored
+        if len(s.passage.text.split()) >= 5
+        for m in figures.mentions(s.passage.text, s.passage.id, s.source.id, s.score)
+    ]
+    ranked: list[tuple[float, KeyFigure]] = []
+    for members in figures.group(mentions):
+        values = sorted({(m.value, m.unit) for m in members})
+        if len(values) > MAX_VALUES:
+            continue  # many values of one thing are a series (prices by day), not a dispute
+        sources = {m.source_id for m in members}
+        entries = [_figure([m for m in members if (m.value, m.unit) == v]) for v in values]
+        disagreement = len(values) > 1
+        weight = max(m.score for m in members) + 0.5 * (len(sources) - 1) + disagreement
+        if values[-1][0] < 10 and values[-1][1] is None:
+            weight /= 2  # "three days", "two people": rarely the figure a reader needs
+        subject = figures.subject(members)
+        ranked.append(
+            (weight, KeyFigure(subject=subject, figures=entries, disagreement=disagreement))
+        )
+    ranked.sort(key=lambda pair: -pair[0])
+    return [figure for _, figure in ranked[:MAX_FIGURES]]
+
+
+def _figure(same_value: list[figures.Mention]) -> Figure:
+    first = max(same_value, key=lambda m: m.score)
+    cited = [first.passage_id, *dict.fromkeys(m.passage_id for m in same_value if m is not first)]
+    return Figure(
+        text=first.text,
+        citations=list(dict.fromkeys(cited)),
+        value=first.value,
+        unit=first.unit,
+        counts=first.counts,
+        source_ids=sorted({m.source_id for m in same_value}, key=lambda s: int(s[1:])),
+        attribution=None,
+    )

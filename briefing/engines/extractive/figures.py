@@ -1,0 +1,200 @@
+"""Key figures: numbers with what they count, grouped so that sources which give
+different values for the same thing stand side by side."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD_NUMBERS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100, "dozens": 24, "hundreds": 200, "thousands": 2000,
+}  # fmt: skip
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
+_UNITS = {
+    "%": "%", "per cent": "%", "percent": "%", "km": "km", "kilometres": "km",
+    "kilometers": "km", "miles": "miles", "metres": "m", "meters": "m", "kg": "kg",
+    "tonnes": "tonnes", "tons": "tons", "degrees": "degrees",
+}  # fmt: skip
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+    "july|august|september|october|november|december"
+)
+_FIGURE = re.compile(
+    r"(?P<qualifier>\b(?:about|around|approximately|approx\.|roughly|nearly|almost|more than|"
+    r"over|at least|up to|as many as|some|an estimated|fewer than|less than|under)\s+)?"
+    r"(?P<currency>US\$|[$€£¥])?"
+    r"(?P<number>\b\d{1,3}(?:,\d{3})+(?:\.\d+)?|\b\d+(?:\.\d+)?|\b(?:"
+    + "|".join(_WORD_NUMBERS)
+    + r")\b)"
+    r"(?P<scale>\s?(?:thousand|million|billion|trillion|bn)\b|m\b)?"
+    r"(?P<unit>\s?(?:%|per cent|percent\b|km\b|kilometres\b|kilometers\b|miles\b|metres\b|"
+    r"meters\b|kg\b|tonnes\b|tons\b|degrees\b))?",
+    re.IGNORECASE,
+)
+_COUNTED_WORD = re.compile(r"\s*([A-Za-z][\w'’-]*)")
+_STOP = frozenset(
+    """the a an of in on at to for from by with and or but was were is are has have had be
+    been will would could may might that which who as than this these those its their his her
+    said says more less per each into after before since during over under about among
+    including while when where what it they he she we all other such""".split()
+)
+_DURATIONS = frozenset(
+    "seconds minutes hours days nights weeks months years decades hour day week month year".split()
+)
+_CURRENCIES = frozenset({"$", "€", "£", "¥", "US$"})
+_MONEY_WORDS = frozenset(
+    """cost costs deal price prices revenue revenues sales loss losses profit profits debt fine
+    budget damage damages repair repairs bid offer value worth fund funding aid bill tax""".split()
+)
+_PLURALS = frozenset("people children men women staff personnel police cattle".split())
+_SYNONYMS = {
+    "soldier": "troop", "resident": "people", "person": "people", "persons": "people",
+    "inhabitant": "people", "civilian": "people", "villager": "people", "individual": "people",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+    value: float
+    unit: str | None
+    counts: str
+    passage_id: str
+    source_id: str
+    score: float
+
+    @property
+    def key(self) -> str:
+        if self.unit in _CURRENCIES:
+            return f"{self.unit}|{self.counts}"
+        if self.unit and self.unit != "%":
+            return self.unit  # km and metres already say what kind of thing it is
+        head = self.counts.split()[-1].lower().removesuffix("'s").removesuffix("’s")
+        head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+        return f"{self.unit or ''}|{_SYNONYMS.get(head, head)}"
+
+
+def mentions(sentence: str, passage_id: str, source_id: str, score: float) -> list[Mention]:
+    found: list[Mention] = []
+    for match in _FIGURE.finditer(sentence):
+        parsed = _parse(match, sentence)
+        if parsed is None:
+            continue
+        value, unit, counts, end = parsed
+        text = sentence[match.start() : end].strip(" ,.;:")
+        found.append(Mention(text, value, unit, counts, passage_id, source_id, score))
+    return found
+
+
+def _parse(match: re.Match[str], sentence: str) -> tuple[float, str | None, str, int] | None:
+    raw = match.group("number").lower()
+    before = sentence[: match.start("number")].lower()
+    after = sentence[match.end() :]
+    is_word = raw in _WORD_NUMBERS
+    if _not_a_quantity(raw, before, after, match):
+        return None
+    value = float(_WORD_NUMBERS[raw]) if is_word else float(raw.replace(",", ""))
+    scale = (match.group("scale") or "").strip().lower()
+    value *= _SCALES.get(scale, 1.0)
+    unit = _UNITS.get((match.group("unit") or "").strip().lower()) or match.group("currency")
+    counts, end = _counted(after, match.end(), percent=unit == "%")
+    if is_word and not counts:
+        return None  # "two" alone is a pronoun more often than a figure
+    if counts.split()[-1:] and counts.split()[-1].lower() in _DURATIONS and value < 100:
+        return None  # "three days of rain": a duration is context, not a key figure
+    if not counts and unit in (None, "%"):
+        return None  # a bare number or percentage says nothing a reader can use
+    if unit in _CURRENCIES:
+        counts = counts or _money_context(sentence[: match.start()])
+    return value, unit, counts or (unit or ""), end
+
+
+def _not_a_quantity(raw: str, before: str, after: str, match: re.Match[str]) -> bool:
+    plain = raw.isdigit() and len(raw) == 4 and 1800 <= int(raw) <= 2100
+    year = plain and not match.group("currency") and not match.group("unit")
+    time_or_age = re.match(
+        r"\s?(?:a\.m\.|p\.m\.|am\b|pm\b|gmt|utc|-year|year-old|:\d)", after, re.IGNORECASE
+    )
+    date = re.search(rf"\b(?:{_MONTHS})\.?\s*$", before) or re.match(
+        rf"\s(?:{_MONTHS})\b", after, re.IGNORECASE
+    )
+    label = re.search(r"\b(?:no\.|number|article|section|page|chapter|flight|route)\s*$", before)
+    return bool(year or time_or_age or date or label or after.startswith(("-", "th", "st", "nd")))
+
+
+def _counted(after: str, offset: int, *, percent: bool) -> tuple[str, int]:
+    """Up to four words after the number name what it counts ('North Korean troops');
+    for a percentage, the words after 'of' ('of the town's homes')."""
+    rest = after
+    position = offset
+    if percent:
+        of = re.match(r"\s+of\s+(?:the\s+|a\s+|an\s+)?", rest)
+        if not of:
+            return "", position
+        rest = rest[of.end() :]
+        position += of.end()
+    words: list[str] = []
+    end = position
+    for _ in range(4):
+        word = _COUNTED_WORD.match(rest)
+        if not word or word.group(1).lower() in _STOP or word.group(1).endswith("ly"):
+            break
+        words.append(word.group(1))
+        rest = rest[word.end() :]
+        end = position = position + word.end()
+        if not rest.startswith(" ") or _is_plural_noun(word.group(1)):
+            break
+    return " ".join(words), end
+
+
+def _money_context(before: str) -> str:
+    """Amounts are told apart by what they pay for: 'cost of the damage at €12 million'."""
+    words = re.findall(r"[a-z]+", before.lower())[-8:]
+    found = [w for w in words if w in _MONEY_WORDS]
+    return found[-1] if found else ""
+
+
+def _is_plural_noun(word: str) -> bool:
+    """Without a tagger: a counted phrase ends at its plural noun ('troops', 'people')."""
+    lower = word.lower()
+    return lower in _PLURALS or (lower.endswith("s") and not lower.endswith(("ss", "us", "is")))
+
+
+def group(all_mentions: list[Mention]) -> list[list[Mention]]:
+    """Mentions of the same thing whose values are within a factor of 1.6 form one group:
+    10,000 and 12,000 troops disagree; 40 troops killed is another figure altogether."""
+    by_key: dict[str, list[Mention]] = {}
+    for mention in all_mentions:
+        by_key.setdefault(mention.key, []).append(mention)
+    groups: list[list[Mention]] = []
+    for members in by_key.values():
+        members.sort(key=lambda m: m.value)
+        current = [members[0]]
+        for mention in members[1:]:
+            if mention.value <= current[-1].value * 1.6:
+                current.append(mention)
+            else:
+                groups.append(current)
+                current = [mention]
+        groups.append(current)
+    return groups
+
+
+_UNIT_SUBJECTS = {
+    "km": "Distance", "miles": "Distance", "m": "Height or depth", "kg": "Weight",
+    "tonnes": "Weight", "tons": "Weight", "degrees": "Temperature",
+}  # fmt: skip
+
+
+def subject(members: list[Mention]) -> str:
+    """A short heading for a group: what the figures count, in the sources' own words."""
+    unit = members[0].unit
+    if unit in _CURRENCIES:
+        context = next((m.counts for m in members if m.counts), "")
+        return f"{context.capitalize() or 'Amount'} ({unit})"
+    if unit and unit != "%":
+        return f"{_UNIT_SUBJECTS.get(unit, 'Measure')} ({unit})"
+    phrase = max((m.counts for m in members), key=lambda c: (len(c.split()) > 1, -len(c)))
+    return phrase[:1].upper() + phrase[1:] + (" (%)" if unit == "%" else "")

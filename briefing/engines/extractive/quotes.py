@@ -1,0 +1,93 @@
+"""Direct quotes and their speakers, found in paragraphs (a quote may span sentences)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from briefing.engines.extractive.cues import SAY_VERBS, subject_before
+
+if TYPE_CHECKING:
+    from briefing.models import Passage
+
+_QUOTE = re.compile(r"“([^”“]{12,700})”|\"([^\"]{12,700})\"")
+_SAID_AFTER = re.compile(
+    rf"^[\s,]*(?:{SAY_VERBS})\s+((?:[A-Z][\w'’.-]*\s?){{1,5}})|^[\s,]*((?:[A-Z][\w'’.-]*\s?){{1,5}})\s+(?:{SAY_VERBS})\b"
+)
+_PRONOUN_SAID = re.compile(
+    rf"^[\s,]*(?:he|she|they)\s+(?:{SAY_VERBS})\b|^[\s,]*(?:{SAY_VERBS})\s+(?:he|she)\b",
+    re.IGNORECASE,
+)
+_SAID_BEFORE = re.compile(rf"\b(?:{SAY_VERBS}|saying|stating|adding)\b[^“\"]{{0,30}}$")
+_NAME = re.compile(r"\b(?:[A-Z][\w'’.-]+\s){1,4}[A-Z][\w'’-]+")
+_PRONOUN = re.compile(r"\b(?:he|she)\b")
+MIN_WORDS = 5
+
+
+@dataclass(frozen=True)
+class FoundQuote:
+    text: str
+    passage_ids: list[str]
+    speaker: str | None
+
+
+def find_quotes(passages: list[Passage]) -> list[FoundQuote]:
+    """Passages of one source, in order. Returns quotes with the passages they span."""
+    found: list[FoundQuote] = []
+    paragraphs: dict[int, list[Passage]] = {}
+    for passage in passages:
+        paragraphs.setdefault(passage.paragraph, []).append(passage)
+    last_name: str | None = None
+    for members in paragraphs.values():
+        text, offsets = _join(members)
+        ids = {p.id for p in members}
+        for match in _QUOTE.finditer(text):
+            words = (match.group(1) or match.group(2)).strip().rstrip(",")
+            if len(words.split()) < MIN_WORDS:
+                continue
+            spanned = [p.id for p, (a, b) in zip(members, offsets, strict=True)
+                       if a < match.end() and b > match.start()]  # fmt: skip
+            speaker = _speaker(text, match.start(), match.end(), last_name)
+            if speaker is None and found and found[-1].passage_ids[0] in ids:
+                speaker = found[-1].speaker  # a second quote in the same paragraph
+            found.append(FoundQuote(words, spanned, speaker))
+        names = _NAME.findall(_QUOTE.sub(" ", text))
+        if names:
+            last_name = names[0].strip()
+    return found
+
+
+def _join(members: list[Passage]) -> tuple[str, list[tuple[int, int]]]:
+    offsets: list[tuple[int, int]] = []
+    position = 0
+    for passage in members:
+        offsets.append((position, position + len(passage.text)))
+        position += len(passage.text) + 1
+    return " ".join(p.text for p in members), offsets
+
+
+def _speaker(text: str, start: int, end: int, last_name: str | None) -> str | None:
+    after = text[end : end + 120]
+    said = _SAID_AFTER.match(after)
+    if said:
+        name = (said.group(1) or said.group(2)).split(",")[0]
+        return name.strip(" .") or None
+    stop = text.rfind(". ", 0, start)
+    before = text[stop + 2 if stop >= 0 else 0 : start]
+    if _PRONOUN_SAID.match(after) or (_SAID_BEFORE.search(before) and _PRONOUN.search(before)):
+        return _name_before(text[:start]) or last_name
+    if _SAID_BEFORE.search(before):
+        verb = _SAID_BEFORE.search(before)
+        assert verb is not None  # noqa: S101 - checked on the line above
+        subject = subject_before(before, verb.start())
+        if subject:
+            return subject
+        names = _NAME.findall(before)
+        return names[0].strip() if names else None
+    return None
+
+
+def _name_before(text: str) -> str | None:
+    names = _NAME.findall(_QUOTE.sub(" ", text))
+    return names[-1].strip() if names else None

@@ -1,0 +1,73 @@
+"""RSS and Atom feeds through feedparser: each item is a source."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import feedparser
+
+from briefing.ingest.article import Article, UnusableInputError, domain_of
+from briefing.ingest.dates import iso_date
+from briefing.ingest.htmltext import html_to_paragraphs, strip_tags
+
+Problems = list[tuple[str, str]]
+
+
+def looks_like_feed(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
+
+
+def read_feed(data: bytes, origin: str) -> tuple[list[Article], Problems]:
+    # feedparser copes with what strict XML parsers refuse (a blank line before the
+    # declaration, Latin-1 bytes without a declaration); it flags them as `bozo`.
+    parsed: Any = feedparser.parse(data)
+    if not parsed.entries:
+        if parsed.bozo:
+            reason = str(parsed.get("bozo_exception", "unreadable XML"))
+            raise UnusableInputError(f"malformed feed ({reason}); check the file is RSS or Atom")
+        raise UnusableInputError("feed has no items")
+    outlet = strip_tags(parsed.feed.get("title", "")) or None
+    articles: list[Article] = []
+    problems: Problems = []
+    for number, entry in enumerate(parsed.entries, start=1):
+        label = f"{origin}#item{number}"
+        paragraphs = _entry_paragraphs(entry)
+        title = strip_tags(entry.get("title", "")) or (paragraphs[0] if paragraphs else "")
+        if not paragraphs:
+            problems.append((label, "item has no text beyond its title"))
+            continue
+        link = _unwrap_redirect(entry.get("link"))
+        redirected = link != entry.get("link")
+        articles.append(
+            Article(
+                title=title,
+                paragraphs=paragraphs,
+                origin=label,
+                outlet=domain_of(link) if redirected else outlet,
+                url=link,
+                published=iso_date(entry.get("published_parsed") or entry.get("updated_parsed")),
+            )
+        )
+    return articles, problems
+
+
+def _entry_paragraphs(entry: Any) -> list[str]:  # noqa: ANN401
+    # Prefer the full content over the summary; feeds that carry both repeat the summary.
+    candidates = [c.get("value", "") for c in entry.get("content", [])]
+    candidates.append(entry.get("summary", ""))
+    best = max(candidates, key=len)
+    return html_to_paragraphs(best)
+
+
+def _unwrap_redirect(link: str | None) -> str | None:
+    """Aggregators (Google Alerts) wrap the article's link in a redirect; keep the article's."""
+    if not link:
+        return None
+    parts = urlsplit(link)
+    if parts.path == "/url":
+        target = parse_qs(parts.query).get("url") or parse_qs(parts.query).get("q")
+        if target and target[0].startswith("http"):
+            return target[0]
+    return link

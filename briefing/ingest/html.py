@@ -1,0 +1,37 @@
+"""Whole HTML pages: main text, title, date and site name through trafilatura."""
+
+from __future__ import annotations
+
+import trafilatura
+
+from briefing.ingest.article import Article, UnusableInputError
+from briefing.ingest.dates import iso_date
+from briefing.ingest.text import split_paragraphs
+
+
+def read_html(html: str, origin: str) -> list[Article]:
+    document = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        deduplicate=True,
+    )
+    text = getattr(document, "text", None) if document is not None else None
+    if not text or not text.strip():
+        raise UnusableInputError(
+            "no article text found in the page (a page of links, or text loaded by "
+            "JavaScript); save the article's own page or paste its text into a .txt file"
+        )
+    title = getattr(document, "title", None) or origin
+    return [
+        Article(
+            title=" ".join(str(title).split()),
+            paragraphs=split_paragraphs(text),
+            origin=origin,
+            outlet=getattr(document, "sitename", None) or getattr(document, "hostname", None),
+            url=getattr(document, "url", None),
+            published=iso_date(getattr(document, "date", None)),
+        )
+    ]

@@ -1,0 +1,94 @@
+"""Articles to sources: sentences from a real segmenter, and ids stable across runs.
+
+Ids follow input order (files sorted by path, records and feed items in file order):
+`S3` is the third source and `S3.14` its fourteenth sentence, so the same inputs
+always give the same ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import TYPE_CHECKING
+
+import sentencex
+
+from briefing.ingest.htmltext import normalize_space
+from briefing.models import Passage, SkippedInput, Source
+
+if TYPE_CHECKING:
+    from briefing.ingest.article import Article
+
+
+def split_sentences(paragraph: str, language: str = "en") -> list[str]:
+    pieces = [s for s in (normalize_space(x) for x in sentencex.segment(language, paragraph)) if s]
+    sentences: list[str] = []
+    for piece in pieces:
+        if sentences and _continues(sentences[-1], piece):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return sentences
+
+
+def _continues(previous: str, piece: str) -> bool:
+    """The segmenter broke after an abbreviation it does not know ("approx. 3.2 metres").
+    A sentence does not start in lower case, nor with a number right after "approx."."""
+    first = piece[0]
+    if first.islower():
+        return True
+    last_word = previous.rsplit(" ", 1)[-1]
+    return first.isdigit() and _ABBREVIATION.fullmatch(last_word) is not None
+
+
+_ABBREVIATION = re.compile(r"[a-z]{1,7}\.")
+
+
+def build_sources(articles: list[Article]) -> tuple[list[Source], list[SkippedInput]]:
+    sources: list[Source] = []
+    skipped: list[SkippedInput] = []
+    seen: dict[str, Source] = {}
+    for article in articles:
+        paragraphs = _body(article)
+        if not paragraphs:
+            skipped.append(SkippedInput(path=article.origin, reason="no text beyond the title"))
+            continue
+        fingerprint = hashlib.sha256("\n".join(paragraphs).lower().encode()).hexdigest()
+        if fingerprint in seen:
+            first = seen[fingerprint]
+            reason = f"same text as {first.id} ({first.origin}); left out as a duplicate"
+            skipped.append(SkippedInput(path=article.origin, reason=reason))
+            continue
+        source_id = f"S{len(sources) + 1}"
+        passages = [
+            Passage(id=f"{source_id}.{n}", text=sentence, paragraph=paragraph_no)
+            for n, (paragraph_no, sentence) in enumerate(_sentences(paragraphs), start=1)
+        ]
+        source = Source(
+            id=source_id,
+            title=article.title,
+            outlet=article.outlet,
+            url=article.url,
+            published=article.published,
+            origin=article.origin,
+            passages=passages,
+        )
+        seen[fingerprint] = source
+        sources.append(source)
+    return sources, skipped
+
+
+def _body(article: Article) -> list[str]:
+    paragraphs = [p for p in (normalize_space(x) for x in article.paragraphs) if p]
+    # Pages and feeds often repeat the headline as their first line.
+    if paragraphs and paragraphs[0].casefold() == article.title.casefold():
+        paragraphs = paragraphs[1:]
+    return paragraphs
+
+
+def _sentences(paragraphs: list[str]) -> list[tuple[int, str]]:
+    return [
+        (number, sentence)
+        for number, paragraph in enumerate(paragraphs, start=1)
+        for sentence in split_sentences(paragraph)
+    ]

@@ -1,0 +1,65 @@
+"""One run, in order: inputs -> sources and passages -> engine -> validated Brief."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from briefing import config
+from briefing.engines.extractive import ExtractiveEngine
+from briefing.errors import ConfigError, NoUsableInputError
+from briefing.ingest import ingest
+from briefing.models import Brief, RunStats
+from briefing.passages import build_sources
+
+if TYPE_CHECKING:
+    from briefing.engines import Engine
+
+ENGINES = ("auto", "extractive")
+
+
+def choose_engine(name: str) -> Engine:
+    if name in ("auto", "extractive"):
+        return ExtractiveEngine()
+    raise ConfigError(f"unknown engine '{name}'; use one of: {', '.join(ENGINES)}")
+
+
+def generate(inputs: list[str], engine: Engine, title: str | None = None) -> Brief:
+    started = time.perf_counter()
+    ingested = ingest(inputs)
+    sources, duplicates = build_sources(ingested.articles)
+    skipped = ingested.skipped + duplicates
+    if not sources:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) or "no input files"
+        raise NoUsableInputError(
+            f"nothing usable in the inputs ({reasons}); pass article files, folders or feeds"
+        )
+    draft = engine.write(sources)
+    stats = RunStats(
+        inputs=ingested.files,
+        sources=len(sources),
+        passages=sum(len(s.passages) for s in sources),
+        skipped=len(skipped),
+        seconds=round(time.perf_counter() - started, 3),
+        calls=draft.calls,
+        cached_calls=draft.cached_calls,
+        prompt_tokens=draft.prompt_tokens,
+        completion_tokens=draft.completion_tokens,
+        cached_tokens=draft.cached_tokens,
+        cost_usd=draft.cost_usd,
+        dropped_citations=draft.dropped_citations,
+    )
+    return Brief(
+        title=title or draft.title,
+        generated_at=config.now(),
+        engine=draft.engine,
+        bottom_line=draft.bottom_line,
+        key_developments=draft.key_developments,
+        key_figures=draft.key_figures,
+        unconfirmed=draft.unconfirmed,
+        quotes=draft.quotes,
+        what_to_watch=draft.what_to_watch,
+        sources=sources,
+        skipped_inputs=skipped,
+        stats=stats,
+    )
