@@ -47,10 +47,19 @@ def read_feed(data: bytes, origin: str) -> tuple[list[Article], Problems]:
                 origin=label,
                 outlet=domain_of(link) if redirected else outlet,
                 url=link,
-                published=iso_date(entry.get("published_parsed") or entry.get("updated_parsed")),
+                published=iso_date(_published(entry)),
             )
         )
+    if not articles and parsed.bozo:
+        reason = str(parsed.get("bozo_exception", "unreadable XML"))
+        raise UnusableInputError(f"malformed feed ({reason}); check the file is RSS or Atom")
     return articles, problems
+
+
+def _published(entry: Any) -> object:  # noqa: ANN401
+    # dict.get, not entry.get: feedparser's own lookup of a missing 'updated_parsed'
+    # falls back to 'published_parsed' with a DeprecationWarning.
+    return dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
 
 
 def _entry_paragraphs(entry: Any) -> list[str]:  # noqa: ANN401

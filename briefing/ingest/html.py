@@ -8,6 +8,9 @@ from briefing.ingest.article import Article, UnusableInputError
 from briefing.ingest.dates import iso_date
 from briefing.ingest.text import split_paragraphs
 
+# A menu or a list of links has no paragraph this long; an article does.
+MIN_SENTENCE_WORDS = 8
+
 
 def read_html(html: str, origin: str) -> list[Article]:
     document = trafilatura.bare_extraction(
@@ -16,10 +19,10 @@ def read_html(html: str, origin: str) -> list[Article]:
         include_comments=False,
         include_tables=False,
         include_images=False,
-        deduplicate=True,
     )
     text = getattr(document, "text", None) if document is not None else None
-    if not text or not text.strip():
+    paragraphs = split_paragraphs(text or "")
+    if not any(len(p.split()) >= MIN_SENTENCE_WORDS for p in paragraphs):
         raise UnusableInputError(
             "no article text found in the page (a page of links, or text loaded by "
             "JavaScript); save the article's own page or paste its text into a .txt file"
@@ -28,7 +31,7 @@ def read_html(html: str, origin: str) -> list[Article]:
     return [
         Article(
             title=" ".join(str(title).split()),
-            paragraphs=split_paragraphs(text),
+            paragraphs=paragraphs,
             origin=origin,
             outlet=getattr(document, "sitename", None) or getattr(document, "hostname", None),
             url=getattr(document, "url", None),

@@ -159,7 +159,9 @@ def _money_context(before: str) -> str:
 def _is_plural_noun(word: str) -> bool:
     """Without a tagger: a counted phrase ends at its plural noun ('troops', 'people')."""
     lower = word.lower()
-    return lower in _PLURALS or (lower.endswith("s") and not lower.endswith(("ss", "us", "is")))
+    if lower.endswith(("'s", "’s", "ss", "us", "is")):  # possessives and singulars
+        return False
+    return lower in _PLURALS or lower.endswith("s")
 
 
 def group(all_mentions: list[Mention]) -> list[list[Mention]]:

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import pytest
+
+from briefing.engines.extractive import ExtractiveEngine
+from briefing.engines.extractive.cues import attribution, hedge
+from briefing.engines.extractive.figures import mentions
+from briefing.ingest import ingest
+from briefing.models import Brief, Source
+from briefing.passages import build_sources
+from briefing.pipeline import generate
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def example_brief() -> Brief:
+    return generate([str(EXAMPLES)], ExtractiveEngine())
+
+
+def test_every_claim_is_a_contiguous_part_of_its_cited_sentence(example_brief: Brief) -> None:
+    index = example_brief.passage_index()
+    for obj in example_brief.cited_objects():
+        cited = " ".join(index[pid][1].text for pid in obj.citations)
+        assert obj.text in cited, obj.text
+
+
+def test_brief_says_it_was_made_without_a_model(example_brief: Brief) -> None:
+    assert example_brief.engine.name == "extractive"
+    assert example_brief.engine.model is None
+    assert "without a language model" in example_brief.engine.note
+
+
+def test_examples_fill_every_section(example_brief: Brief) -> None:
+    assert example_brief.bottom_line
+    assert example_brief.key_developments
+    assert example_brief.key_figures
+    assert example_brief.unconfirmed
+    assert example_brief.quotes
+
+
+def test_disagreeing_evacuation_figures_stand_side_by_side(example_brief: Brief) -> None:
+    groups = [g for g in example_brief.key_figures if g.disagreement]
+    values = [sorted(f.value for f in g.figures) for g in groups]
+    assert [4000.0, 5500.0] in values
+
+
+def test_agreement_across_sources_is_shown_as_corroboration(example_brief: Brief) -> None:
+    top = example_brief.bottom_line[0]
+    cited_sources = {pid.split(".")[0] for pid in [*top.citations, *top.corroborated_by]}
+    assert len(cited_sources) >= 3
+
+
+def test_unconfirmed_and_disputed_reports_are_flagged(example_brief: Brief) -> None:
+    statuses = {c.status: c for c in example_brief.unconfirmed}
+    assert "reportedly missing" in statuses["unconfirmed"].text
+    assert statuses["disputed"].status_reason == "denied"
+    hedged = {c.text for c in example_brief.unconfirmed}
+    assert not hedged & {c.text for c in example_brief.key_developments}
+
+
+def test_quotes_have_their_speakers(example_brief: Brief) -> None:
+    speakers = {q.text[:20]: q.speaker for q in example_brief.quotes}
+    assert speakers["We moved everyone ou"] == "Mayor Ilse Varga"
+    assert speakers["The dam wall has not"] == "Civil protection chief Tomas Reyn"
+    assert speakers["The water came up so"] == "Petra Halm"
+
+
+def test_off_topic_item_is_not_a_key_development(example_brief: Brief) -> None:
+    assert not any("library" in c.text for c in example_brief.key_developments)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Two people were reportedly missing.", ("unconfirmed", "reportedly")),
+        (
+            "Reports of 40 deaths have not been confirmed.",
+            ("unconfirmed", "have not been confirmed"),
+        ),
+        ("The troops may have been killed.", ("unconfirmed", "may have")),
+        ("The operator denied the claim.", ("disputed", "denied")),
+        ("The bridge reopened on Friday.", None),
+    ],
+)
+def test_hedges(sentence: str, expected: tuple[str, str] | None) -> None:
+    assert hedge(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The port closed, according to the harbour office.", "the harbour office"),
+        (
+            "Dr. Anna Kell, a hydrologist who advises the agency, said it would rise.",
+            "Dr. Anna Kell",
+        ),
+        ("About 40 boats left, the coast guard said.", "the coast guard"),
+        ("The Pentagon has also acknowledged the presence of troops.", "The Pentagon"),
+        ("The bridge reopened on Friday.", None),
+    ],
+)
+def test_attribution(sentence: str, expected: str | None) -> None:
+    assert attribution(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("North Korea sent approximately 10,000 troops to Russia.", [(10000, None, "troops")]),
+        ("The deal is worth $11.5 billion, the firms said.", [(11.5e9, "$", "worth")]),
+        ("About 12% of the town's homes lost power.", [(12, "%", "town's homes")]),
+        ("Police shut a 10.5 km stretch of road.", [(10.5, "km", "stretch")]),
+        (
+            "Three generals and five military bases were named.",
+            [(3, None, "generals"), (5, None, "military bases")],
+        ),
+        ("In 2004 the firm had 3 p.m. meetings for 89-year-old staff on Nov. 17 2004.", []),
+        ("It rained for three days.", []),
+    ],
+)
+def test_figures(sentence: str, found: list[tuple[float, str | None, str]]) -> None:
+    assert [(m.value, m.unit, m.counts) for m in mentions(sentence, "S1.1", "S1", 1.0)] == found
+
+
+def test_single_source_still_gives_a_brief() -> None:
+    sources, _ = build_sources(ingest([str(EXAMPLES / "harrowgate-herald.txt")]).articles)
+    draft = ExtractiveEngine().write(sources)
+    assert draft.bottom_line
+    assert all(pid.startswith("S1.") for c in draft.key_developments for pid in c.citations)
+
+
+def test_tiny_source_without_statements_does_not_crash() -> None:
+    source = Source.model_validate(
+        {"id": "S1", "title": "T", "origin": "t.txt",
+         "passages": [{"id": "S1.1", "text": "Short.", "paragraph": 1}]}
+    )  # fmt: skip
+    draft = ExtractiveEngine().write([source])
+    assert draft.bottom_line == []
+    assert draft.title == "T"

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from briefing.models import Brief, Claim
+
+
+def brief_data(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": "T",
+        "generated_at": datetime(2026, 1, 1, tzinfo=UTC),
+        "engine": {"name": "extractive", "note": "n"},
+        "bottom_line": [{"id": "B1", "text": "The ferry sailed.", "citations": ["S1.1"]}],
+        "key_developments": [],
+        "key_figures": [],
+        "unconfirmed": [],
+        "quotes": [],
+        "sources": [
+            {
+                "id": "S1",
+                "title": "Ferry",
+                "origin": "a.txt",
+                "passages": [{"id": "S1.1", "text": "The ferry sailed.", "paragraph": 1}],
+            }
+        ],
+        "stats": {"inputs": 1, "sources": 1, "passages": 1, "skipped": 0, "seconds": 0.1},
+    }
+    data.update(changes)
+    return data
+
+
+def test_valid_brief_round_trips_through_json() -> None:
+    brief = Brief.model_validate(brief_data())
+    assert Brief.model_validate_json(brief.model_dump_json()) == brief
+
+
+def test_citation_to_unknown_passage_is_rejected() -> None:
+    bad = brief_data(bottom_line=[{"id": "B1", "text": "Made up.", "citations": ["S9.9"]}])
+    with pytest.raises(ValidationError, match=r"cites S9\.9"):
+        Brief.model_validate(bad)
+
+
+def test_unknown_corroboration_is_rejected_too() -> None:
+    claim = {"id": "B1", "text": "x", "citations": ["S1.1"], "corroborated_by": ["S2.1"]}
+    with pytest.raises(ValidationError, match=r"cites S2\.1"):
+        Brief.model_validate(brief_data(bottom_line=[claim]))
+
+
+def test_extra_fields_are_forbidden() -> None:
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        Claim.model_validate({"id": "C1", "text": "x", "citations": ["S1.1"], "score": 3})
+
+
+def test_a_claim_needs_at_least_one_citation() -> None:
+    with pytest.raises(ValidationError, match="at least 1 item"):
+        Claim.model_validate({"id": "C1", "text": "x", "citations": []})
+
+
+def test_contract_every_claim_like_object_has_text_and_citations() -> None:
+    schema = Brief.model_json_schema()
+    for name in ("Claim", "Figure", "Quote"):
+        assert {"text", "citations"} <= set(schema["$defs"][name]["required"])
+    passage = schema["$defs"]["Passage"]
+    assert {"id", "text"} <= set(passage["required"])
+    assert schema["$defs"]["Claim"]["additionalProperties"] is False
