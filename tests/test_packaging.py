@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 
 def test_wheel_contains_templates(tmp_path: Path) -> None:
-    subprocess.run(
+    subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
         [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
         cwd=ROOT,
         check=True,
