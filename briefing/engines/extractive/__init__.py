@@ -31,6 +31,9 @@ SHORTLIST = 40  # corroboration is computed for this many sentences, not all of 
 class ExtractiveEngine:
     def write(self, sources: list[Source]) -> Draft:
         scored = score_sentences(sources)
+        mentions = _mentions(scored)
+        for item in scored:
+            item.figures = frozenset((m.value, m.key) for m in mentions.get(item.passage.id, []))
         candidates = [s for s in scored if s.candidate]
         hedged = [s for s in candidates if hedge(s.passage.text)]
         plain = [
@@ -49,7 +52,7 @@ class ExtractiveEngine:
             engine=EngineInfo(name="extractive", model=None, note=NOTE),
             bottom_line=[_claim(f"B{n}", p) for n, p in enumerate(bottom, start=1)],
             key_developments=[_claim(next(ids), p) for p in developments],
-            key_figures=_key_figures(scored),
+            key_figures=_key_figures(scored, [m for ms in mentions.values() for m in ms]),
             unconfirmed=unconfirmed,
             quotes=_quotes(sources, scored),
         )
@@ -62,7 +65,7 @@ class Pick:
     weight: float
 
 
-def _pick(pool: list[Scored], peers: list[Scored], limit: int, floor: float = 0.25) -> list[Pick]:
+def _pick(pool: list[Scored], peers: list[Scored], limit: int, floor: float = 0.15) -> list[Pick]:
     """Greedy maximal marginal relevance over the most central sentences: what several
     sources report counts for more; a sentence that repeats a chosen one (or is another
     source's version of it) is left out; no source crowds out the rest; and sentences far
@@ -112,8 +115,17 @@ def _corroborations(item: Scored, pool: list[Scored]) -> list[Scored]:
         if other.source.id != item.source.id:
             by_source.setdefault(other.source.id, []).append(other)
     matches = [best_match(item, members) for members in by_source.values()]
-    good = sorted((m for m in matches if m and m[1] >= CORROBORATES), key=lambda m: -m[1])
+    good = sorted(
+        (m for m in matches if m and (m[1] >= CORROBORATES or _same_figure(item, m[0], m[1]))),
+        key=lambda m: -m[1],
+    )
     return [match for match, _ in good[:3]]
+
+
+def _same_figure(item: Scored, other: Scored, similarity: float) -> bool:
+    """Two sources giving the same number for the same thing report the same fact, even
+    in words too different for the similarity threshold."""
+    return similarity >= CORROBORATES / 2 and bool(item.figures & other.figures)
 
 
 def _quotes(sources: list[Source], scored: list[Scored]) -> list[Quote]:
@@ -132,13 +144,17 @@ def _quotes(sources: list[Source], scored: list[Scored]) -> list[Quote]:
     return quotes
 
 
-def _key_figures(scored: list[Scored]) -> list[KeyFigure]:
-    mentions = [
-        m
-        for s in scored
-        if len(s.passage.text.split()) >= 5
-        for m in figures.mentions(s.passage.text, s.passage.id, s.source.id, s.score)
-    ]
+def _mentions(scored: list[Scored]) -> dict[str, list[figures.Mention]]:
+    found: dict[str, list[figures.Mention]] = {}
+    for s in scored:
+        if len(s.passage.text.split()) >= 5:
+            ms = figures.mentions(s.passage.text, s.passage.id, s.source.id, s.score)
+            if ms:
+                found[s.passage.id] = ms
+    return found
+
+
+def _key_figures(scored: list[Scored], mentions: list[figures.Mention]) -> list[KeyFigure]:
     ranked: list[tuple[float, KeyFigure]] = []
     for members in figures.group(mentions):
         values = sorted({(m.value, m.unit) for m in members})
@@ -148,8 +164,8 @@ def _key_figures(scored: list[Scored]) -> list[KeyFigure]:
         entries = [_figure([m for m in members if (m.value, m.unit) == v]) for v in values]
         disagreement = len(values) > 1
         weight = max(m.score for m in members) + 0.5 * (len(sources) - 1) + disagreement
-        if values[-1][0] < 10 and values[-1][1] is None:
-            weight /= 2  # "three days", "two people": rarely the figure a reader needs
+        if values[-1][0] < 10 and values[-1][1] is None and not disagreement:
+            continue  # "three generals", "two sides": context, rarely the figure a reader needs
         subject = figures.subject(members)
         ranked.append(
             (weight, KeyFigure(subject=subject, figures=entries, disagreement=disagreement))

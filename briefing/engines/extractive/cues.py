@@ -30,7 +30,10 @@ _UNCONFIRMED = re.compile(
     re.IGNORECASE,
 )
 _DISPUTED = re.compile(
-    r"\b(?:denied|denies|deny|disputed?|disputes|contested|contradict(?:s|ed)?"
+    # "denied the claim" is a dispute; "is denied a second medal" is not.
+    r"\b(?:(?:denied|denies|deny)(?=\s*(?:[.,;]|$|that\b|(?:the|these|those|any|all|it|this|"
+    r"them|such|reports?|claims?|allegations?|accusations?|involvement|wrongdoing|"
+    r"responsibility)\b))|disputed?|disputes|contested|contradict(?:s|ed)?"
     r"|rejected (?:the|this|that|these) (?:claims?|reports?|allegations?|accounts?)"
     r"|called (?:the|it|them)(?: \w+){0,3} (?:false|baseless|untrue|fabricated))\b",
     re.IGNORECASE,
@@ -42,9 +45,10 @@ def hedge(sentence: str) -> tuple[str, str] | None:
     disputed = _DISPUTED.search(sentence)
     if disputed:
         return "disputed", disputed.group(0)
-    unconfirmed = _UNCONFIRMED.search(sentence)
-    if unconfirmed:
-        return "unconfirmed", unconfirmed.group(0)
+    matches = list(_UNCONFIRMED.finditer(sentence))
+    if matches:
+        explicit = [m for m in matches if "confirm" in m.group(0) or "verif" in m.group(0)]
+        return "unconfirmed", (explicit or matches)[0].group(0)
     return None
 
 

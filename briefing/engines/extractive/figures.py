@@ -28,7 +28,7 @@ _FIGURE = re.compile(
     r"(?P<number>\b\d{1,3}(?:,\d{3})+(?:\.\d+)?|\b\d+(?:\.\d+)?|\b(?:"
     + "|".join(_WORD_NUMBERS)
     + r")\b)"
-    r"(?P<scale>\s?(?:thousand|million|billion|trillion|bn)\b|m\b)?"
+    r"(?P<scale>\s?(?:thousand|million|billion|trillion)\b|(?<=\d)(?:bn|m)\b)?"
     r"(?P<unit>\s?(?:%|per cent|percent\b|km\b|kilometres\b|kilometers\b|miles\b|metres\b|"
     r"meters\b|kg\b|tonnes\b|tons\b|degrees\b))?",
     re.IGNORECASE,
@@ -97,11 +97,15 @@ def _parse(match: re.Match[str], sentence: str) -> tuple[float, str | None, str,
         return None
     value = float(_WORD_NUMBERS[raw]) if is_word else float(raw.replace(",", ""))
     scale = (match.group("scale") or "").strip().lower()
+    if scale in {"m", "bn"} and not match.group("currency"):
+        return None  # "400m final" is a distance, "£400m" an amount; without a currency, skip
     value *= _SCALES.get(scale, 1.0)
     unit = _UNITS.get((match.group("unit") or "").strip().lower()) or match.group("currency")
     counts, end = _counted(after, match.end(), percent=unit == "%")
     if is_word and not counts:
         return None  # "two" alone is a pronoun more often than a figure
+    if counts and not counts.split()[-1][0].islower():
+        return None  # "Delta 4 Heavy", "Band Aid 20 video": a name, not a count
     if counts.split()[-1:] and counts.split()[-1].lower() in _DURATIONS and value < 100:
         return None  # "three days of rain": a duration is context, not a key figure
     if not counts and unit in (None, "%"):
@@ -194,7 +198,7 @@ def subject(members: list[Mention]) -> str:
     """A short heading for a group: what the figures count, in the sources' own words."""
     unit = members[0].unit
     if unit in _CURRENCIES:
-        context = next((m.counts for m in members if m.counts), "")
+        context = next((m.counts for m in members if m.counts and m.counts != unit), "")
         return f"{context.capitalize() or 'Amount'} ({unit})"
     if unit and unit != "%":
         return f"{_UNIT_SUBJECTS.get(unit, 'Measure')} ({unit})"

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 _QUOTE = re.compile(r"“([^”“]{12,700})”|\"([^\"]{12,700})\"")
 _SAID_AFTER = re.compile(
-    rf"^[\s,]*(?:{SAY_VERBS})\s+((?:[A-Z][\w'’.-]*\s?){{1,5}})|^[\s,]*((?:[A-Z][\w'’.-]*\s?){{1,5}})\s+(?:{SAY_VERBS})\b"
+    rf"^[\s,]*(?:{SAY_VERBS})\s+((?:the\s+)?(?:[A-Z][\w'’.-]*\s?){{1,5}})|^[\s,]*((?:[A-Z][\w'’.-]*\s?){{1,5}})\s+(?:{SAY_VERBS})\b"
 )
 _PRONOUN_SAID = re.compile(
     rf"^[\s,]*(?:he|she|they)\s+(?:{SAY_VERBS})\b|^[\s,]*(?:{SAY_VERBS})\s+(?:he|she)\b",
@@ -22,7 +22,11 @@ _PRONOUN_SAID = re.compile(
 _SAID_BEFORE = re.compile(rf"\b(?:{SAY_VERBS}|saying|stating|adding)\b[^“\"]{{0,30}}$")
 _NAME = re.compile(r"\b(?:[A-Z][\w'’.-]+\s){1,4}[A-Z][\w'’-]+")
 _PRONOUN = re.compile(r"\b(?:he|she)\b")
-MIN_WORDS = 5
+MIN_WORDS = 6
+_NOT_NAMES = frozenset(
+    "The A An In On At By For From To Of His Her Their Its Our My This That These Those But And "
+    "When After Before While As If Yet So Then Now Today Yesterday Speaking According".split()
+)
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,14 @@ def find_quotes(passages: list[Passage]) -> list[FoundQuote]:
                 continue
             spanned = [p.id for p, (a, b) in zip(members, offsets, strict=True)
                        if a < match.end() and b > match.start()]  # fmt: skip
-            speaker = _speaker(text, match.start(), match.end(), last_name)
+            sentence_start = max(a for a, _ in offsets if a <= match.start())
+            speaker = _speaker(text, sentence_start, match.start(), match.end(), last_name)
             if speaker is None and found and found[-1].passage_ids[0] in ids:
                 speaker = found[-1].speaker  # a second quote in the same paragraph
             found.append(FoundQuote(words, spanned, speaker))
-        names = _NAME.findall(_QUOTE.sub(" ", text))
+        names = _names(_QUOTE.sub(" ", text))
         if names:
-            last_name = names[0].strip()
+            last_name = names[0]
     return found
 
 
@@ -67,14 +72,15 @@ def _join(members: list[Passage]) -> tuple[str, list[tuple[int, int]]]:
     return " ".join(p.text for p in members), offsets
 
 
-def _speaker(text: str, start: int, end: int, last_name: str | None) -> str | None:
+def _speaker(  # noqa: PLR0911 - one return per way a speaker is named
+    text: str, sentence_start: int, start: int, end: int, last_name: str | None
+) -> str | None:
     after = text[end : end + 120]
     said = _SAID_AFTER.match(after)
     if said:
         name = (said.group(1) or said.group(2)).split(",")[0]
         return name.strip(" .") or None
-    stop = text.rfind(". ", 0, start)
-    before = text[stop + 2 if stop >= 0 else 0 : start]
+    before = text[sentence_start:start]
     if _PRONOUN_SAID.match(after) or (_SAID_BEFORE.search(before) and _PRONOUN.search(before)):
         return _name_before(text[:start]) or last_name
     if _SAID_BEFORE.search(before):
@@ -83,11 +89,23 @@ def _speaker(text: str, start: int, end: int, last_name: str | None) -> str | No
         subject = subject_before(before, verb.start())
         if subject:
             return subject
-        names = _NAME.findall(before)
-        return names[0].strip() if names else None
+        names = _names(before)
+        return names[0] if names else None
     return None
 
 
 def _name_before(text: str) -> str | None:
-    names = _NAME.findall(_QUOTE.sub(" ", text))
-    return names[-1].strip() if names else None
+    names = _names(_QUOTE.sub(" ", text))
+    return names[-1] if names else None
+
+
+def _names(text: str) -> list[str]:
+    """Runs of capitalised words that can name a person or body ('Her Nobel' cannot)."""
+    found = []
+    for run in _NAME.findall(text):
+        words = run.split()
+        while words and words[0] in _NOT_NAMES:
+            words.pop(0)
+        if len(words) >= 2:
+            found.append(" ".join(words))
+    return found
