@@ -52,7 +52,7 @@ class ExtractiveEngine:
             engine=EngineInfo(name="extractive", model=None, note=NOTE),
             bottom_line=[_claim(f"B{n}", p) for n, p in enumerate(bottom, start=1)],
             key_developments=[_claim(next(ids), p) for p in developments],
-            key_figures=_key_figures(scored, [m for ms in mentions.values() for m in ms]),
+            key_figures=_key_figures([m for ms in mentions.values() for m in ms]),
             unconfirmed=unconfirmed,
             quotes=_quotes(sources, scored),
         )
@@ -154,7 +154,7 @@ def _mentions(scored: list[Scored]) -> dict[str, list[figures.Mention]]:
     return found
 
 
-def _key_figures(scored: list[Scored], mentions: list[figures.Mention]) -> list[KeyFigure]:
+def _key_figures(mentions: list[figures.Mention]) -> list[KeyFigure]:
     ranked: list[tuple[float, KeyFigure]] = []
     for members in figures.group(mentions):
         values = sorted({(m.value, m.unit) for m in members})

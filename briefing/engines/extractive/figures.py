@@ -102,17 +102,23 @@ def _parse(match: re.Match[str], sentence: str) -> tuple[float, str | None, str,
     value *= _SCALES.get(scale, 1.0)
     unit = _UNITS.get((match.group("unit") or "").strip().lower()) or match.group("currency")
     counts, end = _counted(after, match.end(), percent=unit == "%")
-    if is_word and not counts:
-        return None  # "two" alone is a pronoun more often than a figure
-    if counts and not counts.split()[-1][0].islower():
-        return None  # "Delta 4 Heavy", "Band Aid 20 video": a name, not a count
-    if counts.split()[-1:] and counts.split()[-1].lower() in _DURATIONS and value < 100:
-        return None  # "three days of rain": a duration is context, not a key figure
-    if not counts and unit in (None, "%"):
-        return None  # a bare number or percentage says nothing a reader can use
+    if not _meaningful(counts, unit, value, is_word=is_word):
+        return None
     if unit in _CURRENCIES:
         counts = counts or _money_context(sentence[: match.start()])
     return value, unit, counts or (unit or ""), end
+
+
+def _meaningful(counts: str, unit: str | None, value: float, *, is_word: bool) -> bool:
+    last = counts.rsplit(maxsplit=1)[-1] if counts else ""
+    if last and not last[0].islower():
+        return False  # "Delta 4 Heavy", "Band Aid 20 video": a name, not a count
+    if last.lower() in _DURATIONS and value < 100:
+        return False  # "three days of rain": a duration is context, not a key figure
+    if is_word and not counts:
+        return False  # "two" alone is a pronoun more often than a figure
+    # A bare number or percentage says nothing a reader can use.
+    return bool(counts) or unit not in (None, "%")
 
 
 def _not_a_quantity(raw: str, before: str, after: str, match: re.Match[str]) -> bool:

@@ -72,7 +72,7 @@ def _join(members: list[Passage]) -> tuple[str, list[tuple[int, int]]]:
     return " ".join(p.text for p in members), offsets
 
 
-def _speaker(  # noqa: PLR0911 - one return per way a speaker is named
+def _speaker(
     text: str, sentence_start: int, start: int, end: int, last_name: str | None
 ) -> str | None:
     after = text[end : end + 120]
