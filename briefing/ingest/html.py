@@ -19,6 +19,7 @@ def read_html(html: str, origin: str) -> list[Article]:
         include_comments=False,
         include_tables=False,
         include_images=False,
+        favor_precision=True,  # bench/extraction.py: F1 0.970 -> 0.977 on the gold pages
     )
     text = getattr(document, "text", None) if document is not None else None
     paragraphs = split_paragraphs(text or "")

@@ -36,8 +36,11 @@ class ExtractiveEngine:
             item.figures = frozenset((m.value, m.key) for m in mentions.get(item.passage.id, []))
         candidates = [s for s in scored if s.candidate]
         hedged = [s for s in candidates if hedge(s.passage.text)]
+        hedged_ids = {id(s) for s in hedged}
         plain = [
-            s for s in candidates if s not in hedged and not s.passage.text.startswith(("“", '"'))
+            s
+            for s in candidates
+            if id(s) not in hedged_ids and not s.passage.text.startswith(("“", '"'))
         ]
         ids = (f"C{n}" for n in count(1))
         picked = _pick(plain, candidates, MAX_DEVELOPMENTS + 2)
@@ -58,7 +61,7 @@ class ExtractiveEngine:
         )
 
 
-@dataclass
+@dataclass(eq=False)
 class Pick:
     item: Scored
     corroborations: list[Scored]

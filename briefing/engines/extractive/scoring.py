@@ -11,7 +11,6 @@ from briefing.engines.extractive.similarity import (
     Vector,
     add_into,
     cosine,
-    normalize,
     tfidf,
     tokens,
 )
@@ -28,9 +27,10 @@ _BOILERPLATE = re.compile(
 _ENDS_LIKE_PROSE = re.compile(r"[.!?][\"”’')]*$")
 _SHOUTING = re.compile(r"\b[A-Z]{2,}\s+[A-Z]{2,}\s+[A-Z]{2,}\b")
 MIN_WORDS, MAX_WORDS = 7, 70
+_EPSILON = 1e-6
 
 
-@dataclass
+@dataclass(eq=False)  # identity: two sentences with the same words are still two
 class Scored:
     passage: Passage
     source: Source
@@ -62,37 +62,45 @@ def score_sentences(sources: list[Source]) -> list[Scored]:
     for item in scored:
         add_into(total, item.vector)
         add_into(per_source.setdefault(item.source.id, {}), item.vector)
-    single = len(sources) == 1
-    relevance = _source_relevance(total, per_source)
+    # cos(s, T - D) = (s.T - s.D) / |T - D|, with |T - D|^2 = |T|^2 - 2 T.D + |D|^2:
+    # no per-sentence copy of the whole vocabulary.
+    total_sq = cosine(total, total)
+    others_norm = {
+        sid: max(total_sq - 2 * cosine(total, vec) + cosine(vec, vec), 0.0) ** 0.5
+        for sid, vec in per_source.items()
+    }
+    relevance = _source_relevance(total, per_source, others_norm)
     for item in scored:
-        if single:
-            # One source: centrality within it (its own vector left out).
-            reference = dict(total)
-            add_into(reference, item.vector, -1.0)
+        s_total = cosine(item.vector, total)
+        if len(sources) == 1:
+            # One source: centrality within it, the sentence itself left out (|s| = 1).
+            dot, norm = s_total - 1.0, max(total_sq - 2 * s_total + 1.0, 0.0) ** 0.5
         else:
-            reference = dict(total)
-            add_into(reference, per_source[item.source.id], -1.0)
-        norm = sum(v * v for v in reference.values()) ** 0.5 or 1.0
+            sid = item.source.id
+            dot, norm = s_total - cosine(item.vector, per_source[sid]), others_norm[sid]
         lead = 1.0 + 0.6 / (1 + item.position)  # news puts what matters first
-        item.score = cosine(item.vector, reference) / norm * lead
-        item.score *= relevance.get(item.source.id, 1.0)
+        # Rounding leaves |T - D| near 1e-8 when nothing else is there: treat it as empty.
+        item.score = max(dot, 0.0) / norm if norm > _EPSILON else 0.0
+        item.score *= lead * relevance.get(item.source.id, 1.0)
         if _SHOUTING.search(item.passage.text):
             item.score /= 2  # page furniture glued to a sentence: "THE NOBEL COMMITTEE The …"
     return scored
 
 
-def _source_relevance(total: Vector, per_source: dict[str, Vector]) -> dict[str, float]:
+def _source_relevance(
+    total: Vector, per_source: dict[str, Vector], others_norm: dict[str, float]
+) -> dict[str, float]:
     """0.5 to 1: how close a whole source is to the others. An off-topic item in a feed
     shares words ('Monday', a place name) with the rest, but not its subject."""
     if len(per_source) < 3:
         return {}
     raw: dict[str, float] = {}
-    for source_id, vector in per_source.items():
-        others = dict(total)
-        add_into(others, vector, -1.0)
-        raw[source_id] = cosine(normalize(vector), normalize(others))
+    for sid, vec in per_source.items():
+        own_sq = cosine(vec, vec)
+        denominator = (own_sq**0.5) * others_norm[sid]
+        raw[sid] = (cosine(vec, total) - own_sq) / denominator if denominator else 0.0
     best = max(raw.values()) or 1.0
-    return {source_id: 0.5 + 0.5 * value / best for source_id, value in raw.items()}
+    return {sid: 0.5 + 0.5 * value / best for sid, value in raw.items()}
 
 
 def best_match(item: Scored, others: list[Scored]) -> tuple[Scored, float] | None:
