@@ -40,8 +40,10 @@ def test_examples_fill_every_section(example_brief: Brief) -> None:
 
 def test_disagreeing_evacuation_figures_stand_side_by_side(example_brief: Brief) -> None:
     groups = [g for g in example_brief.key_figures if g.disagreement]
-    values = [sorted(f.value for f in g.figures) for g in groups]
-    assert [4000.0, 5500.0] in values
+    (evacuated,) = [g for g in groups if sorted(f.value for f in g.figures) == [4000.0, 5500.0]]
+    low, high = evacuated.figures
+    assert "town council" in (low.attribution or "")
+    assert high.attribution == "the Eastmark Civil Protection Agency"
 
 
 def test_agreement_across_sources_is_shown_as_corroboration(example_brief: Brief) -> None:
@@ -95,7 +97,7 @@ def test_hedges(sentence: str, expected: tuple[str, str] | None) -> None:
             "Dr. Anna Kell",
         ),
         ("About 40 boats left, the coast guard said.", "the coast guard"),
-        ("The Pentagon has also acknowledged the presence of troops.", "The Pentagon"),
+        ("The Pentagon has also acknowledged the presence of troops.", "the Pentagon"),
         ("The bridge reopened on Friday.", None),
     ],
 )

@@ -55,7 +55,10 @@ class ExtractiveEngine:
             engine=EngineInfo(name="extractive", model=None, note=NOTE),
             bottom_line=[_claim(f"B{n}", p) for n, p in enumerate(bottom, start=1)],
             key_developments=[_claim(next(ids), p) for p in developments],
-            key_figures=_key_figures([m for ms in mentions.values() for m in ms]),
+            key_figures=_key_figures(
+                [m for ms in mentions.values() for m in ms],
+                {s.passage.id: s.passage.text for s in scored},
+            ),
             unconfirmed=unconfirmed,
             quotes=_quotes(sources, scored),
         )
@@ -157,14 +160,14 @@ def _mentions(scored: list[Scored]) -> dict[str, list[figures.Mention]]:
     return found
 
 
-def _key_figures(mentions: list[figures.Mention]) -> list[KeyFigure]:
+def _key_figures(mentions: list[figures.Mention], texts: dict[str, str]) -> list[KeyFigure]:
     ranked: list[tuple[float, KeyFigure]] = []
     for members in figures.group(mentions):
         values = sorted({(m.value, m.unit) for m in members})
         if len(values) > MAX_VALUES:
             continue  # many values of one thing are a series (prices by day), not a dispute
         sources = {m.source_id for m in members}
-        entries = [_figure([m for m in members if (m.value, m.unit) == v]) for v in values]
+        entries = [_figure([m for m in members if (m.value, m.unit) == v], texts) for v in values]
         disagreement = len(values) > 1
         weight = max(m.score for m in members) + 0.5 * (len(sources) - 1) + disagreement
         if values[-1][0] < 10 and values[-1][1] is None and not disagreement:
@@ -177,7 +180,7 @@ def _key_figures(mentions: list[figures.Mention]) -> list[KeyFigure]:
     return [figure for _, figure in ranked[:MAX_FIGURES]]
 
 
-def _figure(same_value: list[figures.Mention]) -> Figure:
+def _figure(same_value: list[figures.Mention], texts: dict[str, str]) -> Figure:
     first = max(same_value, key=lambda m: m.score)
     cited = [first.passage_id, *dict.fromkeys(m.passage_id for m in same_value if m is not first)]
     return Figure(
@@ -187,5 +190,6 @@ def _figure(same_value: list[figures.Mention]) -> Figure:
         unit=first.unit,
         counts=first.counts,
         source_ids=sorted({m.source_id for m in same_value}, key=lambda s: int(s[1:])),
-        attribution=None,
+        attribution="; ".join(dict.fromkeys(a for pid in cited if (a := attribution(texts[pid]))))
+        or None,
     )

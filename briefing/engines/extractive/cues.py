@@ -91,4 +91,7 @@ def subject_before(text: str, end: int) -> str | None:
 
 def _clean(phrase: str) -> str | None:
     phrase = phrase.strip(" ,.;:“”\"'")
+    # Shown mid-sentence ("per the Pentagon"), so a sentence-initial "The" drops its capital.
+    if phrase.startswith("The "):
+        phrase = "t" + phrase[1:]
     return phrase or None
