@@ -102,3 +102,10 @@ def test_render_rejects_a_file_that_is_not_a_brief(tmp_path: Path) -> None:
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     result = run("--debug", "generate", str(tmp_path / "nope.txt"))
     assert "Traceback" in result.stderr
+
+
+def test_empty_folder_exits_3_and_says_what_to_pass(tmp_path: Path) -> None:
+    result = run("generate", str(tmp_path))
+    assert result.exit_code == 3
+    assert "no input files" in result.stderr
+    assert "pass article files, folders or feeds" in result.stderr

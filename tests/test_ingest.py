@@ -158,3 +158,21 @@ def test_globs_and_repeated_paths_read_each_file_once(monkeypatch: pytest.Monkey
 def test_missing_paths_are_an_error_with_the_fix(arg: str, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="check the"):
         ingest([str(tmp_path / arg)])
+
+
+def test_text_in_a_legacy_encoding_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(
+        "Café owners protest\nThe café owners of Brask said the new rules were “unfair”.\n".encode(
+            "cp1252"
+        )
+    )
+    (article,), _ = read_file(path, "legacy.txt")
+    assert article.title == "Café owners protest"
+    assert "“unfair”" in article.paragraphs[0]
+
+
+def test_a_folder_without_readable_files_gives_no_articles(tmp_path: Path) -> None:
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
+    result = ingest([str(tmp_path)])
+    assert (result.files, result.articles, result.skipped) == (0, [], [])
