@@ -139,3 +139,10 @@ def test_tiny_source_without_statements_does_not_crash() -> None:
     draft = ExtractiveEngine().write([source])
     assert draft.bottom_line == []
     assert draft.title == "T"
+
+
+def test_decades_and_centuries_are_not_figures() -> None:
+    assert (
+        mentions("The plague of the 1300s killed millions in the 1990s films.", "S1.1", "S1", 1.0)
+        == []
+    )

@@ -136,10 +136,11 @@ def _same_figure(item: Scored, other: Scored, similarity: float) -> bool:
 
 def _quotes(sources: list[Source], scored: list[Scored]) -> list[Quote]:
     score = {s.passage.id: s.score for s in scored}
-    found = [q for source in sources for q in find_quotes(source.passages)]
-    found.sort(key=lambda q: (q.speaker is None, -score[q.passage_ids[0]]))
+    # A quote nobody is named for tells a reader little: who said it is the point.
+    found = [q for source in sources for q in find_quotes(source.passages) if q.speaker]
+    found.sort(key=lambda q: -score[q.passage_ids[0]])
     quotes: list[Quote] = []
-    per_speaker: dict[str | None, int] = {}
+    per_speaker: dict[str, int] = {}
     for q in found:
         if any(q.text == kept.text for kept in quotes) or per_speaker.get(q.speaker, 0) >= 2:
             continue

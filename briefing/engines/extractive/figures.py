@@ -33,7 +33,7 @@ _FIGURE = re.compile(
     r"meters\b|kg\b|tonnes\b|tons\b|degrees\b))?",
     re.IGNORECASE,
 )
-_COUNTED_WORD = re.compile(r"\s*([A-Za-z][\w'’-]*)")
+_COUNTED_WORD = re.compile(r"\s+([A-Za-z][\w'’-]*)")  # "1300s" counts nothing
 _STOP = frozenset(
     """the a an of in on at to for from by with and or but was were is are has have had be
     been will would could may might that which who as than this these those its their his her
