@@ -142,9 +142,10 @@ def _quotes(sources: list[Source], scored: list[Scored]) -> list[Quote]:
     quotes: list[Quote] = []
     per_speaker: dict[str, int] = {}
     for q in found:
-        if any(q.text == kept.text for kept in quotes) or per_speaker.get(q.speaker, 0) >= 2:
+        speaker = q.speaker or ""
+        if any(q.text == kept.text for kept in quotes) or per_speaker.get(speaker, 0) >= 2:
             continue
-        per_speaker[q.speaker] = per_speaker.get(q.speaker, 0) + 1
+        per_speaker[speaker] = per_speaker.get(speaker, 0) + 1
         quotes.append(Quote(text=q.text, citations=q.passage_ids, speaker=q.speaker))
         if len(quotes) == MAX_QUOTES:
             break

@@ -140,7 +140,7 @@ def _counted(after: str, offset: int, *, percent: bool) -> tuple[str, int]:
     rest = after
     position = offset
     if percent:
-        of = re.match(r"\s+of\s+(?:the\s+|a\s+|an\s+)?", rest)
+        of = re.match(r"\s+of(?:\s+(?:the|a|an)\b)?(?=\s)", rest)
         if not of:
             return "", position
         rest = rest[of.end() :]
