@@ -1,0 +1,138 @@
+"""Numbers, amounts, percentages and dates, normalised so that different spellings compare equal.
+
+10,000 / 10000 / ten thousand / 10k all become the value 10000; 12% / 12 per cent / twelve
+percent become 12 (percent); 23 November 2026 / Nov. 23, 2026 / 2026-11-23 become the date
+(2026, 11, 23). The claim and its passages go through the same normalisation, so a claim's
+quantity is supported when an equal one appears in a cited passage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from dateutil import parser as dateparser
+from text_to_num import alpha2digit
+
+Kind = Literal["number", "percent", "date"]
+
+# Month names are capitalised in English; matching them case-sensitively keeps "3 may rise"
+# from reading as the 3rd of May.
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[5-9]\d\d|2[01]\d\d)"
+_DATE_PATTERNS = (
+    re.compile(rf"\b{_YEAR}-[01]\d-[0-3]\d\b"),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTHS}(?:,?\s+{_YEAR})?\b"),
+    re.compile(rf"\b{_MONTHS}\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
+    re.compile(rf"\b{_MONTHS}\s+{_YEAR}\b"),
+)
+_SCALES = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mln": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# Scale words may follow after a space; the letters k, m, b only when attached ("€12m", "10k"),
+# so that "10 m" (metres) stays ten.
+_SCALED = re.compile(
+    rf"(?<![\w.])({_NUMBER})(\s*(?:thousand|million|billion|trillion|mln|bn|tn)|[kmb])\b",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    rf"(?<![\w.])({_NUMBER})(?:st|nd|rd|th)?(\s*(?:%|per\s?cent\b|percent\b|pct\b))?",
+    re.IGNORECASE,
+)
+# Two spellings of one date must not differ in what dateutil fills in from the defaults.
+_DEFAULT_A = dateparser.parse("1900-01-01")
+_DEFAULT_B = dateparser.parse("1904-02-02")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    kind: Kind
+    value: tuple[int | None, int | None, int | None] | float
+    text: str
+
+    def matches(self, other: Quantity) -> bool:
+        if self.kind == "date" or other.kind == "date":
+            return self.kind == other.kind and _same_date(self.value, other.value)
+        # 12% in a claim is supported by "12 per cent"; a bare 12 also by "12%".
+        if self.kind == "percent" and other.kind != "percent":
+            return False
+        return _same_number(self.value, other.value)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every date, percentage and number in `text`, in order of appearance."""
+    found: list[Quantity] = []
+    rest = text
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(rest):
+            date = _parse_date(match.group(0))
+            if date is not None:
+                found.append(Quantity("date", date, match.group(0)))
+                if date[0] is not None:  # the year also counts as a number on its own
+                    found.append(Quantity("number", float(date[0]), str(date[0])))
+        rest = pattern.sub(" ", rest)
+    rest = _SCALED.sub(_expand_scale, rest)
+    # threshold 1.5: "one" stays a word ("one of them"), two and up become digits.
+    rest = alpha2digit(rest, "en", threshold=1.5)
+    rest = _SCALED.sub(_expand_scale, rest)
+    for match in _QUANTITY.finditer(rest):
+        value = float(match.group(1).replace(",", ""))
+        kind: Kind = "percent" if match.group(2) else "number"
+        found.append(Quantity(kind, value, match.group(0).strip()))
+    return found
+
+
+def unsupported_quantities(claim: str, passages: str) -> list[Quantity]:
+    """The claim's quantities that no quantity of the cited passages matches."""
+    available = quantities(passages)
+    return [q for q in quantities(claim) if not any(q.matches(a) for a in available)]
+
+
+def _expand_scale(match: re.Match[str]) -> str:
+    value = float(match.group(1).replace(",", "")) * _SCALES[match.group(2).strip().lower()]
+    return f"{value:.0f}" if value.is_integer() else f"{value}"
+
+
+def _parse_date(span: str) -> tuple[int | None, int | None, int | None] | None:
+    cleaned = re.sub(r"\bof\b", " ", span, flags=re.IGNORECASE)
+    try:
+        first = dateparser.parse(cleaned, default=_DEFAULT_A)
+        second = dateparser.parse(cleaned, default=_DEFAULT_B)
+    except (ValueError, OverflowError):
+        return None
+    # A field dateutil filled from the default differs between the two parses: not stated.
+    year = first.year if first.year == second.year else None
+    month = first.month if first.month == second.month else None
+    day = first.day if first.day == second.day else None
+    return (year, month, day)
+
+
+def _same_date(a: object, b: object) -> bool:
+    if not (isinstance(a, tuple) and isinstance(b, tuple)):
+        return False
+    # Every field both sides state must agree; a field one side leaves out is no conflict,
+    # but the month must be stated by the passage whenever the claim states it.
+    return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True)) and (
+        a[1] is None or b[1] is not None
+    )
+
+
+def _same_number(a: object, b: object) -> bool:
+    if not (isinstance(a, float) and isinstance(b, float)):
+        return False
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)

@@ -1,0 +1,57 @@
+"""Quoted words: text between quotation marks must appear verbatim in a cited passage.
+
+"Verbatim" forgives only what typography changes: curly versus straight quotes, dashes,
+runs of white space, letter case, and punctuation at the edges of the quote (a quote that
+ends a sentence in the claim may end with a comma in the source). An ellipsis ("..." or
+"[...]") inside a quote splits it into parts that must each appear, in order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefing.verify.words import fold
+
+# Straight double quotes, curly double quotes, guillemets, and curly single quotes when they
+# stand at a word boundary (a lone \u2019 is far more often an apostrophe than a quote mark).
+_QUOTED = re.compile(
+    r'"([^"]+)"'
+    r"|\u201c([^\u201c\u201d]+)\u201d"
+    r"|\u00ab([^\u00ab\u00bb]+)\u00bb"
+    r"|(?<!\w)\u2018(.+?)\u2019(?!\w)"
+)
+_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\s*){3}\]|\.\.\.|\u2026)\s*")
+_EDGE = " \t\n,.;:!?'\"-"
+
+
+def quoted_spans(text: str) -> list[str]:
+    """The quoted passages of `text`, without their quotation marks."""
+    return [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(text)]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", fold(text)).strip()
+
+
+def appears_verbatim(quote: str, passages: str) -> bool:
+    haystack = _squash(passages)
+    position = 0
+    for part in _ELLIPSIS.split(quote):
+        needle = _squash(part).strip(_EDGE)
+        if not needle:
+            continue
+        found = haystack.find(needle, position)
+        if found < 0:
+            return False
+        position = found + len(needle)
+    return True
+
+
+def misquotes(text: str, passages: str, *, whole: bool = False) -> list[str]:
+    """Quoted parts of `text` (all of it when `whole`) that the passages do not contain."""
+    spans = (
+        [text.strip().strip("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb")]
+        if whole
+        else (quoted_spans(text))
+    )
+    return [s for s in spans if not appears_verbatim(s, passages)]

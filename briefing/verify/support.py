@@ -1,0 +1,27 @@
+"""Lexical support: the share of a claim's content words found in its cited passages.
+
+Numbers are left out here (the number check compares them properly), as are stop words.
+A verbatim sentence scores 1.0; a claim stitched from words of other passages scores low.
+"""
+
+from __future__ import annotations
+
+from briefing.verify.words import STOP_WORDS, fold, normal, tokens, word_set
+
+
+def content_words(text: str) -> list[str]:
+    words = (normal(w) for w in tokens(text) if not any(ch.isdigit() for ch in w))
+    return [w for w in dict.fromkeys(words) if w and fold(w) not in STOP_WORDS]
+
+
+def support_score(claim: str, passages: str) -> float:
+    words = content_words(claim)
+    if not words:
+        return 1.0 if claim.strip() else 0.0
+    available = word_set(passages)
+    return sum(w in available for w in words) / len(words)
+
+
+def unsupported_words(claim: str, passages: str) -> list[str]:
+    available = word_set(passages)
+    return [w for w in content_words(claim) if w not in available]

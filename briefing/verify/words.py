@@ -1,0 +1,58 @@
+"""Word tokens and stop words shared by the entity and support checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# \u2019 is the typographic apostrophe.
+_WORD = re.compile(r"[^\W_](?:[\w'\u2019&.-]*[^\W_])?")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves said says say told according mr mrs ms dr while however since may
+    might must shall also still yet per one""".split()  # noqa: SIM905 - a word list reads best as text
+)
+
+
+def fold(text: str) -> str:
+    """Casefold, strip accents and unify quotes and dashes, for comparing words."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.translate(_PUNCT)
+    return plain.casefold()
+
+
+# Typographic quotes, dashes and no-break space, written as escapes so they stay visible.
+_PUNCT = str.maketrans(
+    {
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb", '"'),
+        **dict.fromkeys("\u2018\u2019\u201a\u201b", "'"),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"),
+        "\u00a0": " ",
+    }
+)
+
+
+def tokens(text: str) -> list[str]:
+    """The words of `text` as they stand (case kept), possessives dropped."""
+    return [_POSSESSIVE.sub("", w).rstrip(".") for w in _WORD.findall(text)]
+
+
+def normal(word: str) -> str:
+    """A word reduced for matching: folded, trailing plural/possessive s removed."""
+    word = fold(word).replace(".", "")
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+def word_set(text: str) -> set[str]:
+    return {normal(w) for w in tokens(text)}

@@ -1,0 +1,84 @@
+import pytest
+
+from briefing.verify.entities import entities, missing_entities
+from briefing.verify.numbers import quantities, unsupported_quantities
+from briefing.verify.quotes import misquotes, quoted_spans
+from briefing.verify.support import support_score
+
+
+@pytest.mark.parametrize(
+    "spelling", ["10,000", "10000", "ten thousand", "10k", "10 thousand", "0.01 million"]
+)
+def test_spellings_of_ten_thousand_agree(spelling):
+    assert [(q.kind, q.value) for q in quantities(f"{spelling} people fled")] == [
+        ("number", 10000.0)
+    ]
+    assert unsupported_quantities(f"{spelling} people fled", "Ten thousand people fled.") == []
+
+
+@pytest.mark.parametrize("spelling", ["12%", "12 per cent", "twelve percent", "12 pct"])
+def test_percentages(spelling):
+    assert [(q.kind, q.value) for q in quantities(spelling)] == [("percent", 12.0)]
+
+
+def test_a_percentage_needs_a_percentage_in_the_passage():
+    assert unsupported_quantities("12% of homes", "12 homes") != []
+    assert unsupported_quantities("12 homes", "12% of homes") == []
+
+
+@pytest.mark.parametrize(
+    "spelling", ["23 November 2026", "Nov. 23, 2026", "2026-11-23", "the 23rd of November 2026"]
+)
+def test_dates(spelling):
+    dates = [q.value for q in quantities(spelling) if q.kind == "date"]
+    assert dates == [(2026, 11, 23)]
+
+
+def test_date_without_year_matches_dated_passage_but_not_another_day():
+    passage = "The statement came on 23 November 2026."
+    assert unsupported_quantities("on November 23", passage) == []
+    assert [q.text for q in unsupported_quantities("on November 24", passage)] == ["November 24"]
+
+
+def test_month_names_are_not_verbs():
+    assert [q.kind for q in quantities("3 may rise")] == ["number"]
+
+
+def test_wrong_amount_is_reported():
+    passage = "Council engineers put the early cost of the damage at €12 million."
+    assert unsupported_quantities("The damage will cost €12m", passage) == []
+    missing = unsupported_quantities("The damage will cost €15 million", passage)
+    assert [q.value for q in missing] == [15e6]
+
+
+def test_entities_skip_sentence_initial_function_words():
+    text = "The streets of lower Harrowgate stood empty after the Bank of England spoke."
+    assert entities(text) == ["Harrowgate", "Bank of England"]
+    assert entities("Dr. Anna Kell told the N.M.I. office.") == ["Dr. Anna Kell", "N.M.I."]
+
+
+def test_missing_entity_is_found_and_possessives_match():
+    passage = "mayor Ilse Varga said the lower town of Harrowgate was cleared"
+    assert (
+        missing_entities("Mayor Ilse Varga said Harrowgate's lower town was cleared", passage) == []
+    )
+    assert missing_entities("Mayor Petra Halm said the town was cleared", passage) == [
+        "Mayor Petra Halm"
+    ]
+
+
+def test_quotes_must_be_verbatim_up_to_typography():
+    passage = "“We moved everyone out of the lower town before midnight,” said Mayor Ilse Varga."
+    assert quoted_spans('She said "yes" and \u2018no\u2019; Harrowgate\u2019s dam') == ["yes", "no"]
+    assert (
+        misquotes('Varga said: "We moved everyone out of the lower town before midnight."', passage)
+        == []
+    )
+    assert misquotes('Varga said: "We moved everyone ... before midnight"', passage) == []
+    assert misquotes('Varga said: "We moved nobody"', passage) == ["We moved nobody"]
+
+
+def test_support_score_drops_for_unrelated_text():
+    passage = "The main bridge over the Velka has been closed."
+    assert support_score("The main bridge over the Velka has been closed", passage) == 1.0
+    assert support_score("Schools will reopen next week", passage) == 0.0
