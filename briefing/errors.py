@@ -26,3 +26,9 @@ class TemplateError(BriefingError):
 
 class ConfigError(BriefingError):
     """A setting, option or environment variable has a value we cannot use."""
+
+
+class VerificationFailedError(BriefingError):
+    """Fewer claims are supported than `--fail-under` demands."""
+
+    exit_code = 4

@@ -1,0 +1,67 @@
+"""The review report (markdown or JSON) and the --fail-under gate."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefing.errors import ConfigError, VerificationFailedError
+from briefing.templating import render_template
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from briefing.models import Review
+
+
+def report_markdown(review: Review, title: str, env: SandboxedEnvironment) -> str:
+    return render_template(env, "review.md.j2", review=review, title=title)
+
+
+def report_json(review: Review) -> str:
+    return review.model_dump_json(indent=2) + "\n"
+
+
+def write_report(review: Review, title: str, path: Path, env: SandboxedEnvironment) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        text = report_json(review)
+    elif suffix in {".md", ".markdown"}:
+        text = report_markdown(review, title, env)
+    else:
+        raise ConfigError(f"{path}: unknown report format {suffix!r}; name it .md or .json")
+    write_atomically(path, text)
+
+
+def summary_line(review: Review) -> str:
+    return (
+        f"{review.supported} of {review.total} claims supported "
+        f"({review.fraction_supported:.0%}), {review.partly_supported} partly supported, "
+        f"{review.unsupported} unsupported"
+    )
+
+
+def enforce_threshold(review: Review, fail_under: float | None) -> None:
+    if fail_under is None:
+        return
+    if not 0 <= fail_under <= 1:
+        raise ConfigError(f"--fail-under {fail_under}: give a fraction between 0 and 1, e.g. 0.95")
+    if review.fraction_supported < fail_under:
+        raise VerificationFailedError(
+            f"{summary_line(review)}: below --fail-under {fail_under:g}; fix or drop the "
+            "flagged claims (see the review report) or lower the threshold"
+        )
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent or Path(), prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
