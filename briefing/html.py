@@ -1,0 +1,140 @@
+"""The HTML brief: one self-contained page with click-to-source citations and review controls.
+
+Source text reaches the page two ways, both inert: autoescaped by the Jinja template, and
+as JSON inside <script type="application/json"> with <, > and & escaped, which the page's
+script renders with textContent only. A Content-Security-Policy allows just the page's own
+script (by hash), so even markup that slipped through could not run.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from briefing.models import Claim, Figure, Quote
+from briefing.review import FORMAT
+from briefing.templating import render_template
+from briefing.verify import claim_key, labelled_objects, verify_brief
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from briefing.models import Brief, ClaimCheck
+
+
+def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
+    review = brief.review or verify_brief(brief)
+    checks = {c.key: c for c in review.claims}
+    markers: dict[str, int] = {}
+    items = [
+        _item(section, ref, obj, checks, markers) for section, ref, obj in labelled_objects(brief)
+    ]
+    sections: list[dict[str, Any]] = []
+    for item in items:
+        if not sections or sections[-1]["title"] != item["section"]:
+            sections.append({"title": item["section"], "items": []})
+        sections[-1]["items"].append(item)
+    script = render_template(env, "brief.js.j2")
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return render_template(
+        env,
+        "brief.html.j2",
+        brief=brief,
+        review=review,
+        sections=sections,
+        subjects=_figure_subjects(brief),
+        sources=[{**_source(s), "id": s.id} for s in brief.sources],
+        data_pids=set(brief.passage_index()),
+        data=Markup(_script_json(_payload(brief, items))),  # noqa: S704 - JSON made inert below
+        script=Markup(script),  # noqa: S704 - our own template, not source text
+        script_hash=f"sha256-{digest}",
+    )
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s); anything else (javascript:, data:) is dropped."""
+    if url and urlsplit(url.strip()).scheme.lower() in {"http", "https"}:
+        return url.strip()
+    return None
+
+
+def _item(
+    section: str,
+    ref: str,
+    obj: Claim | Figure | Quote,
+    checks: dict[str, ClaimCheck],
+    markers: dict[str, int],
+) -> dict[str, Any]:
+    key = claim_key(obj)
+    check = checks.get(key)
+    cites = [{"pid": pid, "n": markers.setdefault(pid, len(markers) + 1)} for pid in obj.citations]
+    note = None
+    if isinstance(obj, Quote) and obj.speaker:
+        note = obj.speaker
+    elif isinstance(obj, Claim | Figure) and obj.attribution:
+        note = f"according to {obj.attribution}"
+    return {
+        "key": key,
+        "ref": ref,
+        "section": section,
+        "kind": type(obj).__name__.lower(),
+        "text": obj.text,
+        "note": note,
+        "hedge": obj.status_reason if isinstance(obj, Claim) and obj.status != "reported" else None,
+        "group": ref.split("]", maxsplit=1)[0] + "]" if isinstance(obj, Figure) else None,
+        "cites": cites,
+        "status": check.status if check else "unsupported",
+        "reasons": check.reasons if check else ["not checked"],
+        "reviewed": check.reviewed if check else False,
+    }
+
+
+def _figure_subjects(brief: Brief) -> dict[str, dict[str, Any]]:
+    return {
+        f"key_figures[{i}]": {"subject": g.subject, "disagreement": g.disagreement}
+        for i, g in enumerate(brief.key_figures)
+    }
+
+
+def _source(source: Any) -> dict[str, Any]:  # noqa: ANN401 - a models.Source
+    return {
+        "title": source.title,
+        "outlet": source.outlet,
+        "url": safe_url(source.url),
+        "published": source.published,
+    }
+
+
+def _payload(brief: Brief, items: list[dict[str, Any]]) -> dict[str, Any]:
+    passages: dict[str, Any] = {}
+    sources: dict[str, Any] = {}
+    for source in brief.sources:
+        paragraphs: dict[int, list[str]] = {}
+        for p in source.passages:
+            paragraphs.setdefault(p.paragraph, []).append(p.id)
+            passages[p.id] = {"source": source.id, "paragraph": p.paragraph, "text": p.text}
+        sources[source.id] = {**_source(source), "paragraphs": paragraphs}
+    return {
+        "format": FORMAT,
+        "brief": brief.title,
+        "passages": passages,
+        "sources": sources,
+        "claims": [{"key": i["key"], "ref": i["ref"], "text": i["text"]} for i in items],
+    }
+
+
+def _script_json(data: object) -> str:
+    """JSON that cannot end its <script> element or open a comment: <, > and & are escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )

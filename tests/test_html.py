@@ -1,0 +1,69 @@
+import json
+import re
+from pathlib import Path
+
+from briefing.html import render_html, safe_url
+from briefing.models import Brief
+from briefing.templating import make_environment
+
+FIXTURE = Path(__file__).parent / "data" / "brief-harrowgate.json"
+HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> & </p>'
+
+
+def load(edit=None):
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    if edit:
+        edit(data)
+    return Brief.model_validate(data)
+
+
+def render(brief):
+    return render_html(brief, make_environment("templates"))
+
+
+def hostile(data):
+    data["sources"][0]["passages"][1]["text"] += " " + HOSTILE
+    data["sources"][0]["title"] += " </script><script>window.pwned = 3</script>"
+    data["sources"][0]["url"] = "javascript:window.pwned = 4"
+    data["bottom_line"][1]["text"] += " " + HOSTILE
+
+
+def test_page_is_self_contained():
+    page = render(load())
+    assert not re.search(r"<(link|img|iframe|object|embed)\b", page)
+    assert not re.search(r"\bsrc\s*=", page)
+    assert "default-src 'none'" in page
+    assert page.count("<script") == 2
+
+
+def test_source_text_is_escaped_in_markup_and_in_the_json_block():
+    page = render(load(hostile))
+    assert page.count("<script") == 2  # the JSON block and our own script, nothing injected
+    assert "<img" not in page
+    assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in page  # the claim, escaped
+    block = page.split('id="brief-data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in block
+    assert "javascript:" not in page
+    data = json.loads(block)
+    assert data["passages"]["S1.2"]["text"].endswith(HOSTILE)  # the data itself is intact
+    assert data["sources"]["S1"]["url"] is None
+
+
+def test_unsupported_claims_are_flagged_with_reasons():
+    def wrong_number(data):
+        claim = data["bottom_line"][1]
+        claim["text"] = claim["text"].replace("4,000", "40,000")
+
+    page = render(load(wrong_number))
+    item = page.split('data-ref="C2"', 1)[1].split("</li>\n", 1)[0]
+    assert 'data-status="partly supported"' in item
+    assert "the number “40,000” is not in the cited passages" in item
+    supported = page.split('data-ref="C1"', 1)[1].split("</li>\n", 1)[0]
+    assert 'class="flag"' not in supported
+
+
+def test_safe_url():
+    assert safe_url("https://example.org/a") == "https://example.org/a"
+    assert safe_url(" JavaScript:alert(1)") is None
+    assert safe_url("data:text/html,x") is None
+    assert safe_url(None) is None

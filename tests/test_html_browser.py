@@ -1,0 +1,161 @@
+"""The HTML brief in headless Chromium: click-to-source, inert source text, decisions round-trip."""
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing.html import render_html
+from briefing.models import Brief
+from briefing.review import load_decisions, reviewed_brief
+from briefing.templating import make_environment
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FIXTURE = Path(__file__).parent / "data" / "brief-harrowgate.json"
+HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
+
+pytestmark = pytest.mark.browser
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    if os.environ.get("CI"):
+        pytest.fail("CI must run the browser tests: run .ci/install-chromium first", pytrace=False)
+    pytest.skip(
+        "chromium/chromedriver not installed; .ci/install-chromium installs them",
+        allow_module_level=True,
+    )
+
+from selenium import webdriver  # noqa: E402 - only once chromium is known to be there
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    downloads = tmp_path_factory.mktemp("downloads")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path_factory.mktemp('profile')}",
+    ):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    browser.downloads = downloads
+    yield browser
+    browser.quit()
+
+
+def open_brief(driver, tmp_path, edit=None):
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    if edit:
+        edit(data)
+    brief = Brief.model_validate(data)
+    page = tmp_path / "brief.html"
+    page.write_text(render_html(brief, make_environment("templates")), encoding="utf-8")
+    driver.get(page.as_uri())
+    return brief
+
+
+def claim(driver, ref):
+    return driver.find_element(By.CSS_SELECTOR, f'li.claim[data-ref="{ref}"]')
+
+
+def test_clicking_a_citation_shows_the_sentence_in_its_paragraph(driver, tmp_path):
+    brief = open_brief(driver, tmp_path)
+    panel = driver.find_element(By.ID, "source-panel")
+    assert not panel.is_displayed()
+    claim(driver, "C4").find_element(By.CSS_SELECTOR, "button.cite").click()  # cites S2.5
+    assert panel.is_displayed()
+    marked = panel.find_elements(By.TAG_NAME, "mark")
+    assert [m.text for m in marked] == [brief.passage_index()["S2.5"][1].text]
+    sentences = [
+        s.get_attribute("data-pid") for s in panel.find_elements(By.CSS_SELECTOR, ".sentence")
+    ]
+    assert sentences == ["S2.4", "S2.5"]  # the whole third paragraph, S2.5 highlighted
+    assert panel.find_element(By.CLASS_NAME, "source-title").text == brief.sources[1].title
+    assert panel.find_element(By.CLASS_NAME, "outlet").text == "Eastmark Wire"
+    link = panel.find_element(By.CLASS_NAME, "source-link")
+    assert link.get_attribute("href") == brief.sources[1].url
+    # Another claim's marker moves the highlight to its own sentence.
+    claim(driver, "C2").find_element(By.CSS_SELECTOR, "button.cite").click()
+    assert [m.text for m in panel.find_elements(By.TAG_NAME, "mark")] == [
+        brief.passage_index()["S1.2"][1].text
+    ]
+
+
+def test_markup_in_source_text_never_runs(driver, tmp_path):
+    def hostile(data):
+        data["sources"][0]["passages"][1]["text"] += " " + HOSTILE
+        data["sources"][0]["title"] = "</script><script>window.pwned = 3</script>" + HOSTILE
+        data["sources"][0]["url"] = "javascript:window.pwned = 4"
+        data["bottom_line"][1]["text"] += " " + HOSTILE
+
+    open_brief(driver, tmp_path, hostile)
+    item = claim(driver, "C2")
+    assert item.find_element(By.CLASS_NAME, "text").text.endswith(HOSTILE)
+    item.find_element(By.CSS_SELECTOR, "button.cite").click()
+    panel = driver.find_element(By.ID, "source-panel")
+    assert panel.find_element(By.TAG_NAME, "mark").text.endswith(HOSTILE)
+    assert panel.find_element(By.CLASS_NAME, "source-title").text.startswith("</script>")
+    assert panel.find_elements(By.CLASS_NAME, "source-link") == []  # javascript: URL dropped
+    time.sleep(0.3)  # give a stray onerror handler the chance to fire
+    assert driver.execute_script("return window.pwned === undefined")
+    assert driver.find_elements(By.TAG_NAME, "img") == []
+    assert len(driver.find_elements(By.TAG_NAME, "script")) == 2
+
+
+def test_flagged_claims_show_the_verifier_reasons(driver, tmp_path):
+    def wrong_number(data):
+        data["bottom_line"][1]["text"] = data["bottom_line"][1]["text"].replace("4,000", "400")
+
+    open_brief(driver, tmp_path, wrong_number)
+    item = claim(driver, "C2")
+    assert item.find_element(By.CLASS_NAME, "flag").text.lower() == "partly supported"
+    assert item.find_element(By.CLASS_NAME, "reasons").text == (
+        "the number “400” is not in the cited passages"
+    )
+    assert claim(driver, "C1").find_elements(By.CLASS_NAME, "flag") == []
+
+
+def test_exported_decisions_round_trip(driver, tmp_path):
+    brief = open_brief(driver, tmp_path)
+    claim(driver, "C1").find_element(By.CSS_SELECTOR, 'input[value="accepted"]').click()
+    claim(driver, "quotes[1]").find_element(By.CSS_SELECTOR, 'input[value="rejected"]').click()
+    claim(driver, "C8").find_element(By.CSS_SELECTOR, 'input[value="rejected"]').click()
+    claim(driver, "C8").find_element(By.CSS_SELECTOR, 'input[value="accepted"]').click()
+    driver.find_element(By.ID, "export-decisions").click()
+    exported = driver.downloads / "review-decisions.json"
+    deadline = time.monotonic() + 10
+    while not exported.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    shown = driver.find_element(By.ID, "decisions-output").get_attribute("value")
+    assert exported.read_text(encoding="utf-8") == shown
+
+    decisions = load_decisions(exported)
+    assert [(d.ref, d.decision) for d in decisions.decisions] == [
+        ("C1", "accepted"),
+        ("quotes[1]", "rejected"),
+        ("C8", "accepted"),
+    ]
+    again = reviewed_brief(brief, decisions, str(exported))
+    assert [q.text for q in again.quotes] == [brief.quotes[0].text]
+    assert [c.ref for c in again.review.claims if c.reviewed] == ["C1", "C8"]
+
+    page = tmp_path / "again.html"
+    page.write_text(render_html(again, make_environment("templates")), encoding="utf-8")
+    driver.get(page.as_uri())
+    assert claim(driver, "C1").find_element(By.CLASS_NAME, "reviewed").is_displayed()
+    assert driver.find_elements(By.CSS_SELECTOR, 'li.claim[data-ref="quotes[1]"]') == []
