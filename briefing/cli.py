@@ -16,6 +16,7 @@ from briefing.errors import BriefingError
 from briefing.models import Brief
 from briefing.output import write_atomically
 from briefing.render import format_for, render
+from briefing.verify.report import enforce_threshold, summary_line, verify_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -24,10 +25,13 @@ OUTPUT = click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here; the suffix picks the format (.md, .json). Default: markdown to stdout.",
+    help="Write here; the suffix picks the format (.md, .json, .html). Default: markdown, stdout.",
 )
 FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["md", "json"]), help="Output format, overriding -o."
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json", "html"]),
+    help="Output format, overriding -o.",
 )
 TEMPLATES = click.option(
     "--templates",
@@ -58,6 +62,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="'extractive' works offline with no model.",
 )
 @click.option("--title", help="Headline for the brief (default: the most central article's).")
+@click.option(
+    "--review",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Reviewer decisions exported from the HTML brief: rejected claims are left out, "
+    "accepted ones marked reviewed.",
+)
 @click.pass_context
 def generate(  # noqa: PLR0913 - one parameter per option
     ctx: click.Context,
@@ -67,15 +77,52 @@ def generate(  # noqa: PLR0913 - one parameter per option
     templates: Path | None,
     engine: str,
     title: str | None,
+    review: Path | None,
 ) -> None:
     """Write a brief from PATHS: files, folders or globs of .txt, .md, .html, .json,
     .jsonl and RSS/Atom feeds. Unusable files are skipped with a warning."""
     with _errors(ctx):
         out_format = format_for(output, fmt)
-        brief = pipeline.generate(list(paths), pipeline.choose_engine(engine), title)
+        brief = pipeline.generate(list(paths), pipeline.choose_engine(engine), title, review)
         for item in brief.skipped_inputs:
             click.echo(f"warning: skipped {item.path}: {item.reason}", err=True)
         _emit(render(brief, out_format, templates), output)
+        if brief.review is not None:
+            click.echo(f"review: {summary_line(brief.review)}", err=True)
+
+
+@cli.command()
+@click.argument("brief_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the review report here (.md or .json). Default: markdown to stdout.",
+)
+@click.option(
+    "--fail-under",
+    type=float,
+    help="Exit with status 4 when fewer than this fraction of claims are supported (0-1).",
+)
+@TEMPLATES
+@click.pass_context
+def verify(
+    ctx: click.Context,
+    brief_json: Path,
+    output: Path | None,
+    fail_under: float | None,
+    templates: Path | None,
+) -> None:
+    """Check every claim of BRIEF_JSON against the passages it cites: citations resolve,
+    quotes are verbatim, numbers, dates and names appear, and enough words match."""
+    with _errors(ctx):
+        review, report = verify_file(brief_json, output, templates)
+        if report is not None:
+            click.echo(report, nl=False)
+        else:
+            click.echo(f"wrote {output}", err=True)
+        click.echo(f"review: {summary_line(review)}", err=True)
+        enforce_threshold(review, fail_under)
 
 
 @cli.command("render")

@@ -11,8 +11,11 @@ from briefing.errors import ConfigError, NoUsableInputError
 from briefing.ingest import ingest
 from briefing.models import Brief, RunStats
 from briefing.passages import build_sources
+from briefing.review import load_decisions, reviewed_brief
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from briefing.engines import Engine
 
 ENGINES = ("auto", "extractive")
@@ -24,8 +27,12 @@ def choose_engine(name: str) -> Engine:
     raise ConfigError(f"unknown engine '{name}'; use one of: {', '.join(ENGINES)}")
 
 
-def generate(inputs: list[str], engine: Engine, title: str | None = None) -> Brief:
+def generate(
+    inputs: list[str], engine: Engine, title: str | None = None, review: Path | None = None
+) -> Brief:
+    """Write and verify a brief; `review` is a reviewer decisions file to apply first."""
     started = time.perf_counter()
+    decisions = load_decisions(review) if review is not None else None
     ingested = ingest(inputs)
     sources, duplicates = build_sources(ingested.articles)
     skipped = ingested.skipped + duplicates
@@ -49,7 +56,7 @@ def generate(inputs: list[str], engine: Engine, title: str | None = None) -> Bri
         cost_usd=draft.cost_usd,
         dropped_citations=draft.dropped_citations,
     )
-    return Brief(
+    brief = Brief(
         title=title or draft.title,
         generated_at=config.now(),
         engine=draft.engine,
@@ -63,3 +70,4 @@ def generate(inputs: list[str], engine: Engine, title: str | None = None) -> Bri
         skipped_inputs=skipped,
         stats=stats,
     )
+    return reviewed_brief(brief, decisions, str(review) if review is not None else None)

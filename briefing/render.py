@@ -1,4 +1,4 @@
-"""A Brief to markdown or JSON (HTML joins later): templates/ by default, --templates first."""
+"""A Brief to markdown, JSON or HTML: templates/ by default, --templates first."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
 from briefing.errors import ConfigError
+from briefing.html import render_html
 from briefing.templating import make_environment, render_template
 
 if TYPE_CHECKING:
@@ -15,8 +16,14 @@ if TYPE_CHECKING:
 
     from briefing.models import Brief, Passage, Source
 
-Format = Literal["md", "json"]
-FORMATS: dict[str, Format] = {".md": "md", ".markdown": "md", ".json": "json"}
+Format = Literal["md", "json", "html"]
+FORMATS: dict[str, Format] = {
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
@@ -44,8 +51,10 @@ class CitedSource:
 def render(brief: Brief, fmt: Format, templates: Path | None = None) -> str:
     if fmt == "json":
         return brief.model_dump_json(indent=2) + "\n"
-    numbers = citation_numbers(brief)
     env = make_environment("templates", templates)
+    if fmt == "html":
+        return render_html(brief, env)
+    numbers = citation_numbers(brief)
     env.filters["md"] = escape_markdown
     index = brief.passage_index()
     cited = [

@@ -6,9 +6,8 @@ import pytest
 from briefing.errors import ConfigError, InputError, VerificationFailedError
 from briefing.models import Brief
 from briefing.review import Decision, Decisions, load_decisions, reviewed_brief
-from briefing.templating import make_environment
 from briefing.verify import claim_key, verify_brief
-from briefing.verify.report import enforce_threshold, write_report
+from briefing.verify.report import enforce_threshold, report_environment, write_report
 
 FIXTURE = Path(__file__).parent / "data" / "brief-harrowgate.json"
 
@@ -37,7 +36,7 @@ def test_fail_under_gate(brief):
 
 def test_reports_in_markdown_and_json(brief, tmp_path):
     review = verify_brief(with_wrong_number(brief))
-    env = make_environment("templates")
+    env = report_environment()
     write_report(review, brief.title, tmp_path / "r.md", env)
     write_report(review, brief.title, tmp_path / "r.json", env)
     markdown = (tmp_path / "r.md").read_text(encoding="utf-8")

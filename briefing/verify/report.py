@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.errors import ConfigError, VerificationFailedError
-from briefing.templating import render_template
+from briefing.output import write_atomically
+from briefing.render import escape_markdown
+from briefing.templating import make_environment, render_template
+from briefing.verify.checks import verify_brief
+from briefing.verify.load import load_brief
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from jinja2.sandbox import SandboxedEnvironment
 
     from briefing.models import Review
+
+
+def verify_file(
+    brief_path: Path, output: Path | None = None, templates: Path | None = None
+) -> tuple[Review, str | None]:
+    """Verify a brief JSON; write the report to `output`, or return it as markdown."""
+    brief = load_brief(brief_path)
+    review = verify_brief(brief)
+    env = report_environment(templates)
+    if output is not None:
+        write_report(review, brief.title, output, env)
+        return review, None
+    return review, report_markdown(review, brief.title, env)
+
+
+def report_environment(templates: Path | None = None) -> SandboxedEnvironment:
+    env = make_environment("templates", templates)
+    env.filters["md"] = escape_markdown
+    return env
 
 
 def report_markdown(review: Review, title: str, env: SandboxedEnvironment) -> str:
@@ -53,15 +75,3 @@ def enforce_threshold(review: Review, fail_under: float | None) -> None:
             f"{summary_line(review)}: below --fail-under {fail_under:g}; fix or drop the "
             "flagged claims (see the review report) or lower the threshold"
         )
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path(), prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -18,7 +18,7 @@ STOP_WORDS = frozenset(
     theirs them themselves then there these they this those through to too under until up
     very was we were what when where which while who whom why will with would you your yours
     yourself yourselves said says say told according mr mrs ms dr while however since may
-    might must shall also still yet per one""".split()  # noqa: SIM905 - a word list reads best as text
+    might must shall also still yet per one""".split()
 )
 
 
