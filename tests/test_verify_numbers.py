@@ -82,3 +82,18 @@ def test_support_score_drops_for_unrelated_text():
     passage = "The main bridge over the Velka has been closed."
     assert support_score("The main bridge over the Velka has been closed", passage) == 1.0
     assert support_score("Schools will reopen next week", passage) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("$11B", 11e9),
+        ("£5bn", 5e9),
+        ("€ 12m", 12e6),
+        ("10k runners", 1e4),
+        ("a 10m wall", 10.0),  # metres, not millions
+        ("pad SLC-36B", 36.0),  # a code, not billions
+    ],
+)
+def test_scale_letters_only_where_unmistakable(text, value):
+    assert [q.value for q in quantities(text)] == [value]

@@ -44,12 +44,16 @@ _SCALES = {
     "tn": 1e12,
 }
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-# Scale words may follow after a space; the letters k, m, b only when attached ("€12m", "10k"),
-# so that "10 m" (metres) stays ten.
-_SCALED = re.compile(
-    rf"(?<![\w.])({_NUMBER})(\s*(?:thousand|million|billion|trillion|mln|bn|tn)|[kmb])\b",
-    re.IGNORECASE,
+# Scale words may follow after a space. The bare letters are ambiguous, so they count only
+# where they are unmistakable: k, m and b right after a currency sign ("\u20ac12m", "$11B"),
+# and k on a free-standing number ("10k"). So "10 m" (metres) stays ten, and a code such as
+# "SLC-36B" stays 36.
+_CURRENCY = "$\u20ac\u00a3\u00a5"
+_SCALE_WORD = re.compile(
+    rf"(?<![\w.])({_NUMBER})\s*(thousand|million|billion|trillion|mln|bn|tn)\b", re.IGNORECASE
 )
+_SCALE_AFTER_CURRENCY = re.compile(rf"(?<=[{_CURRENCY}])\s?({_NUMBER})([kmb])\b", re.IGNORECASE)
+_SCALE_K = re.compile(rf"(?<![\w.-])({_NUMBER})(k)\b", re.IGNORECASE)
 _QUANTITY = re.compile(
     rf"(?<![\w.])({_NUMBER})(?:st|nd|rd|th)?(\s*(?:%|per\s?cent\b|percent\b|pct\b))?",
     re.IGNORECASE,
@@ -86,10 +90,10 @@ def quantities(text: str) -> list[Quantity]:
                 if date[0] is not None:  # the year also counts as a number on its own
                     found.append(Quantity("number", float(date[0]), str(date[0])))
         rest = pattern.sub(" ", rest)
-    rest = _SCALED.sub(_expand_scale, rest)
+    rest = _expand_scales(rest)
     # threshold 1.5: "one" stays a word ("one of them"), two and up become digits.
     rest = alpha2digit(rest, "en", threshold=1.5)
-    rest = _SCALED.sub(_expand_scale, rest)
+    rest = _expand_scales(rest)  # "ten million" has become "10000000"; "2 million" stays
     for match in _QUANTITY.finditer(rest):
         value = float(match.group(1).replace(",", ""))
         kind: Kind = "percent" if match.group(2) else "number"
@@ -101,6 +105,12 @@ def unsupported_quantities(claim: str, passages: str) -> list[Quantity]:
     """The claim's quantities that no quantity of the cited passages matches."""
     available = quantities(passages)
     return [q for q in quantities(claim) if not any(q.matches(a) for a in available)]
+
+
+def _expand_scales(text: str) -> str:
+    for pattern in (_SCALE_WORD, _SCALE_AFTER_CURRENCY, _SCALE_K):
+        text = pattern.sub(_expand_scale, text)
+    return text
 
 
 def _expand_scale(match: re.Match[str]) -> str:
