@@ -97,3 +97,16 @@ def test_support_score_drops_for_unrelated_text():
 )
 def test_scale_letters_only_where_unmistakable(text, value):
     assert [q.value for q in quantities(text)] == [value]
+
+
+def test_a_quote_the_claim_never_closes_is_still_checked():
+    passage = 'Madonna said: "20 years ago, I sang at Live Aid and the world watched.'
+    assert quoted_spans('She said: "20 years ago, I sang at Live Aid.') == [
+        "20 years ago, I sang at Live Aid."
+    ]
+    assert (
+        misquotes('She said: "20 years ago, I sang at Live Aid and the world watched.', passage)
+        == []
+    )
+    assert misquotes('She said: "20 years ago, I danced at Live Aid.', passage) != []
+    assert quoted_spans("and the world watched,\u201d she said.") == ["and the world watched,"]

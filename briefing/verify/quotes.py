@@ -24,9 +24,29 @@ _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\s*){3}\]|\.\.\.|\u2026)\s*")
 _EDGE = " \t\n,.;:!?'\"-"
 
 
+_LONE_MARKS = '"\u201c\u201d'
+
+
 def quoted_spans(text: str) -> list[str]:
-    """The quoted passages of `text`, without their quotation marks."""
-    return [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(text)]
+    """The quoted passages of `text`, without their quotation marks.
+
+    A claim cut from a longer sentence may open a quote it never closes (or close one it
+    never opened): the words after the lone opening mark (or before the lone closing one)
+    count as quoted too.
+    """
+    spans = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(text)]
+    rest = _QUOTED.sub("\x00", text)
+    for i, mark in enumerate(rest):
+        if mark not in _LONE_MARKS:
+            continue
+        before = rest[i - 1] if i else " "
+        if mark == "\u201c" or (mark == '"' and (before.isspace() or before in "([:\x00")):
+            span = re.split(r'["\u201c\u201d\x00]', rest[i + 1 :])[0]
+        else:
+            span = re.split(r'["\u201c\u201d\x00]', rest[:i])[-1]
+        if len(span.strip(_EDGE)) >= 3:
+            spans.append(span)
+    return spans
 
 
 def _squash(text: str) -> str:
