@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -29,11 +30,11 @@ if TYPE_CHECKING:
 
 def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
     review = brief.review or verify_brief(brief)
-    checks = {c.key: c for c in review.claims}
-    markers: dict[str, int] = {}
-    items = [
-        _item(section, ref, obj, checks, markers) for section, ref, obj in labelled_objects(brief)
-    ]
+    lookup = _Lookup(
+        checks={c.key: c for c in review.claims},
+        outlets={pid: s.outlet or s.title for pid, (s, _) in brief.passage_index().items()},
+    )
+    items = [_item(section, ref, obj, lookup) for section, ref, obj in labelled_objects(brief)]
     sections: list[dict[str, Any]] = []
     for item in items:
         if not sections or sections[-1]["title"] != item["section"]:
@@ -63,16 +64,22 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def _item(
-    section: str,
-    ref: str,
-    obj: Claim | Figure | Quote,
-    checks: dict[str, ClaimCheck],
-    markers: dict[str, int],
-) -> dict[str, Any]:
+@dataclass
+class _Lookup:
+    checks: dict[str, ClaimCheck]
+    outlets: dict[str, str]
+    markers: dict[str, int] = field(default_factory=dict)  # passage id -> marker number
+
+
+def _item(section: str, ref: str, obj: Claim | Figure | Quote, lookup: _Lookup) -> dict[str, Any]:
     key = claim_key(obj)
-    check = checks.get(key)
+    check = lookup.checks.get(key)
+    markers, outlets = lookup.markers, lookup.outlets
     cites = [{"pid": pid, "n": markers.setdefault(pid, len(markers) + 1)} for pid in obj.citations]
+    also = [
+        {"pid": pid, "n": markers.setdefault(pid, len(markers) + 1), "outlet": outlets.get(pid)}
+        for pid in (obj.corroborated_by if isinstance(obj, Claim) else [])
+    ]
     note = None
     if isinstance(obj, Quote) and obj.speaker:
         note = obj.speaker
@@ -88,6 +95,7 @@ def _item(
         "hedge": obj.status_reason if isinstance(obj, Claim) and obj.status != "reported" else None,
         "group": ref.split("]", maxsplit=1)[0] + "]" if isinstance(obj, Figure) else None,
         "cites": cites,
+        "also": also,
         "status": check.status if check else "unsupported",
         "reasons": check.reasons if check else ["not checked"],
         "reviewed": check.reviewed if check else False,

@@ -29,6 +29,7 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
 
 from selenium import webdriver  # noqa: E402 - only once chromium is known to be there
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 
@@ -159,3 +160,20 @@ def test_exported_decisions_round_trip(driver, tmp_path):
     driver.get(page.as_uri())
     assert claim(driver, "C1").find_element(By.CLASS_NAME, "reviewed").is_displayed()
     assert driver.find_elements(By.CSS_SELECTOR, 'li.claim[data-ref="quotes[1]"]') == []
+
+
+def test_hover_previews_and_corroboration_markers_work(driver, tmp_path):
+    brief = open_brief(driver, tmp_path)
+    text = {pid: passage.text for pid, (_, passage) in brief.passage_index().items()}
+    panel = driver.find_element(By.ID, "source-panel")
+    first, also = claim(driver, "C1").find_elements(By.CSS_SELECTOR, "button.cite")
+    assert also.get_attribute("data-pid") == "S1.1"  # C1's "also reported by"
+    also.click()
+    assert panel.find_element(By.TAG_NAME, "mark").text == text["S1.1"]
+    assert panel.find_element(By.CLASS_NAME, "outlet").text == "Harrowgate Herald"
+    hovered = claim(driver, "C6").find_element(By.CSS_SELECTOR, "button.cite")
+    ActionChains(driver).move_to_element(hovered).perform()
+    assert panel.find_element(By.TAG_NAME, "mark").text == text["S2.7"]
+    ActionChains(driver).move_to_element(driver.find_element(By.TAG_NAME, "h1")).perform()
+    assert panel.find_element(By.TAG_NAME, "mark").text == text["S1.1"]  # back to the pinned one
+    assert first.get_attribute("data-pid") == "S2.1"
