@@ -68,6 +68,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Reviewer decisions exported from the HTML brief: rejected claims are left out, "
     "accepted ones marked reviewed.",
 )
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 1),
+    help="After writing the brief, exit with status 4 when fewer than this fraction of its "
+    "claims are supported (0-1).",
+)
 @click.pass_context
 def generate(  # noqa: PLR0913 - one parameter per option
     ctx: click.Context,
@@ -78,6 +84,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
     engine: str,
     title: str | None,
     review: Path | None,
+    fail_under: float | None,
 ) -> None:
     """Write a brief from PATHS: files, folders or globs of .txt, .md, .html, .json,
     .jsonl and RSS/Atom feeds. Unusable files are skipped with a warning."""
@@ -89,6 +96,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
         _emit(render(brief, out_format, templates), output)
         if brief.review is not None:
             click.echo(f"review: {summary_line(brief.review)}", err=True)
+            enforce_threshold(brief.review, fail_under)
 
 
 @cli.command()
@@ -101,7 +109,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
 )
 @click.option(
     "--fail-under",
-    type=float,
+    type=click.FloatRange(0, 1),
     help="Exit with status 4 when fewer than this fraction of claims are supported (0-1).",
 )
 @TEMPLATES

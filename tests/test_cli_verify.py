@@ -86,3 +86,13 @@ def test_generate_review_applies_decisions_and_html_output(tmp_path):
     markdown = run("render", second).stdout
     assert "## Review" in markdown
     assert "### Left out by the reviewer" in markdown
+
+
+def test_generate_fail_under(tmp_path):
+    out = tmp_path / "brief.md"
+    assert run("generate", EXAMPLES, "-o", out, "--fail-under", "1.0").exit_code == 0
+    out.unlink()
+    bad = run("generate", EXAMPLES, "-o", out, "--fail-under", "2")
+    assert bad.exit_code == 2  # refused before any work is done
+    assert "0<=x<=1" in bad.stderr
+    assert not out.exists()
