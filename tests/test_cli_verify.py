@@ -83,6 +83,11 @@ def test_generate_review_applies_decisions_and_html_output(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "Reviewed and accepted" in html
+    report = tmp_path / "report.json"
+    assert run("verify", second, "-o", report).exit_code == 0
+    kept = json.loads(report.read_text(encoding="utf-8"))
+    assert [c["key"] for c in kept["claims"] if c["reviewed"]] == [accepted["key"]]
+    assert kept["rejected"] == [rejected["text"]]
     markdown = run("render", second).stdout
     assert "## Review" in markdown
     assert "### Left out by the reviewer" in markdown

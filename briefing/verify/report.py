@@ -25,6 +25,17 @@ def verify_file(
     """Verify a brief JSON; write the report to `output`, or return it as markdown."""
     brief = load_brief(brief_path)
     review = verify_brief(brief)
+    if brief.review is not None:  # keep what a reviewer decided on an earlier run
+        reviewed = {c.key for c in brief.review.claims if c.reviewed}
+        review = review.model_copy(
+            update={
+                "claims": [
+                    c.model_copy(update={"reviewed": c.key in reviewed}) for c in review.claims
+                ],
+                "decisions_file": brief.review.decisions_file,
+                "rejected": brief.review.rejected,
+            }
+        )
     env = report_environment(templates)
     if output is not None:
         write_report(review, brief.title, output, env)
