@@ -3,7 +3,7 @@ import pytest
 from briefing.verify.entities import entities, missing_entities
 from briefing.verify.numbers import quantities, unsupported_quantities
 from briefing.verify.quotes import misquotes, quoted_spans
-from briefing.verify.support import support_score
+from briefing.verify.support import support_score, unsupported_words
 
 
 @pytest.mark.parametrize(
@@ -110,3 +110,16 @@ def test_a_quote_the_claim_never_closes_is_still_checked():
     )
     assert misquotes('She said: "20 years ago, I danced at Live Aid.', passage) != []
     assert quoted_spans("and the world watched,\u201d she said.") == ["and the world watched,"]
+
+
+def test_a_lone_capitalised_sentence_opener_is_not_a_name():
+    assert entities("Engineers were inspecting the dam. NATO said so.") == ["NATO"]
+    assert entities("But Kmart said no. In Tokyo, officials spoke.") == ["Kmart", "Tokyo"]
+
+
+def test_missing_words_are_reported_as_the_claim_spells_them():
+    assert unsupported_words("Engineers judged it dangerous", "The dam held.") == [
+        "Engineers",
+        "judged",
+        "dangerous",
+    ]

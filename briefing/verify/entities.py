@@ -8,6 +8,7 @@ Varga said" and "Harrowgate's lower town" in "the lower town of Harrowgate".
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from briefing.verify.words import STOP_WORDS, fold, normal, tokens, word_set
 
@@ -17,24 +18,27 @@ _SENTENCE_END = frozenset('.!?:;"\u201c\u201d\u00ab\u00bb(')
 
 
 def entities(text: str) -> list[str]:
-    """Capitalised word runs, leading stop words ("The", "But") dropped, in order."""
+    """Capitalised word runs, leading stop words ("The", "But") dropped, in order.
+
+    A lone capitalised word that opens a sentence ("Engineers were ...") is left out: its
+    capital says nothing about it being a name. Acronyms ("NATO", "N.M.I.") always count.
+    """
     found: list[str] = []
-    run: list[str] = []
-    sentence_start = True
+    run = _Run()
     for raw in _TOKEN.findall(text):
         if raw in _SENTENCE_END or (raw.endswith((".", "!", "?")) and _ends_sentence(raw)):
             word = raw.rstrip(".!?")
             if word:
-                run, sentence_start = _extend(run, word, sentence_start, found)
-            _flush(run, found)
-            run, sentence_start = [], True
+                run = _extend(run, word, found)
+            run.flush(found)
+            run = _Run()
             continue
         if raw == ",":
-            _flush(run, found)
-            run = []
+            run.flush(found)
+            run = _Run(initial=False)
             continue
-        run, sentence_start = _extend(run, raw, sentence_start, found)
-    _flush(run, found)
+        run = _extend(run, raw, found)
+    run.flush(found)
     return list(dict.fromkeys(found))
 
 
@@ -48,25 +52,38 @@ def missing_entities(claim: str, passages: str) -> list[str]:
     return missing
 
 
-def _extend(
-    run: list[str], word: str, sentence_start: bool, found: list[str]
-) -> tuple[list[str], bool]:
-    capitalised = word[:1].isupper()
-    if capitalised and not (sentence_start and not run and fold(word) in STOP_WORDS):
-        return [*run, word], False
-    if run and fold(word) in _CONNECTORS:
-        return [*run, word], False
-    _flush(run, found)
-    return [], False
+@dataclass
+class _Run:
+    words: list[str] = field(default_factory=list)
+    initial: bool = True  # the run's first word opens a sentence
+
+    def flush(self, found: list[str]) -> None:
+        words = list(self.words)
+        while words and fold(words[-1]) in _CONNECTORS:
+            words.pop()
+        opener = self.initial
+        while words and fold(words[0]) in STOP_WORDS:
+            words.pop(0)
+            opener = False
+        if not words:
+            return
+        lone_opener = opener and len(words) == 1 and not _is_acronym(words[0])
+        if not lone_opener:
+            found.append(" ".join(words))
 
 
-def _flush(run: list[str], found: list[str]) -> None:
-    while run and fold(run[-1]) in _CONNECTORS:
-        run.pop()
-    while run and fold(run[0]) in STOP_WORDS:
-        run.pop(0)
-    if run:
-        found.append(" ".join(run))
+def _extend(run: _Run, word: str, found: list[str]) -> _Run:
+    if word[:1].isupper():
+        return _Run([*run.words, word], run.initial)
+    if run.words and fold(word) in _CONNECTORS:
+        return _Run([*run.words, word], run.initial)
+    run.flush(found)
+    return _Run(initial=False)
+
+
+def _is_acronym(word: str) -> bool:
+    letters = word.replace(".", "")
+    return len(letters) > 1 and letters.isupper()
 
 
 def _ends_sentence(raw: str) -> bool:

@@ -23,5 +23,8 @@ def support_score(claim: str, passages: str) -> float:
 
 
 def unsupported_words(claim: str, passages: str) -> list[str]:
+    """The claim's content words (as the claim spells them) missing from the passages."""
     available = word_set(passages)
-    return [w for w in content_words(claim) if w not in available]
+    missing = {w for w in content_words(claim) if w not in available}
+    spelled = (w for w in tokens(claim) if normal(w) in missing)
+    return list(dict.fromkeys(spelled))
