@@ -32,7 +32,7 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
     review = brief.review or verify_brief(brief)
     lookup = _Lookup(
         checks={c.key: c for c in review.claims},
-        outlets={pid: s.outlet or s.title for pid, (s, _) in brief.passage_index().items()},
+        outlets={pid: s.label() for pid, (s, _) in brief.passage_index().items()},
     )
     items = [_item(section, ref, obj, lookup) for section, ref, obj in labelled_objects(brief)]
     sections: list[dict[str, Any]] = []

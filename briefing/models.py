@@ -7,6 +7,7 @@ sources and their passages, so one JSON file can be checked and re-rendered on i
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import PurePath
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
@@ -32,6 +33,10 @@ class Source(Strict):
     )
     origin: str = Field(description="Input file (and record or item) this source came from.")
     passages: list[Passage] = Field(description="The article's sentences, in reading order.")
+
+    def label(self) -> str:
+        """How a brief names the source in running text: its outlet, else its file name."""
+        return self.outlet or PurePath(self.origin.split("#")[0]).name
 
 
 class Claim(Strict):

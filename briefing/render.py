@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
 from briefing.errors import ConfigError
@@ -67,7 +66,7 @@ def render(brief: Brief, fmt: Format, templates: Path | None = None) -> str:
         return "".join(f"[[{n}]](#ref-{n})" for n in ordered)
 
     def outlet(passage_id: str) -> str:
-        return source_label(index[passage_id][0])
+        return index[passage_id][0].label()
 
     return render_template(
         env,
@@ -86,11 +85,6 @@ def citation_numbers(brief: Brief) -> dict[str, int]:
         for pid in [*obj.citations, *getattr(obj, "corroborated_by", [])]:
             numbers.setdefault(pid, len(numbers) + 1)
     return numbers
-
-
-def source_label(source: Source) -> str:
-    """How a brief names a source in running text: its outlet, else its file."""
-    return source.outlet or PurePath(source.origin.split("#")[0]).name
 
 
 def escape_markdown(text: str) -> str:
