@@ -94,6 +94,13 @@ def generate(  # noqa: PLR0913 - one parameter per option
         for item in brief.skipped_inputs:
             click.echo(f"warning: skipped {item.path}: {item.reason}", err=True)
         _emit(render(brief, out_format, templates), output)
+        if brief.review is not None and brief.review.unmatched_decisions:
+            count = len(brief.review.unmatched_decisions)
+            click.echo(
+                f"warning: {count} decision(s) in {review} match no claim of this run (the "
+                "inputs or the engine changed); they were not applied",
+                err=True,
+            )
         if brief.review is not None:
             click.echo(f"review: {summary_line(brief.review)}", err=True)
             enforce_threshold(brief.review, fail_under)

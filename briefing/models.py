@@ -140,6 +140,10 @@ class Review(Strict):
     rejected: list[str] = Field(
         default_factory=list, description="Claims a reviewer rejected and the run left out."
     )
+    unmatched_decisions: list[str] = Field(
+        default_factory=list,
+        description="Keys of reviewer decisions that match no claim of this run (not applied).",
+    )
 
 
 class Brief(Strict):

@@ -109,7 +109,10 @@ def reviewed_brief(
 ) -> Brief:
     """Apply reviewer decisions (if any), verify every claim, and attach the review."""
     dropped: list[str] = []
+    unmatched: list[str] = []
     if decisions is not None:
+        present = {claim_key(obj) for obj in brief.cited_objects()}
+        unmatched = [d.key for d in decisions.decisions if d.key not in present]
         brief, dropped = apply_decisions(brief, decisions)
     review = verify_brief(brief)
     if decisions is not None:
@@ -121,6 +124,7 @@ def reviewed_brief(
                 ],
                 "decisions_file": decisions_file,
                 "rejected": dropped,
+                "unmatched_decisions": unmatched,
             }
         )
     return brief.model_copy(update={"review": review})

@@ -101,3 +101,15 @@ def test_generate_fail_under(tmp_path):
     assert bad.exit_code == 2  # refused before any work is done
     assert "0<=x<=1" in bad.stderr
     assert not out.exists()
+
+
+def test_review_decisions_for_claims_no_longer_there_are_warned_about(tmp_path):
+    decisions = tmp_path / "decisions.json"
+    decisions.write_text(
+        json.dumps({"decisions": [{"key": "0000000000000000", "decision": "rejected"}]}),
+        encoding="utf-8",
+    )
+    result = run("generate", EXAMPLES, "--review", decisions, "-o", tmp_path / "b.json")
+    assert result.exit_code == 0
+    assert "warning: 1 decision(s) in" in result.stderr
+    assert "match no claim of this run" in result.stderr

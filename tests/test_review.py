@@ -70,6 +70,7 @@ def test_decisions_drop_rejected_and_mark_accepted(brief, tmp_path):
     assert [c.ref for c in out.review.claims if c.reviewed] == ["C1"]
     assert out.review.total == 11
     assert out.review.decisions_file == str(path)
+    assert out.review.unmatched_decisions == ["0000000000000000"]
     Brief.model_validate_json(out.model_dump_json())  # still a valid brief
 
 
