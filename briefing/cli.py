@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
-from pydantic import ValidationError
 
 from briefing import __version__, pipeline
+from briefing.brief_file import load_brief
 from briefing.errors import BriefingError
-from briefing.models import Brief
 from briefing.output import write_atomically
 from briefing.render import format_for, render
 from briefing.verify.report import enforce_threshold, summary_line, verify_file
@@ -157,22 +156,6 @@ def render_command(
     with _errors(ctx):
         out_format = format_for(output, fmt)
         _emit(render(load_brief(brief_json), out_format, templates), output)
-
-
-def load_brief(path: Path) -> Brief:
-    try:
-        return Brief.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        raise BriefingError(
-            f"{path}: no such file; pass a brief written with -o NAME.json"
-        ) from None
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
-        raise BriefingError(
-            f"{path}: not a valid brief ({where}: {first['msg']}); "
-            "pass a JSON file written by 'briefing generate -o NAME.json'"
-        ) from None
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -3,6 +3,11 @@ the CLI prints it as one line and picks the exit code from the class."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class BriefingError(Exception):
     """Something the user can fix. `str(err)` is the whole message, fix included."""
@@ -32,3 +37,11 @@ class VerificationFailedError(BriefingError):
     """Fewer claims are supported than `--fail-under` demands."""
 
     exit_code = 4
+
+
+def describe_validation_error(err: ValidationError, limit: int = 3) -> str:
+    """The first few problems pydantic found, as 'field.path: message; …'."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'top level'}: {e['msg']}"
+        for e in err.errors()[:limit]
+    )

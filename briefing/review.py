@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Final, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from briefing.errors import InputError
+from briefing.errors import InputError, describe_validation_error
 from briefing.models import Claim, Quote
 from briefing.verify import claim_key, verify_brief
 
@@ -58,10 +58,9 @@ def load_decisions(path: Path) -> Decisions:
             f"{path}: not JSON ({err}); pass the decisions file exported from the HTML brief"
         ) from err
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        problem = describe_validation_error(err, 1)
         raise InputError(
-            f"{path}: not a decisions file ({where}: {first['msg']}); export it again from "
+            f"{path}: not a decisions file ({problem}); export it again from "
             "the HTML brief's Export decisions button"
         ) from err
 

@@ -96,7 +96,7 @@ def test_render_rejects_a_file_that_is_not_a_brief(tmp_path: Path) -> None:
     result = run("render", str(bad))
     assert result.exit_code == 1
     assert "not a valid brief" in result.stderr
-    assert "briefing generate -o NAME.json" in result.stderr
+    assert "regenerate it with `briefing generate`" in result.stderr
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:

@@ -1,4 +1,7 @@
-"""Load a brief for checking: citations to unknown passages are let through, to be reported."""
+"""Reading a brief's JSON file, with errors that say how to fix it.
+
+`render` needs every citation to resolve; `verify` lets unknown ones through so that it
+can report them claim by claim instead of refusing the whole file."""
 
 from __future__ import annotations
 
@@ -7,14 +10,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from briefing.errors import InputError
+from briefing.errors import InputError, describe_validation_error
 from briefing.models import Brief
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 
-def load_brief(path: Path) -> Brief:
+def load_brief(path: Path, *, allow_unknown_citations: bool = False) -> Brief:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
@@ -25,12 +28,10 @@ def load_brief(path: Path) -> Brief:
             "`briefing generate -o brief.json`"
         ) from err
     try:
-        return Brief.model_validate(data, context={"unknown_citations": "allow"})
+        context = {"unknown_citations": "allow"} if allow_unknown_citations else None
+        return Brief.model_validate(data, context=context)
     except ValidationError as err:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'top level'}: {e['msg']}"
-            for e in err.errors()[:3]
-        )
+        problems = describe_validation_error(err)
         raise InputError(
             f"{path}: not a valid brief ({problems}); regenerate it with `briefing generate` "
             "or fix those fields"
