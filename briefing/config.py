@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
 
 
 def now() -> datetime:
@@ -16,3 +19,28 @@ def now() -> datetime:
 
 def openai_api_key() -> str | None:
     return os.environ.get("OPENAI_API_KEY") or None
+
+
+def openai_base_url() -> str | None:
+    """OPENAI_BASE_URL: any OpenAI-compatible server (Ollama, vLLM, llama.cpp, Azure)."""
+    return os.environ.get("OPENAI_BASE_URL") or None
+
+
+def cache_root() -> Path:
+    """The user's cache directory for briefing; XDG_CACHE_HOME wins on every platform."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    if xdg:
+        return Path(xdg) / "briefing"
+    return Path(platformdirs.user_cache_dir("briefing", appauthor=False))
+
+
+def use_tiktoken_files(default_dir: Path) -> Path | None:
+    """Point tiktoken at `default_dir` unless the user chose a TIKTOKEN_CACHE_DIR.
+
+    tiktoken reads the variable on every load, so it is the documented way in; returns the
+    directory in effect ("" disables tiktoken's cache, returned as None)."""
+    current = os.environ.get("TIKTOKEN_CACHE_DIR")
+    if current is None:
+        os.environ["TIKTOKEN_CACHE_DIR"] = str(default_dir)
+        return default_dir
+    return Path(current) if current else None
