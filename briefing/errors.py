@@ -45,3 +45,7 @@ def describe_validation_error(err: ValidationError, limit: int = 3) -> str:
         f"{'.'.join(str(p) for p in e['loc']) or 'top level'}: {e['msg']}"
         for e in err.errors()[:limit]
     )
+
+
+class ModelCallError(BriefingError):
+    """A language-model call failed after the SDK's retries."""

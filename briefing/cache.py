@@ -1,0 +1,54 @@
+"""An on-disk, content-addressed cache of model replies.
+
+The key is a sha256 over everything that shapes a reply (model, messages, schema,
+parameters); the entry is the reply as JSON. Writes are atomic; an unreadable or corrupt
+entry is logged and treated as a miss, never as an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def content_key(material: Any) -> str:  # noqa: ANN401 - any JSON-serializable value
+    blob = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class ResponseCache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> str | None:
+        path = self._path(key)
+        try:
+            text = path.read_text(encoding="utf-8")
+            json.loads(text)
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            log.warning("ignoring corrupt cache entry %s (%s); it will be replaced", path, err)
+            return None
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            Path(tmp).replace(path)
+        except OSError as err:
+            log.warning("could not write cache entry %s (%s); continuing without it", path, err)

@@ -1,0 +1,102 @@
+"""The engine's view of a chat model: a request, a reply, a backend that answers, and a
+cache in front of it. Nothing here imports `openai` (see openai_client.py)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from briefing.cache import ResponseCache, content_key
+
+if TYPE_CHECKING:
+    from briefing.llm_schema import Out
+
+log = logging.getLogger(__name__)
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    model: str
+    messages: list[Message]
+    schema: type[Out]
+    max_completion_tokens: int
+    temperature: float | None = None
+    frequency_penalty: float | None = None
+
+    def cache_key(self) -> str:
+        return content_key(
+            {
+                "model": self.model,
+                "messages": self.messages,
+                "schema": {self.schema.__name__: self.schema.model_json_schema()},
+                "params": {
+                    "max_completion_tokens": self.max_completion_tokens,
+                    "temperature": self.temperature,
+                    "frequency_penalty": self.frequency_penalty,
+                },
+            }
+        )
+
+
+class ChatReply(BaseModel):
+    """What came back, whatever it was; the engine decides what it means."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content: str | None = Field(description="The message text (JSON when all went well).")
+    refusal: str | None = Field(default=None, description="The model's refusal, if it refused.")
+    finish_reason: str = Field(description="'stop', 'length', 'content_filter', ...")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    from_cache: bool = False
+
+
+class ChatBackend(Protocol):
+    async def complete(self, request: ChatRequest) -> ChatReply: ...
+
+
+@dataclass
+class Usage:
+    calls: int = 0
+    cached_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, reply: ChatReply) -> None:
+        if reply.from_cache:
+            self.cached_calls += 1
+            return
+        self.calls += 1
+        self.prompt_tokens += reply.prompt_tokens
+        self.completion_tokens += reply.completion_tokens
+        self.cached_tokens += reply.cached_tokens
+
+
+class CachingBackend:
+    """Answers from the cache when it can; stores every reply the backend gives."""
+
+    def __init__(self, backend: ChatBackend, cache: ResponseCache | None) -> None:
+        self.backend = backend
+        self.cache = cache
+
+    async def complete(self, request: ChatRequest) -> ChatReply:
+        if self.cache is None:
+            return await self.backend.complete(request)
+        key = request.cache_key()
+        stored = self.cache.get(key)
+        if stored is not None:
+            try:
+                return ChatReply.model_validate_json(stored).model_copy(update={"from_cache": True})
+            except ValidationError as err:
+                log.warning("ignoring cache entry %s: not a reply (%s)", key, err.error_count())
+        reply = await self.backend.complete(request)
+        self.cache.put(key, reply.model_dump_json())
+        return reply

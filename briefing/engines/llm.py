@@ -1,0 +1,207 @@
+"""The LLM engine: map each pack of sources to cited summaries (concurrently), then reduce
+the summaries into the brief (in a tree when they do not fit one call).
+
+Each call's reply is validated against the real passages (pydantic validation context). A
+reply that fails gets one re-ask stating the exact errors; what is still wrong after it is
+dropped and listed in the run report. A refusal or a reply that stays truncated marks its
+sources not summarized; a truncated reply is first retried with a smaller pack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from pydantic import ValidationError
+
+from briefing import pricing
+from briefing.cache import ResponseCache
+from briefing.engines.chat import CachingBackend, ChatBackend, ChatRequest, Message, Usage
+from briefing.engines.llm_draft import fallback_reduce, to_draft
+from briefing.engines.planning import group_by_budget, halve, plan_map
+from briefing.engines.prompting import Prompts
+from briefing.errors import ModelCallError
+from briefing.llm_schema import CitationContext, MapResult, Out, ReduceResult, SourceSummary
+from briefing.tokens import TokenCounter
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from briefing.engines import Draft
+    from briefing.engines.planning import Unit
+    from briefing.engines.settings import LLMSettings
+    from briefing.models import Source
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=Out)
+
+
+@dataclass
+class Answer(Generic[T]):
+    value: T | None
+    problem: str | None = None
+    truncated: bool = False
+    dropped: list[str] = field(default_factory=list)
+
+
+def format_errors(err: ValidationError) -> list[str]:
+    lines = []
+    for e in err.errors(include_url=False):
+        where = ".".join(str(part) for part in e["loc"]) or "reply"
+        lines.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
+    return lines
+
+
+def make_backend(settings: LLMSettings) -> ChatBackend:
+    from briefing.engines.openai_client import OpenAIBackend  # noqa: PLC0415 - slow import
+
+    return OpenAIBackend(
+        api_key=settings.api_key,
+        base_url=settings.base_url,
+        max_retries=settings.max_retries,
+        timeout=settings.timeout,
+    )
+
+
+class LLMEngine:
+    def __init__(self, settings: LLMSettings, backend: ChatBackend | None = None) -> None:
+        self.settings = settings
+        raw = backend if backend is not None else make_backend(settings)
+        cache = ResponseCache(settings.response_cache_dir()) if settings.use_cache else None
+        self.backend = CachingBackend(raw, cache)
+        self.prompts = Prompts(settings.prompts_dir)
+        self.counter = TokenCounter(settings.model)
+        self.usage = Usage()
+        self.dropped: list[str] = []
+        self._limit = asyncio.Semaphore(settings.max_concurrency)
+
+    def write(self, sources: list[Source]) -> Draft:
+        return asyncio.run(self.awrite(sources))
+
+    async def awrite(self, sources: Sequence[Source]) -> Draft:
+        self._limit = asyncio.Semaphore(self.settings.max_concurrency)
+        passages = {p.id: p.text for s in sources for p in s.passages}
+        packs = plan_map(sources, self.counter, self.settings.map_budget_tokens)
+        mapped = await asyncio.gather(*(self._map(pack, passages) for pack in packs))
+        summaries = [summary for group in mapped for summary in group]
+        if not summaries:
+            raise ModelCallError(
+                "no source could be summarized: "
+                + "; ".join(self.usage.notes)
+                + "; try another --model or --engine extractive"
+            )
+        context = CitationContext(passages, {s.id for s in sources})
+        result = await self._reduce([s.model_dump_json() for s in summaries], context)
+        if result is None:
+            self.usage.notes.append("the merge step failed, so summaries are listed unmerged")
+            result = fallback_reduce(summaries, sources)
+        price = pricing.price_for(
+            self.settings.model, pricing.load_prices(self.settings.prices_file)
+        )
+        cost = pricing.cost(
+            price, self.usage.prompt_tokens, self.usage.completion_tokens, self.usage.cached_tokens
+        )
+        return to_draft(result, sources, self.settings.model, self.usage, self.dropped, cost)
+
+    # --- one structured call, with one re-ask ------------------------------------------
+
+    async def _send(self, messages: list[Message], schema: type[Out]) -> tuple[str | None, str]:
+        """The reply's content and a problem ('' if none), counting the call."""
+        request = ChatRequest(
+            model=self.settings.model,
+            messages=messages,
+            schema=schema,
+            max_completion_tokens=self.settings.max_completion_tokens,
+            temperature=self.settings.temperature,
+            frequency_penalty=self.settings.frequency_penalty,
+        )
+        log.debug(
+            "sending %s call, %d prompt tokens",
+            schema.__name__,
+            self.counter.count_messages(messages),
+        )
+        async with self._limit:
+            reply = await self.backend.complete(request)
+        self.usage.add(reply)
+        if reply.refusal:
+            return None, f"refused: {reply.refusal}"
+        if reply.finish_reason == "content_filter":
+            return None, "refused: the provider's content filter stopped the reply"
+        if reply.finish_reason == "length":
+            return None, "length"
+        return reply.content or "", ""
+
+    async def ask(
+        self, messages: list[Message], schema: type[T], context: CitationContext
+    ) -> Answer[T]:
+        content, problem = await self._send(messages, schema)
+        if content is None:
+            return Answer(None, problem, truncated=problem == "length")
+        try:
+            return Answer(schema.model_validate_json(content, context=context))
+        except ValidationError as err:
+            errors = format_errors(err)
+        log.info("re-asking %s: %d problems", schema.__name__, len(errors))
+        again = [
+            *messages,
+            {"role": "assistant", "content": content},
+            self.prompts.reask_message(errors),
+        ]
+        content, problem = await self._send(again, schema)
+        if content is None:
+            return Answer(None, problem, truncated=problem == "length")
+        repair = CitationContext(context.passages, context.source_ids, repair=True)
+        try:
+            value = schema.model_validate_json(content, context=repair)
+        except ValidationError as err:
+            first = format_errors(err)[0]
+            return Answer(None, f"invalid reply after a re-ask ({first})")
+        return Answer(value, dropped=repair.dropped)
+
+    # --- map ----------------------------------------------------------------------------
+
+    async def _map(self, pack: list[Unit], passages: dict[str, str]) -> list[SourceSummary]:
+        ids = list(dict.fromkeys(u.source.id for u in pack))
+        context = CitationContext(passages, set(ids))
+        answer = await self.ask(self.prompts.map_messages(pack), MapResult, context)
+        if answer.truncated:
+            smaller = halve(pack, self.counter)
+            if smaller is not None:
+                log.info("reply for %s truncated; retrying in smaller packs", "+".join(ids))
+                parts = await asyncio.gather(*(self._map(p, passages) for p in smaller))
+                return [s for part in parts for s in part]
+            answer.problem = "the reply was cut off at the token limit even for one paragraph"
+        if answer.value is None:
+            self.usage.notes.append(f"{', '.join(ids)} not summarized ({answer.problem})")
+            return []
+        self.dropped.extend(answer.dropped)
+        summaries = [s for s in answer.value.summaries if s.source_id in ids]
+        missing = [i for i in ids if i not in {s.source_id for s in summaries}]
+        if missing:
+            self.usage.notes.append(f"{', '.join(missing)} not summarized (no summary given)")
+        return summaries
+
+    # --- reduce -------------------------------------------------------------------------
+
+    async def _reduce(self, inputs: list[str], context: CitationContext) -> ReduceResult | None:
+        sizes = [self.counter.count(text) for text in inputs]
+        groups = group_by_budget(sizes, self.settings.reduce_budget_tokens)
+        if len(groups) == 1:
+            answer = await self.ask(self.prompts.reduce_messages(inputs), ReduceResult, context)
+            if answer.value is None:
+                problem = "cut off at the token limit" if answer.truncated else answer.problem
+                self.usage.notes.append(f"merge step failed ({problem})")
+                return None
+            self.dropped.extend(answer.dropped)
+            return answer.value
+        log.info("reducing %d summaries in %d groups", len(inputs), len(groups))
+        partial = await asyncio.gather(
+            *(self._reduce([inputs[i] for i in group], context) for group in groups)
+        )
+        merged = [p.model_dump_json() for p in partial if p is not None]
+        if not merged:
+            return None
+        return await self._reduce(merged, context)

@@ -1,0 +1,98 @@
+"""The only module that imports `openai`: sends one structured-output request.
+
+Retries with backoff on 429, 5xx, timeouts and dropped connections are the SDK's own
+(`max_retries`, `timeout`); what is left after them becomes a typed BriefingError.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+import openai
+from openai.lib._parsing import type_to_response_format_param  # the SDK's parse helper
+
+from briefing.engines.chat import ChatReply, ChatRequest
+from briefing.errors import ConfigError, ModelCallError
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+    from openai.types.shared_params import ResponseFormatJSONSchema
+
+    from briefing.llm_schema import Out
+
+
+def response_format(schema: type[Out]) -> dict[str, Any]:
+    """The strict json_schema response format the SDK's `parse()` would send."""
+    return dict(type_to_response_format_param(schema))  # type: ignore[arg-type]
+
+
+class OpenAIBackend:
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        max_retries: int = 2,
+        timeout: float = 120.0,
+    ) -> None:
+        if api_key is None and base_url is None:
+            raise ConfigError(
+                "no OPENAI_API_KEY: set it, or point OPENAI_BASE_URL/--base-url at an "
+                "OpenAI-compatible server, or use --engine extractive"
+            )
+        self.base_url = base_url or "https://api.openai.com/v1"
+        # Local servers usually need no key, but the SDK insists on one.
+        self._client = openai.AsyncOpenAI(
+            api_key=api_key or "no-key",
+            base_url=base_url,
+            max_retries=max_retries,
+            timeout=timeout,
+        )
+
+    async def complete(self, request: ChatRequest) -> ChatReply:
+        temperature = openai.omit if request.temperature is None else request.temperature
+        penalty = openai.omit if request.frequency_penalty is None else request.frequency_penalty
+        try:
+            completion = await self._client.chat.completions.create(
+                model=request.model,
+                messages=cast("list[ChatCompletionMessageParam]", request.messages),
+                response_format=cast("ResponseFormatJSONSchema", response_format(request.schema)),
+                max_completion_tokens=request.max_completion_tokens,
+                temperature=temperature,
+                frequency_penalty=penalty,
+            )
+        except openai.AuthenticationError as err:
+            raise ConfigError(
+                f"{self.base_url} rejected the API key ({err.status_code}); check OPENAI_API_KEY"
+            ) from err
+        except openai.RateLimitError as err:
+            raise ModelCallError(
+                f"{self.base_url} is still rate-limiting after the retries; wait, lower "
+                "--max-concurrency or raise --max-retries"
+            ) from err
+        except openai.APITimeoutError as err:
+            raise ModelCallError(
+                f"{self.base_url} did not answer in time after the retries; raise --timeout"
+            ) from err
+        except openai.APIConnectionError as err:
+            raise ModelCallError(
+                f"cannot reach {self.base_url} ({err}); check OPENAI_BASE_URL or --base-url"
+            ) from err
+        except openai.APIStatusError as err:
+            raise ModelCallError(
+                f"{self.base_url} answered HTTP {err.status_code}: {err.message}; check --model "
+                "and that the server supports json_schema response formats"
+            ) from err
+        if not completion.choices:
+            raise ModelCallError(f"{self.base_url} sent a reply with no choices; check the server")
+        choice = completion.choices[0]
+        usage = completion.usage
+        details = usage.prompt_tokens_details if usage else None
+        return ChatReply(
+            content=choice.message.content,
+            refusal=getattr(choice.message, "refusal", None),
+            finish_reason=choice.finish_reason or "stop",
+            prompt_tokens=usage.prompt_tokens if usage else 0,
+            completion_tokens=usage.completion_tokens if usage else 0,
+            cached_tokens=(details.cached_tokens or 0) if details else 0,
+        )

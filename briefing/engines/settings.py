@@ -1,0 +1,60 @@
+"""Everything the LLM engine can be told, with its defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from briefing import config
+from briefing.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+DEFAULT_MODEL = "gpt-4.1-mini"
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    model: str = DEFAULT_MODEL
+    api_key: str | None = None
+    base_url: str | None = None
+    prompts_dir: Path | None = None
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    max_concurrency: int = 4
+    max_retries: int = 2
+    timeout: float = 120.0
+    # Source text (passage lines) per map call: small sources are packed up to this,
+    # longer ones are split on paragraph boundaries.
+    map_budget_tokens: int = 6000
+    # Summary text per reduce call; more than this is reduced in a tree.
+    reduce_budget_tokens: int = 12000
+    max_completion_tokens: int = 4096
+    # Sampling; None leaves the server's default (some models accept no other value).
+    temperature: float | None = None
+    frequency_penalty: float | None = None
+    prices_file: Path | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("max_concurrency", "map_budget_tokens", "reduce_budget_tokens"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
+        if self.max_completion_tokens < 16:
+            raise ConfigError("max completion tokens must be at least 16")
+        if self.max_retries < 0:
+            raise ConfigError("--max-retries cannot be negative")
+
+    @classmethod
+    def from_environment(cls, **overrides: object) -> LLMSettings:
+        """Settings from OPENAI_API_KEY / OPENAI_BASE_URL, then explicit overrides
+        (None means 'not given' and keeps the environment's or default value)."""
+        values: dict[str, object] = {
+            "api_key": config.openai_api_key(),
+            "base_url": config.openai_base_url(),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def response_cache_dir(self) -> Path:
+        return self.cache_dir or config.cache_root() / "responses"

@@ -1,0 +1,226 @@
+"""What the model must answer: strict structured-output models for the map and reduce steps.
+
+Every field is required and every object forbids extra keys, so the SDK can send these as
+strict JSON schemas. Citations are checked against the real passages through pydantic's
+validation context (`model_validate_json(..., context=CitationContext(...))`):
+
+- without a context (the SDK, a plain parse) nothing is checked;
+- with `repair=False` any unknown passage id, or quoted text missing from the cited
+  passages, is a validation error whose message is the re-ask text;
+- with `repair=True` bad ids are removed, items left without support are marked dropped,
+  and every removal is recorded in `context.dropped` for the run report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Literal, Self, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
+
+# Upper bounds on list lengths (strict mode allows maxItems): they keep a looping model
+# from running into the token limit and keep a brief readable.
+MAX_CITATIONS = 6
+MAX_POINTS = 8
+MAX_ITEMS = 6
+_DIGITS = re.compile(r"\d[\d,.]*\d|\d")
+_QUOTE_CHARS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+
+
+def normalize(text: str) -> str:
+    """Compare text as readers would: straight quotes, single spaces, case folded."""
+    return " ".join(text.translate(_QUOTE_CHARS).split()).casefold()
+
+
+@dataclass
+class CitationContext:
+    """The passages a reply may cite, and what repair mode removed."""
+
+    passages: dict[str, str]
+    source_ids: set[str]
+    repair: bool = False
+    dropped: list[str] = field(default_factory=list)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+M = TypeVar("M", bound=Out)
+
+
+PassageId = Annotated[str, StringConstraints(pattern=r"^S[0-9]+\.[0-9]+$")]
+
+
+class Cited(Out):
+    citations: list[PassageId] = Field(
+        max_length=MAX_CITATIONS,
+        description="Ids of the passages this rests on, exactly as given, e.g. 'S2.4'.",
+    )
+    text: str
+
+    _dropped: bool = PrivateAttr(default=False)
+
+    @property
+    def dropped(self) -> bool:
+        return self._dropped
+
+    def text_problem(self, cited_text: str) -> str | None:  # noqa: ARG002 - overridden
+        """Why `text` is not supported by the cited passages' text, or None."""
+        return None
+
+    def problems(self, ctx: CitationContext) -> tuple[list[str], set[str]]:
+        label = f"{self.text[:60]!r}"
+        if not self.citations:
+            return [f"{label} cites no passage; cite the passage ids it rests on"], set()
+        bad = {c for c in self.citations if c not in ctx.passages}
+        found = [f"{label} cites {c}, which is not a passage id given" for c in sorted(bad)]
+        good = [c for c in self.citations if c in ctx.passages]
+        if good:
+            why = self.text_problem(" ".join(ctx.passages[c] for c in good))
+            if why:
+                found.append(f"{label} {why} (cited: {', '.join(good)})")
+        elif not bad:
+            found.append(f"{label} cites no passage")
+        return found, bad
+
+    @model_validator(mode="after")
+    def _check_citations(self, info: ValidationInfo) -> Self:
+        ctx = info.context
+        if not isinstance(ctx, CitationContext):
+            return self
+        found, bad = self.problems(ctx)
+        if not found:
+            return self
+        if not ctx.repair:
+            raise ValueError("; ".join(found))
+        ctx.dropped.extend(found)
+        self.citations = [c for c in self.citations if c not in bad]
+        if self.problems(ctx)[0]:
+            self._dropped = True
+        return self
+
+
+class KeyPoint(Cited):
+    text: str = Field(description="One fact the passages state, in plain words.")
+    attribution: str | None = Field(
+        description="Who the source credits with it ('the agency said'), or null."
+    )
+
+
+class HedgedPoint(Cited):
+    text: str = Field(description="A report the source itself hedges, contests or denies.")
+    status: Literal["unconfirmed", "disputed"] = Field(
+        description="'unconfirmed' if hedged (may, reportedly); 'disputed' if someone denies it."
+    )
+    status_reason: str = Field(description="The source's words that hedge or contest it.")
+    attribution: str | None = Field(description="Who makes the claim, or null.")
+
+
+class FigureOut(Cited):
+    text: str = Field(description="The figure worded as in the passage, e.g. 'about 4,000'.")
+    value: float = Field(description="The number with scale words applied: 2.5 million = 2500000.")
+    unit: str | None = Field(description="Currency, percent or measure, or null.")
+    counts: str = Field(description="What the number counts, e.g. 'people evacuated'.")
+    attribution: str | None = Field(description="Who the source credits with it, or null.")
+
+    def text_problem(self, cited_text: str) -> str | None:
+        have = normalize(cited_text)
+        missing = [n for n in _DIGITS.findall(self.text) if n not in have]
+        if missing:
+            return f"gives {', '.join(missing)}, which the cited passages do not contain"
+        return None
+
+
+class QuoteOut(Cited):
+    text: str = Field(description="The quoted words, copied verbatim from the passage.")
+    speaker: str | None = Field(description="Who said it, or null if the source does not say.")
+
+    def text_problem(self, cited_text: str) -> str | None:
+        words = normalize(self.text).strip("\"' ")
+        if words and words in normalize(cited_text):
+            return None
+        return "is not found word for word in the cited passages"
+
+
+class SourceSummary(Out):
+    source_id: str = Field(description="The source id, e.g. 'S2'.")
+    key_points: list[KeyPoint] = Field(
+        max_length=MAX_POINTS, description="The source's main facts, most central first."
+    )
+    figures: list[FigureOut] = Field(
+        max_length=MAX_POINTS, description="Every number the source reports."
+    )
+    quotes: list[QuoteOut] = Field(max_length=MAX_ITEMS, description="Notable direct quotes.")
+    hedged: list[HedgedPoint] = Field(
+        max_length=MAX_ITEMS, description="Claims the source hedges or contests."
+    )
+
+    @model_validator(mode="after")
+    def _known_source(self, info: ValidationInfo) -> Self:
+        ctx = info.context
+        if (
+            isinstance(ctx, CitationContext)
+            and not ctx.repair
+            and self.source_id not in ctx.source_ids
+        ):
+            known = ", ".join(sorted(ctx.source_ids))
+            raise ValueError(f"source_id {self.source_id!r} is not one of {known}")
+        return self
+
+
+class MapResult(Out):
+    summaries: list[SourceSummary] = Field(description="One summary per source given.")
+
+
+class FigureGroup(Out):
+    subject: str = Field(description="What the figures measure, e.g. 'people evacuated'.")
+    figures: list[FigureOut] = Field(
+        max_length=MAX_POINTS,
+        description="One entry per distinct value; disagreeing sources side by side.",
+    )
+
+
+class ReduceResult(Out):
+    title: str = Field(description="A short factual headline for the whole day.")
+    bottom_line: list[KeyPoint] = Field(
+        max_length=3, description="The one to three most central facts."
+    )
+    key_developments: list[KeyPoint] = Field(
+        max_length=MAX_POINTS, description="What happened, most central first."
+    )
+    key_figures: list[FigureGroup] = Field(
+        max_length=MAX_POINTS, description="Numbers grouped by what they measure."
+    )
+    unconfirmed: list[HedgedPoint] = Field(
+        max_length=MAX_ITEMS, description="Reports hedged or disputed."
+    )
+    quotes: list[QuoteOut] = Field(
+        max_length=MAX_ITEMS, description="Notable direct quotes with speakers."
+    )
+    what_to_watch: list[KeyPoint] = Field(
+        max_length=MAX_ITEMS, description="Open questions and next steps the sources mention."
+    )
+
+
+def without_dropped(model: M) -> M:
+    """A copy with every item that repair mode marked dropped left out, at any depth."""
+    updates: dict[str, object] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, list):
+            updates[name] = [
+                without_dropped(item) if isinstance(item, Out) else item
+                for item in value
+                if not (isinstance(item, Cited) and item.dropped)
+            ]
+    return model.model_copy(update=updates)
