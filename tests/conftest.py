@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import gzip
+import json
 import os
+import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "tests" / "fixtures" / "inputs"
@@ -27,3 +34,80 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the checkout")
     return SHARED
+
+
+# --- cassettes (pytest-recording / vcrpy) for the LLM engine's wire tests ---
+
+# Request and response headers that identify an account or a session.
+SECRET_HEADERS = (
+    "authorization",
+    "api-key",
+    "openai-organization",
+    "openai-project",
+    "cookie",
+    "set-cookie",
+    "x-request-id",
+    "openai-processing-ms",
+    "x-ratelimit-limit-requests",
+    "x-ratelimit-limit-tokens",
+    "x-ratelimit-remaining-requests",
+    "x-ratelimit-remaining-tokens",
+    "x-ratelimit-reset-requests",
+    "x-ratelimit-reset-tokens",
+    "cf-ray",
+)
+
+
+def _decoded(body: bytes, encoding: str) -> bytes:
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "deflate":
+        return zlib.decompress(body)
+    return body
+
+
+def _clean_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = {k: v for k, v in response["headers"].items() if k.lower() not in SECRET_HEADERS}
+    encoding = next((v[0] for k, v in headers.items() if k.lower() == "content-encoding"), "")
+    body = response["body"]["string"]
+    if encoding and isinstance(body, bytes):
+        response["body"]["string"] = _decoded(body, encoding)
+        headers = {k: v for k, v in headers.items() if k.lower() != "content-encoding"}
+    response["headers"] = headers
+    return response
+
+
+def _pretty_json_body(request: Any) -> Any:
+    """Request bodies are stored as sorted, indented JSON so cassettes stay reviewable.
+    vcrpy applies this to live requests before matching too, so "body" matching compares
+    the normalized JSON: any change to a prompt, schema or parameter fails the match."""
+    if request.body:
+        with contextlib.suppress(ValueError):
+            request.body = json.dumps(json.loads(request.body), indent=1, sort_keys=True).encode()
+    return request
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "record_mode": "none",
+        "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
+        "filter_headers": list(SECRET_HEADERS),
+        "before_record_request": _pretty_json_body,
+        "before_record_response": _clean_response,
+        "decode_compressed_response": True,
+        "allow_playback_repeats": False,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _all_interactions_played(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A cassette test fails if any recorded interaction went unplayed."""
+    if request.node.get_closest_marker("vcr") is None:
+        yield
+        return
+    cassette = request.getfixturevalue("vcr")
+    yield
+    if cassette is not None and cassette.record_mode == "none" and not cassette.all_played:
+        unplayed = len(cassette.data) - cassette.play_count
+        pytest.fail(f"{unplayed} recorded interactions were not played; re-record the cassette")

@@ -1,0 +1,124 @@
+"""Hand-built sources for the LLM engine tests, in our own words (the Harrowgate story of
+examples/), so these tests do not depend on ingest."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from briefing.engines.chat import ChatReply, ChatRequest
+from briefing.models import Passage, Source
+
+
+def _source(sid: str, title: str, outlet: str, paragraphs: list[list[str]]) -> Source:
+    passages = []
+    for number, sentences in enumerate(paragraphs, start=1):
+        for sentence in sentences:
+            passages.append(
+                Passage(id=f"{sid}.{len(passages) + 1}", text=sentence, paragraph=number)
+            )
+    return Source(id=sid, title=title, outlet=outlet, origin=f"tests/{sid}.txt", passages=passages)
+
+
+def harrowgate_sources() -> list[Source]:
+    return [
+        _source(
+            "S1",
+            "More than 5,500 evacuated as Velka dam partly fails",
+            "Eastmark Wire",
+            [
+                [
+                    (
+                        "More than 5,500 people have been evacuated from Harrowgate after part of "
+                        "the Kessel dam breached early on Monday, the civil protection agency said."
+                    ),
+                    "The breach followed three days of heavy rain.",
+                ],
+                [
+                    (
+                        'Agency chief Tomas Reyn said: "The dam wall has not failed completely, '
+                        'but we cannot rule it out."'
+                    ),
+                ],
+                [
+                    (
+                        "Some residents said the spillway may have been blocked by debris, a "
+                        "claim the operator denied."
+                    ),
+                ],
+            ],
+        ),
+        _source(
+            "S2",
+            "Harrowgate evacuates 4,000 as dam gives way",
+            "Harrowgate Herald",
+            [
+                [
+                    "About 4,000 residents left their homes overnight, the town council said.",
+                    "The main bridge is closed to all traffic.",
+                ],
+                ["Engineers will inspect the dam again on Wednesday."],
+            ],
+        ),
+    ]
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "llm"
+
+
+def saved(name: str) -> str:
+    """A saved model answer (our own writing, shaped like a good model's reply)."""
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def reply(content: str | None, **fields: object) -> ChatReply:
+    values: dict[str, object] = {
+        "content": content,
+        "finish_reason": "stop",
+        "prompt_tokens": 1000,
+        "completion_tokens": 200,
+        "cached_tokens": 0,
+    }
+    values.update(fields)
+    return ChatReply.model_validate(values)
+
+
+Responder = Callable[[ChatRequest], ChatReply]
+
+
+class FakeBackend:
+    """Answers from per-schema queues (or a function) and records every request."""
+
+    def __init__(
+        self,
+        maps: list[ChatReply] | Responder | None = None,
+        reduces: list[ChatReply] | Responder | None = None,
+        delay: float = 0.0,
+    ) -> None:
+        self.answers: dict[str, list[ChatReply] | Responder] = {
+            "MapResult": maps if maps is not None else [reply(saved("map_S1_S2.json"))],
+            "ReduceResult": reduces if reduces is not None else [reply(saved("reduce.json"))],
+        }
+        self.requests: list[ChatRequest] = []
+        self.delay = delay
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    async def complete(self, request: ChatRequest) -> ChatReply:
+        self.requests.append(request)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay)
+            answer = self.answers[request.schema.__name__]
+            if callable(answer):
+                return answer(request)
+            if not answer:
+                raise AssertionError(f"unexpected extra {request.schema.__name__} request")
+            return answer.pop(0)
+        finally:
+            self.in_flight -= 1
+
+    def sent(self, schema: str) -> list[ChatRequest]:
+        return [r for r in self.requests if r.schema.__name__ == schema]

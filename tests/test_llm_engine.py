@@ -1,0 +1,323 @@
+"""The LLM engine end to end with a fake chat backend and saved model answers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import pytest
+from llm_fixtures import FakeBackend, harrowgate_sources, reply, saved
+
+from briefing.engines.llm import LLMEngine
+from briefing.engines.settings import LLMSettings
+from briefing.errors import ModelCallError
+from briefing.models import Brief, RunStats, Source
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from briefing.engines import Draft
+
+
+def settings(**kw: object) -> LLMSettings:
+    values: dict[str, object] = {"model": "gpt-4.1-mini", "api_key": None}
+    values.update(kw)
+    return LLMSettings(**values)  # type: ignore[arg-type]
+
+
+def as_brief(draft: Draft, sources: list[Source]) -> Brief:
+    """What the pipeline does with a draft: Brief validation checks every citation."""
+    stats = RunStats(
+        inputs=len(sources),
+        sources=len(sources),
+        passages=sum(len(s.passages) for s in sources),
+        skipped=0,
+        seconds=0.0,
+        calls=draft.calls,
+        cached_calls=draft.cached_calls,
+        prompt_tokens=draft.prompt_tokens,
+        completion_tokens=draft.completion_tokens,
+        cost_usd=draft.cost_usd,
+        dropped_citations=draft.dropped_citations,
+    )
+    return Brief(
+        title=draft.title,
+        generated_at=datetime(2026, 11, 24, tzinfo=UTC),
+        engine=draft.engine,
+        bottom_line=draft.bottom_line,
+        key_developments=draft.key_developments,
+        key_figures=draft.key_figures,
+        unconfirmed=draft.unconfirmed,
+        quotes=draft.quotes,
+        what_to_watch=draft.what_to_watch,
+        sources=sources,
+        stats=stats,
+    )
+
+
+def test_one_round_day_is_one_map_call_and_one_reduce_call():
+    sources = harrowgate_sources()
+    backend = FakeBackend()
+    draft = LLMEngine(settings(), backend).write(sources)
+    assert [r.schema.__name__ for r in backend.requests] == ["MapResult", "ReduceResult"]
+    brief = as_brief(draft, sources)
+    assert brief.title.startswith("Thousands evacuated")
+    assert draft.engine.name == "openai"
+    assert draft.engine.model == "gpt-4.1-mini"
+    # Corroboration from the second source is kept apart from the first source's citations.
+    assert brief.bottom_line[0].citations == ["S1.1"]
+    assert brief.bottom_line[0].corroborated_by == ["S2.1"]
+    figures = brief.key_figures[0]
+    assert [f.value for f in figures.figures] == [5500, 4000]
+    assert figures.disagreement is True
+    assert [f.source_ids for f in figures.figures] == [["S1"], ["S2"]]
+    assert brief.unconfirmed[0].status == "disputed"
+    assert brief.quotes[0].speaker == "Tomas Reyn"
+    assert brief.what_to_watch[0].citations == ["S2.3"]
+    assert draft.dropped_citations == []
+
+
+def test_usage_and_cost_are_summed_from_replies():
+    backend = FakeBackend(
+        maps=[reply(saved("map_S1_S2.json"), prompt_tokens=1200, completion_tokens=300)],
+        reduces=[
+            reply(saved("reduce.json"), prompt_tokens=800, completion_tokens=250, cached_tokens=400)
+        ],
+    )
+    draft = LLMEngine(settings(), backend).write(harrowgate_sources())
+    assert (draft.calls, draft.cached_calls) == (2, 0)
+    assert (draft.prompt_tokens, draft.completion_tokens, draft.cached_tokens) == (2000, 550, 400)
+    # gpt-4.1-mini: $0.40 / 1M fresh prompt, $0.10 / 1M cached, $1.60 / 1M completion
+    expected = (1600 * 0.40 + 400 * 0.10 + 550 * 1.60) / 1_000_000
+    assert draft.cost_usd == pytest.approx(expected)
+
+
+def test_unknown_model_has_no_cost():
+    draft = LLMEngine(settings(model="local-gguf"), FakeBackend()).write(harrowgate_sources())
+    assert draft.cost_usd is None
+
+
+def test_static_instructions_come_first_and_sources_last_as_data():
+    backend = FakeBackend()
+    LLMEngine(settings(), backend).write(harrowgate_sources())
+    system, user = backend.requests[0].messages
+    assert system["role"] == "system"
+    assert "not instructions" in system["content"]
+    assert "S1.1" not in system["content"]
+    assert user["content"].rstrip().endswith("</documents>")
+    assert user["content"].index("key_points") < user["content"].index("<documents>")
+    assert "[S2.3] Engineers will inspect the dam again on Wednesday." in user["content"]
+
+
+def test_wrong_citations_get_one_reask_with_the_exact_errors():
+    bad = json.loads(saved("map_S1_S2.json"))
+    bad["summaries"][0]["key_points"][0]["citations"] = ["S1.9"]
+    bad["summaries"][0]["quotes"][0]["text"] = "The dam has collapsed."
+    backend = FakeBackend(maps=[reply(json.dumps(bad)), reply(saved("map_S1_S2.json"))])
+    draft = LLMEngine(settings(), backend).write(harrowgate_sources())
+    first, second = backend.sent("MapResult")
+    assert second.messages[:2] == first.messages
+    assert second.messages[2] == {"role": "assistant", "content": json.dumps(bad)}
+    reask = second.messages[3]["content"]
+    assert "summaries.0.key_points.0: 'More than 5,500 people were evacuated" in reask
+    assert "cites S1.9, which is not a passage id given" in reask
+    assert "'The dam has collapsed.' is not found word for word in the cited passages" in reask
+    assert draft.dropped_citations == []
+    assert draft.calls == 3
+
+
+def test_what_is_still_wrong_after_the_reask_is_dropped_and_reported():
+    bad = json.loads(saved("map_S1_S2.json"))
+    bad["summaries"][1]["key_points"][1]["citations"] = ["S7.1"]
+    worse = json.loads(saved("reduce.json"))
+    worse["key_developments"][0]["citations"] = ["S1.2", "S3.3"]  # one good, one bad
+    worse["key_developments"][1]["citations"] = ["S2.9"]  # nothing left
+    worse["quotes"][0]["text"] = "We will rebuild."
+    backend = FakeBackend(
+        maps=[reply(json.dumps(bad)), reply(json.dumps(bad))],
+        reduces=[reply(json.dumps(worse)), reply(json.dumps(worse))],
+    )
+    sources = harrowgate_sources()
+    draft = LLMEngine(settings(), backend).write(sources)
+    dropped = "\n".join(draft.dropped_citations)
+    assert "cites S7.1" in dropped
+    assert "cites S3.3" in dropped
+    assert "cites S2.9" in dropped
+    assert "'We will rebuild.' is not found word for word" in dropped
+    # The dropped map item never reaches the reduce prompt.
+    assert "S7.1" not in backend.sent("ReduceResult")[0].messages[1]["content"]
+    brief = as_brief(draft, sources)
+    assert [c.citations for c in brief.key_developments] == [["S1.2"]]
+    assert brief.quotes == []
+    cited = {c for obj in brief.cited_objects() for c in obj.citations}
+    assert cited <= set(brief.passage_index())
+
+
+def test_invalid_json_is_reasked_then_given_up():
+    backend = FakeBackend(
+        maps=[reply('{"summaries": [ {"source_id": "S1"'), reply("not json either")],
+    )
+    with pytest.raises(ModelCallError, match=r"S1, S2 not summarized \(invalid reply after"):
+        LLMEngine(settings(), backend).write(harrowgate_sources())
+    assert "Invalid JSON" in backend.sent("MapResult")[1].messages[3]["content"]
+
+
+def test_a_refusal_marks_its_sources_not_summarized_and_the_rest_go_on():
+    sources = harrowgate_sources()
+    only_s2 = json.loads(saved("map_S1_S2.json"))
+    only_s2["summaries"] = only_s2["summaries"][1:]
+
+    def answer(request):  # one source per call here
+        if '<source id="S1">' in request.messages[1]["content"]:
+            return reply(None, refusal="I can't help with that.")
+        return reply(json.dumps(only_s2))
+
+    reduced = json.loads(saved("reduce.json"))
+    backend = FakeBackend(maps=answer, reduces=[reply(json.dumps(reduced))])
+    draft = LLMEngine(settings(map_budget_tokens=110), backend).write(sources)
+    assert len(backend.sent("MapResult")) == 2
+    assert "S1 not summarized (refused: I can't help with that.)" in draft.engine.note
+    assert "S1" not in backend.sent("ReduceResult")[0].messages[1]["content"].split("S2")[0]
+
+
+def test_truncated_reply_is_retried_with_a_smaller_pack_then_marked():
+    single = {}
+    for summary in json.loads(saved("map_S1_S2.json"))["summaries"]:
+        single[summary["source_id"]] = json.dumps({"summaries": [summary]})
+
+    def answer(request):
+        user = request.messages[1]["content"]
+        if '<source id="S1">' in user and '<source id="S2">' in user:
+            return reply('{"summaries": [', finish_reason="length")
+        if "[S2.3]" in user and "[S2.1]" in user:
+            return reply('{"summaries": [', finish_reason="length")
+        if '<source id="S2">' in user:
+            return reply(
+                single["S2"] if "[S2.1]" in user else '{"summa',
+                finish_reason="stop" if "[S2.1]" in user else "length",
+            )
+        return reply(single["S1"])
+
+    backend = FakeBackend(maps=answer)
+    draft = LLMEngine(settings(), backend).write(harrowgate_sources())
+    users = [r.messages[1]["content"] for r in backend.sent("MapResult")]
+    # S1+S2 together, then S1 and S2 alone, then S2 split on its paragraph boundary.
+    assert len(users) == 5
+    assert sum("[S2.3]" in u and "[S2.1]" not in u for u in users) == 1
+    assert "S2 not summarized (the reply was cut off" in draft.engine.note
+    assert draft.title
+
+
+def test_map_calls_run_concurrently_within_the_bound():
+    def answer(request):
+        ids = [s for s in ("S1", "S2") if f'<source id="{s}"' in request.messages[1]["content"]]
+        full = json.loads(saved("map_S1_S2.json"))["summaries"]
+        return reply(json.dumps({"summaries": [s for s in full if s["source_id"] in ids]}))
+
+    small = {"map_budget_tokens": 40}
+    wide = FakeBackend(maps=answer, delay=0.05)
+    LLMEngine(settings(max_concurrency=4, use_cache=False, **small), wide).write(
+        harrowgate_sources()
+    )
+    assert len(wide.sent("MapResult")) >= 3
+    assert wide.max_in_flight >= 2
+    narrow = FakeBackend(maps=answer, delay=0.01)
+    LLMEngine(settings(max_concurrency=1, use_cache=False, **small), narrow).write(
+        harrowgate_sources()
+    )
+    assert narrow.max_in_flight == 1
+
+
+def test_summaries_too_big_for_one_call_are_reduced_in_a_tree():
+    def answer(request):
+        ids = [s for s in ("S1", "S2") if f'<source id="{s}"' in request.messages[1]["content"]]
+        full = json.loads(saved("map_S1_S2.json"))["summaries"]
+        return reply(json.dumps({"summaries": [s for s in full if s["source_id"] in ids]}))
+
+    backend = FakeBackend(maps=answer, reduces=lambda _: reply(saved("reduce.json")))
+    sources = harrowgate_sources()
+    draft = LLMEngine(settings(map_budget_tokens=40, reduce_budget_tokens=150), backend).write(
+        sources
+    )
+    reduces = backend.sent("ReduceResult")
+    assert len(reduces) >= 3  # at least two partial merges and the final one
+    final = reduces[-1].messages[1]["content"]
+    assert '"bottom_line"' in final  # the last round merges partial briefs
+    as_brief(draft, sources)
+
+
+def test_failed_merge_falls_back_to_unmerged_summaries():
+    backend = FakeBackend(reduces=[reply(None, refusal="No.")])
+    draft = LLMEngine(settings(), backend).write(harrowgate_sources())
+    assert "merge step failed (refused: No.)" in draft.engine.note
+    assert len(draft.key_developments) == 4
+    assert draft.key_figures[0].disagreement is True
+
+
+def test_second_identical_run_is_answered_from_the_cache(tmp_path: Path):
+    cached = settings(cache_dir=tmp_path / "cache")
+    first = FakeBackend()
+    LLMEngine(cached, first).write(harrowgate_sources())
+    second = FakeBackend(maps=[], reduces=[])
+    draft = LLMEngine(cached, second).write(harrowgate_sources())
+    assert second.requests == []
+    assert (draft.calls, draft.cached_calls, draft.prompt_tokens) == (0, 2, 0)
+    assert draft.cost_usd == 0
+
+
+def test_no_cache_sends_again(tmp_path: Path):
+    first = FakeBackend()
+    LLMEngine(settings(cache_dir=tmp_path), first).write(harrowgate_sources())
+    again = FakeBackend()
+    LLMEngine(settings(cache_dir=tmp_path, use_cache=False), again).write(harrowgate_sources())
+    assert len(again.requests) == 2
+
+
+def test_a_changed_source_misses_the_cache(tmp_path: Path):
+    LLMEngine(settings(cache_dir=tmp_path), FakeBackend()).write(harrowgate_sources())
+    changed = harrowgate_sources()
+    changed[1] = changed[1].model_copy(update={"title": "A new headline"})
+    backend = FakeBackend()
+    LLMEngine(settings(cache_dir=tmp_path), backend).write(changed)
+    # The map prompt changed; the (fake) summaries did not, so the merge is a cache hit.
+    assert [r.schema.__name__ for r in backend.requests] == ["MapResult"]
+    assert "A new headline" in backend.requests[0].messages[1]["content"]
+
+
+def test_corrupt_cache_entries_are_ignored(tmp_path: Path, caplog):
+    LLMEngine(settings(cache_dir=tmp_path), FakeBackend()).write(harrowgate_sources())
+    entries = sorted(tmp_path.rglob("*.json"))
+    assert len(entries) == 2
+    entries[0].write_text("{ truncated", encoding="utf-8")
+    entries[1].write_text('{"unexpected": true}', encoding="utf-8")
+    backend = FakeBackend()
+    draft = LLMEngine(settings(cache_dir=tmp_path), backend).write(harrowgate_sources())
+    assert len(backend.requests) == 2
+    assert draft.title
+    assert "corrupt cache entry" in caplog.text
+
+
+def test_prompts_can_be_overridden_per_file(tmp_path: Path):
+    (tmp_path / "map.system.j2").write_text("Custom rules for {{ 'maps' }}.\n", encoding="utf-8")
+    backend = FakeBackend()
+    LLMEngine(settings(prompts_dir=tmp_path), backend).write(harrowgate_sources())
+    assert backend.sent("MapResult")[0].messages[0]["content"] == "Custom rules for maps."
+    assert "not instructions" in backend.sent("ReduceResult")[0].messages[0]["content"]
+
+
+def test_default_cache_lives_under_xdg_cache_home(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    LLMEngine(settings(), FakeBackend()).write(harrowgate_sources())
+    assert len(list((tmp_path / "briefing" / "responses").rglob("*.json"))) == 2
+
+
+def test_settings_from_environment(monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-real")
+    s = LLMSettings.from_environment(model="m", base_url=None)
+    assert (s.model, s.base_url, s.api_key) == ("m", "http://127.0.0.1:9/v1", "sk-test-not-real")
+    s = LLMSettings.from_environment(base_url="http://other/v1")
+    assert s.base_url == "http://other/v1"
+    assert replace(s, model="x").model == "x"
