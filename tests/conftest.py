@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import contextlib
 import gzip
-import json
 import os
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import cassette_yaml
 import pytest
+from cassette_yaml import normalize_json
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -67,7 +69,9 @@ def _decoded(body: bytes, encoding: str) -> bytes:
 
 
 def _clean_response(response: dict[str, Any]) -> dict[str, Any]:
-    headers = {k: v for k, v in response["headers"].items() if k.lower() not in SECRET_HEADERS}
+    # content-length goes too: bodies are re-serialized on replay (see cassette_yaml).
+    dropped = (*SECRET_HEADERS, "content-length")
+    headers = {k: v for k, v in response["headers"].items() if k.lower() not in dropped}
     encoding = next((v[0] for k, v in headers.items() if k.lower() == "content-encoding"), "")
     body = response["body"]["string"]
     if encoding and isinstance(body, bytes):
@@ -83,14 +87,19 @@ def _pretty_json_body(request: Any) -> Any:
     the normalized JSON: any change to a prompt, schema or parameter fails the match."""
     if request.body:
         with contextlib.suppress(ValueError):
-            request.body = json.dumps(json.loads(request.body), indent=1, sort_keys=True).encode()
+            request.body = normalize_json(request.body).encode()
     return request
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    vcr.register_serializer("yaml", cassette_yaml)
 
 
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
+    # No "record_mode" here: it would override --record-mode. pytest-recording's default
+    # is "none", so a missing or stale cassette fails instead of reaching the network.
     return {
-        "record_mode": "none",
         "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
         "filter_headers": list(SECRET_HEADERS),
         "before_record_request": _pretty_json_body,

@@ -4,11 +4,17 @@ examples/), so these tests do not depend on ingest."""
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.engines.chat import ChatReply, ChatRequest
-from briefing.models import Passage, Source
+from briefing.models import Brief, Passage, RunStats, Source
+
+if TYPE_CHECKING:
+    from briefing.engines import Draft
 
 
 def _source(sid: str, title: str, outlet: str, paragraphs: list[list[str]]) -> Source:
@@ -64,6 +70,13 @@ def harrowgate_sources() -> list[Source]:
     ]
 
 
+# Captured at import (collection) time, before the autouse fixture clears them: only
+# the cassette tests use these, and only when recording.
+RECORDING_ENV = {
+    name: os.environ.get(name)
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "BRIEFING_TEST_MODEL", "BRIEFING_TEST_SERVER")
+}
+
 FIXTURES = Path(__file__).parent / "fixtures" / "llm"
 
 
@@ -104,6 +117,7 @@ class FakeBackend:
         self.delay = delay
         self.in_flight = 0
         self.max_in_flight = 0
+        self.closed = 0
 
     async def complete(self, request: ChatRequest) -> ChatReply:
         self.requests.append(request)
@@ -120,5 +134,38 @@ class FakeBackend:
         finally:
             self.in_flight -= 1
 
+    async def aclose(self) -> None:
+        self.closed += 1
+
     def sent(self, schema: str) -> list[ChatRequest]:
         return [r for r in self.requests if r.schema.__name__ == schema]
+
+
+def as_brief(draft: Draft, sources: list[Source]) -> Brief:
+    """What the pipeline does with a draft: Brief validation checks every citation."""
+    stats = RunStats(
+        inputs=len(sources),
+        sources=len(sources),
+        passages=sum(len(s.passages) for s in sources),
+        skipped=0,
+        seconds=0.0,
+        calls=draft.calls,
+        cached_calls=draft.cached_calls,
+        prompt_tokens=draft.prompt_tokens,
+        completion_tokens=draft.completion_tokens,
+        cost_usd=draft.cost_usd,
+        dropped_citations=draft.dropped_citations,
+    )
+    return Brief(
+        title=draft.title,
+        generated_at=datetime(2026, 11, 24, tzinfo=UTC),
+        engine=draft.engine,
+        bottom_line=draft.bottom_line,
+        key_developments=draft.key_developments,
+        key_figures=draft.key_figures,
+        unconfirmed=draft.unconfirmed,
+        quotes=draft.quotes,
+        what_to_watch=draft.what_to_watch,
+        sources=sources,
+        stats=stats,
+    )

@@ -4,57 +4,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pytest
-from llm_fixtures import FakeBackend, harrowgate_sources, reply, saved
+from llm_fixtures import FakeBackend, as_brief, harrowgate_sources, reply, saved
 
 from briefing.engines.llm import LLMEngine
 from briefing.engines.settings import LLMSettings
 from briefing.errors import ModelCallError
-from briefing.models import Brief, RunStats, Source
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from briefing.engines import Draft
 
 
 def settings(**kw: object) -> LLMSettings:
     values: dict[str, object] = {"model": "gpt-4.1-mini", "api_key": None}
     values.update(kw)
     return LLMSettings(**values)  # type: ignore[arg-type]
-
-
-def as_brief(draft: Draft, sources: list[Source]) -> Brief:
-    """What the pipeline does with a draft: Brief validation checks every citation."""
-    stats = RunStats(
-        inputs=len(sources),
-        sources=len(sources),
-        passages=sum(len(s.passages) for s in sources),
-        skipped=0,
-        seconds=0.0,
-        calls=draft.calls,
-        cached_calls=draft.cached_calls,
-        prompt_tokens=draft.prompt_tokens,
-        completion_tokens=draft.completion_tokens,
-        cost_usd=draft.cost_usd,
-        dropped_citations=draft.dropped_citations,
-    )
-    return Brief(
-        title=draft.title,
-        generated_at=datetime(2026, 11, 24, tzinfo=UTC),
-        engine=draft.engine,
-        bottom_line=draft.bottom_line,
-        key_developments=draft.key_developments,
-        key_figures=draft.key_figures,
-        unconfirmed=draft.unconfirmed,
-        quotes=draft.quotes,
-        what_to_watch=draft.what_to_watch,
-        sources=sources,
-        stats=stats,
-    )
 
 
 def test_one_round_day_is_one_map_call_and_one_reduce_call():

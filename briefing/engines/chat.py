@@ -60,6 +60,9 @@ class ChatReply(BaseModel):
 class ChatBackend(Protocol):
     async def complete(self, request: ChatRequest) -> ChatReply: ...
 
+    async def aclose(self) -> None:
+        """Release connections; the backend may be used again afterwards."""
+
 
 @dataclass
 class Usage:
@@ -86,6 +89,9 @@ class CachingBackend:
     def __init__(self, backend: ChatBackend, cache: ResponseCache | None) -> None:
         self.backend = backend
         self.cache = cache
+
+    async def aclose(self) -> None:
+        await self.backend.aclose()
 
     async def complete(self, request: ChatRequest) -> ChatReply:
         if self.cache is None:

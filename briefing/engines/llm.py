@@ -23,7 +23,14 @@ from briefing.engines.llm_draft import fallback_reduce, to_draft
 from briefing.engines.planning import group_by_budget, halve, plan_map
 from briefing.engines.prompting import Prompts
 from briefing.errors import ModelCallError
-from briefing.llm_schema import CitationContext, MapResult, Out, ReduceResult, SourceSummary
+from briefing.llm_schema import (
+    CitationContext,
+    MapResult,
+    Out,
+    ReduceResult,
+    SourceSummary,
+    without_dropped,
+)
 from briefing.tokens import TokenCounter
 
 if TYPE_CHECKING:
@@ -79,10 +86,18 @@ class LLMEngine:
         self._limit = asyncio.Semaphore(settings.max_concurrency)
 
     def write(self, sources: list[Source]) -> Draft:
-        return asyncio.run(self.awrite(sources))
+        return asyncio.run(self._write_and_close(sources))
+
+    async def _write_and_close(self, sources: Sequence[Source]) -> Draft:
+        try:
+            return await self.awrite(sources)
+        finally:
+            await self.backend.aclose()
 
     async def awrite(self, sources: Sequence[Source]) -> Draft:
         self._limit = asyncio.Semaphore(self.settings.max_concurrency)
+        self.usage = Usage()
+        self.dropped = []
         passages = {p.id: p.text for s in sources for p in s.passages}
         packs = plan_map(sources, self.counter, self.settings.map_budget_tokens)
         mapped = await asyncio.gather(*(self._map(pack, passages) for pack in packs))
@@ -178,7 +193,11 @@ class LLMEngine:
             self.usage.notes.append(f"{', '.join(ids)} not summarized ({answer.problem})")
             return []
         self.dropped.extend(answer.dropped)
-        summaries = [s for s in answer.value.summaries if s.source_id in ids]
+        summaries = [without_dropped(s) for s in answer.value.summaries]
+        if len(ids) == 1:
+            # One source in the pack: a wrong label cannot mislead (citations are checked).
+            summaries = [s.model_copy(update={"source_id": ids[0]}) for s in summaries]
+        summaries = [s for s in summaries if s.source_id in ids]
         missing = [i for i in ids if i not in {s.source_id for s in summaries}]
         if missing:
             self.usage.notes.append(f"{', '.join(missing)} not summarized (no summary given)")

@@ -42,18 +42,30 @@ class OpenAIBackend:
             )
         self.base_url = base_url or "https://api.openai.com/v1"
         # Local servers usually need no key, but the SDK insists on one.
-        self._client = openai.AsyncOpenAI(
-            api_key=api_key or "no-key",
-            base_url=base_url,
-            max_retries=max_retries,
-            timeout=timeout,
-        )
+        self._options: dict[str, Any] = {
+            "api_key": api_key or "no-key",
+            "base_url": base_url,
+            "max_retries": max_retries,
+            "timeout": timeout,
+        }
+        self._client: openai.AsyncOpenAI | None = None
+
+    def _connection(self) -> openai.AsyncOpenAI:
+        """One client per event loop run: made on first use, closed by aclose()."""
+        if self._client is None:
+            self._client = openai.AsyncOpenAI(**self._options)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
 
     async def complete(self, request: ChatRequest) -> ChatReply:
         temperature = openai.omit if request.temperature is None else request.temperature
         penalty = openai.omit if request.frequency_penalty is None else request.frequency_penalty
         try:
-            completion = await self._client.chat.completions.create(
+            completion = await self._connection().chat.completions.create(
                 model=request.model,
                 messages=cast("list[ChatCompletionMessageParam]", request.messages),
                 response_format=cast("ResponseFormatJSONSchema", response_format(request.schema)),

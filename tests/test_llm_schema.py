@@ -1,0 +1,190 @@
+"""The structured-output models: inside OpenAI's strict-mode limits, and their citation
+checks through validation context."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from openai.lib._pydantic import to_strict_json_schema
+from pydantic import ValidationError
+
+from briefing.engines.openai_client import response_format
+from briefing.llm_schema import (
+    CitationContext,
+    MapResult,
+    QuoteOut,
+    ReduceResult,
+    without_dropped,
+)
+
+# https://platform.openai.com/docs/guides/structured-outputs#supported-schemas
+MAX_PROPERTIES = 5000
+MAX_NESTING = 10
+MAX_ENUM_VALUES = 1000
+MAX_NAME_CHARS = 120_000
+# Keywords strict mode does not support (or supports only on some models).
+UNSUPPORTED = {
+    "default",
+    "minLength",
+    "maxLength",
+    "format",
+    "patternProperties",
+    "unevaluatedProperties",
+    "propertyNames",
+    "minProperties",
+    "maxProperties",
+    "allOf",
+    "not",
+    "if",
+    "then",
+    "else",
+}
+
+PASSAGES = {
+    "S1.1": "More than 5,500 people were evacuated, the agency said.",
+    "S1.2": 'Tomas Reyn said: "We cannot rule it out."',
+}
+
+
+def walk(node: Any, depth: int, defs: dict[str, Any], seen: set[str]) -> tuple[int, int]:
+    """(object properties, deepest object nesting) below `node`, following $refs."""
+    if isinstance(node, list):
+        results = [walk(n, depth, defs, seen) for n in node]
+        return sum(r[0] for r in results), max((r[1] for r in results), default=depth)
+    if not isinstance(node, dict):
+        return 0, depth
+    assert not UNSUPPORTED & node.keys(), f"unsupported keywords {UNSUPPORTED & node.keys()}"
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        assert name not in seen, f"recursive schema through {name}"
+        return walk(defs[name], depth, defs, seen | {name})
+    props, deepest = 0, depth
+    if node.get("type") == "object":
+        assert node.get("additionalProperties") is False
+        assert sorted(node["required"]) == sorted(node["properties"]), "all fields required"
+        props += len(node["properties"])
+        depth += 1
+        deepest = depth
+    if "enum" in node:
+        assert len(node["enum"]) <= MAX_ENUM_VALUES
+    for key, value in node.items():
+        if key in {"$defs", "enum", "required", "description", "title"}:
+            continue
+        p, d = walk(value, depth, defs, seen)
+        props += p
+        deepest = max(deepest, d)
+    return props, deepest
+
+
+@pytest.mark.parametrize("model", [MapResult, ReduceResult])
+def test_schemas_fit_strict_mode(model):
+    schema = to_strict_json_schema(model)
+    assert schema["type"] == "object"  # the root may not be anyOf
+    props, depth = walk(schema, 0, schema.get("$defs", {}), set())
+    assert props <= MAX_PROPERTIES
+    assert depth <= MAX_NESTING
+    names = json.dumps(schema)
+    assert len(names) < MAX_NAME_CHARS
+    sent = response_format(model)
+    assert sent["type"] == "json_schema"
+    assert sent["json_schema"]["strict"] is True
+    assert sent["json_schema"]["name"] == model.__name__
+
+
+def test_the_walker_rejects_a_non_strict_schema():
+    loose = {"type": "object", "properties": {"a": {"type": "string", "default": "x"}}}
+    with pytest.raises(AssertionError):
+        walk(loose, 0, {}, set())
+
+
+def summary(**item: Any) -> str:
+    base = {
+        "source_id": "S1",
+        "key_points": [],
+        "figures": [],
+        "quotes": [],
+        "hedged": [],
+    }
+    base.update(item)
+    return json.dumps({"summaries": [base]})
+
+
+def point(citations: list[str], text: str = "People were evacuated.") -> dict[str, Any]:
+    return {"citations": citations, "text": text, "attribution": None}
+
+
+def test_without_context_nothing_is_checked():
+    MapResult.model_validate_json(summary(key_points=[point(["S9.9"])]))
+
+
+def test_unknown_ids_are_errors_with_context():
+    ctx = CitationContext(PASSAGES, {"S1"})
+    with pytest.raises(ValidationError, match=r"cites S9\.9, which is not a passage id given"):
+        MapResult.model_validate_json(summary(key_points=[point(["S1.1", "S9.9"])]), context=ctx)
+
+
+def test_malformed_ids_fail_the_schema_itself():
+    with pytest.raises(ValidationError, match="should match pattern"):
+        MapResult.model_validate_json(summary(key_points=[point(["passage one"])]))
+
+
+def test_an_unknown_source_id_is_an_error():
+    ctx = CitationContext(PASSAGES, {"S1"})
+    with pytest.raises(ValidationError, match="source_id 'S4' is not one of S1"):
+        MapResult.model_validate_json(summary(source_id="S4"), context=ctx)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("We cannot rule it out.", True),
+        ("\u201cwe cannot  rule it out\u201d", True),  # quotes, case and spacing do not matter
+        ("We will rebuild.", False),
+    ],
+)
+def test_quotes_must_stand_in_the_cited_passage(text, ok):
+    quote = {"citations": ["S1.2"], "text": text, "speaker": "Tomas Reyn"}
+    ctx = CitationContext(PASSAGES, {"S1"})
+    if ok:
+        QuoteOut.model_validate(quote, context=ctx)
+    else:
+        with pytest.raises(ValidationError, match="not found word for word"):
+            QuoteOut.model_validate(quote, context=ctx)
+
+
+def test_figures_must_give_numbers_the_passage_states():
+    fig = {
+        "text": "more than 5,500",
+        "value": 5500,
+        "unit": None,
+        "counts": "people",
+        "attribution": None,
+        "citations": ["S1.1"],
+    }
+    ctx = CitationContext(PASSAGES, {"S1"})
+    MapResult.model_validate_json(summary(figures=[fig]), context=ctx)
+    wrong = {**fig, "text": "about 6,000"}
+    with pytest.raises(ValidationError, match="gives 6,000, which the cited passages do not"):
+        MapResult.model_validate_json(summary(figures=[wrong]), context=ctx)
+
+
+def test_repair_mode_keeps_good_ids_drops_the_rest_and_records_it():
+    ctx = CitationContext(PASSAGES, {"S1"}, repair=True)
+    quote = {"citations": ["S1.2"], "text": "We will rebuild.", "speaker": None}
+    result = MapResult.model_validate_json(
+        summary(
+            source_id="S4",  # a wrong label is not fatal in repair mode
+            key_points=[point(["S1.1", "S3.2"]), point(["S7.7"], "Invented.")],
+            quotes=[quote],
+        ),
+        context=ctx,
+    )
+    kept = without_dropped(result).summaries[0]
+    assert [k.citations for k in kept.key_points] == [["S1.1"]]
+    assert kept.quotes == []
+    assert len(ctx.dropped) == 3
+    assert any("cites S3.2" in d for d in ctx.dropped)
+    assert any("'Invented.' cites S7.7" in d for d in ctx.dropped)
+    assert any("'We will rebuild.' is not found" in d for d in ctx.dropped)

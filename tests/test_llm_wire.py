@@ -1,0 +1,127 @@
+"""The wire path: the OpenAI SDK against a real OpenAI-compatible server, replayed from
+cassettes (tests/cassettes/test_llm_wire/). `recorded_with.json` there names the server,
+model and sampling that recorded them; the README gives the re-record recipe.
+
+The recordings come from a 270M-parameter base model, whose citations are mostly wrong:
+these tests show that the validators catch them and that nothing miscited is rendered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from llm_fixtures import RECORDING_ENV, as_brief, harrowgate_sources
+from pydantic import ValidationError
+
+from briefing.engines.chat import ChatRequest
+from briefing.engines.llm import LLMEngine, format_errors
+from briefing.engines.openai_client import OpenAIBackend
+from briefing.engines.planning import plan_map
+from briefing.engines.prompting import Prompts
+from briefing.engines.settings import LLMSettings
+from briefing.errors import ModelCallError
+from briefing.llm_schema import CitationContext, MapResult
+from briefing.tokens import TokenCounter
+
+RECORDED_WITH = Path(__file__).parent / "cassettes" / "test_llm_wire" / "recorded_with.json"
+
+
+@pytest.fixture(scope="module")
+def wire(record_mode: str) -> dict[str, Any]:
+    """Replaying: the recorded server and model. Recording: the ones in the environment."""
+    if record_mode == "none":
+        return json.loads(RECORDED_WITH.read_text(encoding="utf-8"))
+    base_url, model = RECORDING_ENV["OPENAI_BASE_URL"], RECORDING_ENV["BRIEFING_TEST_MODEL"]
+    if not base_url or not model:
+        pytest.fail("to record, set OPENAI_BASE_URL and BRIEFING_TEST_MODEL (see README)")
+    info = {
+        "base_url": base_url,
+        "model": model,
+        "server": RECORDING_ENV["BRIEFING_TEST_SERVER"] or "unspecified",
+        "temperature": 0.0,
+        "frequency_penalty": 1.0,
+        "recorded": datetime.now(tz=UTC).date().isoformat(),
+    }
+    RECORDED_WITH.parent.mkdir(parents=True, exist_ok=True)
+    RECORDED_WITH.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    return info
+
+
+def wire_settings(wire: dict[str, Any], tmp_path: Path, **kw: object) -> LLMSettings:
+    values: dict[str, object] = {
+        "model": wire["model"],
+        "base_url": wire["base_url"],
+        "api_key": RECORDING_ENV["OPENAI_API_KEY"],
+        "temperature": wire["temperature"],
+        "frequency_penalty": wire["frequency_penalty"],
+        "max_retries": 0,
+        "cache_dir": tmp_path / "cache",
+    }
+    values.update(kw)
+    return LLMSettings(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.vcr
+def test_the_small_models_wrong_citations_are_caught(wire, tmp_path):
+    settings = wire_settings(wire, tmp_path)
+    source = harrowgate_sources()[1]
+    backend = OpenAIBackend(api_key=settings.api_key, base_url=settings.base_url, max_retries=0)
+    (pack,) = plan_map([source], TokenCounter(settings.model), settings.map_budget_tokens)
+    request = ChatRequest(
+        model=settings.model,
+        messages=Prompts().map_messages(pack),
+        schema=MapResult,
+        max_completion_tokens=settings.max_completion_tokens,
+        temperature=settings.temperature,
+        frequency_penalty=settings.frequency_penalty,
+    )
+    reply = asyncio.run(backend.complete(request))
+    assert reply.finish_reason == "stop"
+    assert reply.content is not None
+    assert reply.prompt_tokens > 0
+    # The strict schema held: the reply parses without our citation checks...
+    raw = MapResult.model_validate_json(reply.content)
+    given = {p.id for p in source.passages}
+    invented = {c for s in raw.summaries for item in s.key_points for c in item.citations} - given
+    # ...and with them, every invented id is reported.
+    context = CitationContext({p.id: p.text for p in source.passages}, {source.id})
+    with pytest.raises(ValidationError) as caught:
+        MapResult.model_validate_json(reply.content, context=context)
+    errors = "\n".join(format_errors(caught.value))
+    assert errors
+    for passage_id in invented:
+        assert f"cites {passage_id}, which is not a passage id given" in errors
+
+
+@pytest.mark.vcr
+def test_engine_over_the_wire_renders_only_checked_citations(wire, tmp_path):
+    settings = wire_settings(wire, tmp_path)
+    sources = harrowgate_sources()[1:]
+    draft = LLMEngine(settings).write(sources)
+    brief = as_brief(draft, sources)  # raises if any citation does not resolve
+    known = brief.passage_index()
+    assert all(c in known for obj in brief.cited_objects() for c in obj.citations)
+    assert draft.calls >= 2
+    assert draft.prompt_tokens > 0
+    assert draft.completion_tokens > 0
+    assert draft.dropped_citations, "the small model's miscitations should have been dropped"
+    # An identical second run is answered from the cache: the cassette allows no repeats,
+    # so any request here would fail the test.
+    again = LLMEngine(settings).write(sources)
+    assert (again.calls, again.cached_calls) == (0, draft.calls)
+    assert again.title == draft.title
+
+
+@pytest.mark.vcr
+def test_truncated_replies_over_the_wire_are_retried_smaller_then_marked(wire, tmp_path):
+    settings = wire_settings(wire, tmp_path, max_completion_tokens=48)
+    engine = LLMEngine(settings)
+    with pytest.raises(ModelCallError, match=r"S2 not summarized \(the reply was cut off"):
+        engine.write(harrowgate_sources()[1:])
+    # S2 whole, then each of its two paragraphs alone.
+    assert engine.usage.calls == 3

@@ -1,0 +1,94 @@
+"""Token counting works offline from the vendored encodings, and falls back clearly."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from briefing import tokens
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+URL = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
+HASHES = {
+    "o200k_base": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+    "cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HASHES))
+def test_vendored_files_are_the_published_encodings(name):
+    cache_name = hashlib.sha1(URL.format(name).encode()).hexdigest()  # noqa: S324 - tiktoken's naming
+    data = (tokens.VENDORED_DIR / cache_name).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == HASHES[name]
+
+
+OFFLINE_SCRIPT = """
+import socket, sys
+def refuse(*args, **kwargs):
+    raise OSError("network blocked by the test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+from briefing.tokens import TokenCounter
+for model in ("gpt-4.1-mini", "gpt-4", "some-local-model"):
+    c = TokenCounter(model)
+    print(model, c.encoding_name, c.exact, c.count("The Kessel dam breached on Monday."))
+"""
+
+
+def run_offline(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A fresh interpreter (no tiktoken state) with every socket connect refused."""
+    return subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", OFFLINE_SCRIPT],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+
+
+def test_counts_are_exact_offline_on_a_fresh_machine(tmp_path: Path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TMPDIR": str(tmp_path)}
+    result = run_offline(env)
+    lines = result.stdout.splitlines()
+    assert lines == [
+        "gpt-4.1-mini o200k_base True 8",
+        "gpt-4 cl100k_base True 8",
+        "some-local-model o200k_base True 8",
+    ]
+    assert "estimates" not in result.stderr
+    assert not list(tmp_path.rglob("data-gym-cache"))  # nothing downloaded or cached
+
+
+def test_without_encodings_counts_are_estimates_with_a_warning(tmp_path: Path):
+    empty = tmp_path / "no-encodings"
+    empty.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TIKTOKEN_CACHE_DIR": str(empty)}
+    result = run_offline(env)
+    assert result.stdout.splitlines()[0] == "gpt-4.1-mini o200k_base False 9"
+    assert "token counts are estimates" in result.stderr
+    assert "could not load o200k_base" in result.stderr
+
+
+def test_message_counts_add_the_chat_overhead():
+    counter = tokens.TokenCounter("gpt-4.1-mini")
+    text = counter.count("hello") + counter.count("user")
+    messages = [{"role": "user", "content": "hello"}]
+    assert counter.count_messages(messages) == text + 3 + 3
+
+
+def test_this_test_process_cannot_reach_the_network_either():
+    # The suite runs with --block-network (pyproject addopts).
+    # (Without the block this is "connection refused", which does not match.)
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock,
+        pytest.raises(RuntimeError, match="Network is disabled"),
+    ):
+        sock.connect(("127.0.0.1", 9))
