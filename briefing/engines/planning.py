@@ -192,7 +192,12 @@ def plan_run(sources: Sequence[Source], settings: LLMSettings) -> RunPlan:
         for group in groups:
             size = sum(outputs[i] for i in group)
             out = expected_completion(size, ceiling)
-            calls.append(PlannedCall("reduce", f"{len(group)} summaries", static + size, out))
+            n = len(group)
+            if rounds == 2:
+                label = f"{n} map {'reply' if n == 1 else 'replies'}"
+            else:
+                label = f"{n} partial {'merge' if n == 1 else 'merges'}"
+            calls.append(PlannedCall("reduce", label, static + size, out))
             next_outputs.append(out)
         outputs = next_outputs if len(groups) > 1 else []
     price = pricing.price_for(settings.model, pricing.load_prices(settings.prices_file))

@@ -1,0 +1,137 @@
+"""The CLI's LLM options: engine choice, dry run, and a full run with a fake backend."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+from llm_fixtures import FakeBackend, reply
+
+from briefing import pipeline
+from briefing.cli import cli
+from briefing.engines import llm
+from briefing.engines.extractive import ExtractiveEngine
+from briefing.engines.llm import LLMEngine
+from briefing.engines.settings import LLMSettings
+from tests.conftest import EXAMPLES
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from briefing.engines.chat import ChatRequest
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_dry_run_needs_no_key_and_no_network():
+    result = run("generate", str(EXAMPLES), "--dry-run", "--model", "gpt-4o-mini")
+    assert result.exit_code == 0, result.output
+    assert "Dry run for model gpt-4o-mini: no request is sent." in result.stdout
+    assert "2 calls in 2 sequential rounds" in result.stdout
+    assert re.search(r"estimated cost: \$0\.\d{4}", result.stdout)
+
+
+def test_dry_run_with_the_extractive_engine_is_an_error():
+    result = run("generate", str(EXAMPLES), "--dry-run", "--engine", "extractive")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: --dry-run plans model calls")
+
+
+def test_openai_engine_without_key_or_server_says_what_to_do():
+    result = run("generate", str(EXAMPLES), "--engine", "openai")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no OPENAI_API_KEY: set it, or point OPENAI_BASE_URL")
+
+
+def test_auto_is_the_llm_engine_when_a_key_is_set(monkeypatch):
+    assert isinstance(pipeline.choose_engine("auto"), ExtractiveEngine)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-real")
+    engine = pipeline.choose_engine("auto", LLMSettings.from_environment(model="gpt-4o"))
+    assert isinstance(engine, LLMEngine)
+    assert engine.settings.model == "gpt-4o"
+
+
+def _map_answer(request: ChatRequest):
+    """A well-behaved model: one key point per source, citing its first sentence."""
+    user = request.messages[1]["content"]
+    firsts = dict.fromkeys(re.findall(r"^\[(S\d+)\.(\d+)\]", user, flags=re.MULTILINE))
+    seen: dict[str, str] = {}
+    for sid, n in firsts:
+        seen.setdefault(sid, f"{sid}.{n}")
+    summaries = [
+        {
+            "source_id": sid,
+            "key_points": [{"citations": [pid], "text": f"Point from {sid}.", "attribution": None}],
+            "figures": [],
+            "quotes": [],
+            "hedged": [],
+        }
+        for sid, pid in seen.items()
+    ]
+    return reply(json.dumps({"summaries": summaries}))
+
+
+def _reduce_answer(request: ChatRequest):
+    ids = sorted(set(re.findall(r'"(S\d+\.\d+)"', request.messages[1]["content"])))
+    point = {"citations": ids[:1], "text": "The dam breached.", "attribution": None}
+    return reply(
+        json.dumps(
+            {
+                "title": "Harrowgate dam breach",
+                "bottom_line": [point],
+                "key_developments": [
+                    {"citations": [i], "text": f"Reported in {i}.", "attribution": None}
+                    for i in ids
+                ],
+                "key_figures": [],
+                "unconfirmed": [],
+                "quotes": [],
+                "what_to_watch": [],
+            }
+        )
+    )
+
+
+@pytest.fixture
+def fake_server(monkeypatch):
+    backends: list[FakeBackend] = []
+
+    def make(settings):
+        backends.append(FakeBackend(maps=_map_answer, reduces=_reduce_answer))
+        return backends[-1]
+
+    monkeypatch.setattr(llm, "make_backend", make)
+    return backends
+
+
+def test_generate_with_the_llm_engine_then_rerun_from_the_cache(fake_server, tmp_path: Path):
+    out = tmp_path / "brief.json"
+    args = ["generate", str(EXAMPLES), "--engine", "openai", "--base-url", "http://x/v1"]
+    result = run(*args, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    brief = json.loads(out.read_text(encoding="utf-8"))
+    assert brief["engine"] == {
+        "name": "openai",
+        "model": "gpt-4.1-mini",
+        "note": brief["engine"]["note"],
+    }
+    assert brief["stats"]["calls"] == 2
+    assert brief["stats"]["dropped_citations"] == []
+    assert len(brief["key_developments"]) == 5
+    assert len(fake_server[0].requests) == 2
+    # Same inputs again: every reply comes from the cache, nothing is sent.
+    again = run(*args, "-o", str(out))
+    assert again.exit_code == 0, again.output
+    assert fake_server[1].requests == []
+    stats = json.loads(out.read_text(encoding="utf-8"))["stats"]
+    assert (stats["calls"], stats["cached_calls"]) == (0, 2)
+    # --no-cache sends again; markdown renders through the same templates.
+    third = run(*args, "--no-cache", "--format", "md")
+    assert third.exit_code == 0, third.output
+    assert len(fake_server[2].requests) == 2
+    assert third.stdout.startswith("# Harrowgate dam breach")
