@@ -18,7 +18,7 @@ import pytest
 from llm_fixtures import RECORDING_ENV, as_brief, harrowgate_sources
 from pydantic import ValidationError
 
-from briefing.engines.chat import ChatRequest
+from briefing.engines.chat import ChatReply, ChatRequest
 from briefing.engines.llm import LLMEngine, format_errors
 from briefing.engines.openai_client import OpenAIBackend
 from briefing.engines.planning import plan_map
@@ -80,7 +80,14 @@ def test_the_small_models_wrong_citations_are_caught(wire, tmp_path):
         temperature=settings.temperature,
         frequency_penalty=settings.frequency_penalty,
     )
-    reply = asyncio.run(backend.complete(request))
+
+    async def send_once() -> ChatReply:
+        try:
+            return await backend.complete(request)
+        finally:
+            await backend.aclose()
+
+    reply = asyncio.run(send_once())
     assert reply.finish_reason == "stop"
     assert reply.content is not None
     assert reply.prompt_tokens > 0
