@@ -1,0 +1,32 @@
+"""The wheel carries the prompts and the tiktoken encodings, so a non-editable install
+prompts and counts tokens offline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from typing import TYPE_CHECKING
+
+from briefing.tokens import VENDORED_DIR
+from tests.conftest import ROOT
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_wheel_contains_prompts_and_encodings(tmp_path: Path) -> None:
+    subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("briefing-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    prompts = {p.name for p in (ROOT / "prompts").iterdir() if p.suffix == ".j2"}
+    assert {"map.system.j2", "map.user.j2", "reduce.system.j2", "reduce.user.j2"} <= prompts
+    assert {f"briefing/prompts/{name}" for name in prompts} <= names
+    encodings = [p.name for p in VENDORED_DIR.iterdir() if len(p.name) == 40]
+    assert len(encodings) == 2
+    assert {f"briefing/data/tiktoken/{name}" for name in encodings} <= names
