@@ -287,3 +287,11 @@ def test_settings_from_environment(monkeypatch):
     s = LLMSettings.from_environment(base_url="http://other/v1")
     assert s.base_url == "http://other/v1"
     assert replace(s, model="x").model == "x"
+
+
+def test_the_same_model_name_on_another_server_misses_the_cache(tmp_path: Path):
+    local = settings(cache_dir=tmp_path, base_url="http://127.0.0.1:8080/v1")
+    LLMEngine(local, FakeBackend()).write(harrowgate_sources())
+    other = FakeBackend()
+    LLMEngine(settings(cache_dir=tmp_path), other).write(harrowgate_sources())
+    assert len(other.requests) == 2

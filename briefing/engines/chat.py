@@ -28,9 +28,10 @@ class ChatRequest:
     temperature: float | None = None
     frequency_penalty: float | None = None
 
-    def cache_key(self) -> str:
+    def cache_key(self, server: str = "") -> str:
         return content_key(
             {
+                "server": server,
                 "model": self.model,
                 "messages": self.messages,
                 "schema": {self.schema.__name__: self.schema.model_json_schema()},
@@ -86,9 +87,11 @@ class Usage:
 class CachingBackend:
     """Answers from the cache when it can; stores every reply the backend gives."""
 
-    def __init__(self, backend: ChatBackend, cache: ResponseCache | None) -> None:
+    def __init__(self, backend: ChatBackend, cache: ResponseCache | None, server: str = "") -> None:
         self.backend = backend
         self.cache = cache
+        # The same model name on two servers (an alias on a local server) is two models.
+        self.server = server
 
     async def aclose(self) -> None:
         await self.backend.aclose()
@@ -96,7 +99,7 @@ class CachingBackend:
     async def complete(self, request: ChatRequest) -> ChatReply:
         if self.cache is None:
             return await self.backend.complete(request)
-        key = request.cache_key()
+        key = request.cache_key(self.server)
         stored = self.cache.get(key)
         if stored is not None:
             try:

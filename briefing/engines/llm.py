@@ -78,7 +78,7 @@ class LLMEngine:
         self.settings = settings
         raw = backend if backend is not None else make_backend(settings)
         cache = ResponseCache(settings.response_cache_dir()) if settings.use_cache else None
-        self.backend = CachingBackend(raw, cache)
+        self.backend = CachingBackend(raw, cache, settings.base_url or "")
         self.prompts = Prompts(settings.prompts_dir)
         self.counter = TokenCounter(settings.model)
         self.usage = Usage()
