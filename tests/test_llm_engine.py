@@ -217,7 +217,10 @@ def test_summaries_too_big_for_one_call_are_reduced_in_a_tree():
 def test_failed_merge_falls_back_to_unmerged_summaries():
     backend = FakeBackend(reduces=[reply(None, refusal="No.")])
     draft = LLMEngine(settings(), backend).write(harrowgate_sources())
-    assert "merge step failed (refused: No.)" in draft.engine.note
+    assert (
+        "a merge call failed (refused: No.); so the summaries are listed unmerged"
+        in draft.engine.note
+    )
     assert len(draft.key_developments) == 4
     assert draft.key_figures[0].disagreement is True
 
@@ -295,3 +298,30 @@ def test_the_same_model_name_on_another_server_misses_the_cache(tmp_path: Path):
     other = FakeBackend()
     LLMEngine(settings(cache_dir=tmp_path), other).write(harrowgate_sources())
     assert len(other.requests) == 2
+
+
+def test_a_failed_partial_merge_passes_its_summaries_on():
+    def answer(request):
+        ids = [s for s in ("S1", "S2") if f'<source id="{s}"' in request.messages[1]["content"]]
+        full = json.loads(saved("map_S1_S2.json"))["summaries"]
+        return reply(json.dumps({"summaries": [s for s in full if s["source_id"] in ids]}))
+
+    def merge(request):
+        user = request.messages[1]["content"]
+        if '"bottom_line"' not in user and "left their homes overnight" in user:
+            return reply(None, refusal="Not this group.")
+        return reply(saved("reduce.json"))
+
+    backend = FakeBackend(maps=answer, reduces=merge)
+    draft = LLMEngine(
+        settings(map_budget_tokens=40, reduce_budget_tokens=150, use_cache=False), backend
+    ).write(harrowgate_sources())
+    reduces = backend.sent("ReduceResult")
+    assert len(reduces) >= 3
+    final = reduces[-1].messages[1]["content"]
+    assert '"bottom_line"' in final  # a partial merge made it
+    assert (
+        "left their homes overnight" in final
+    )  # and the refused group's summaries were carried, not lost
+    assert "a merge call failed (refused: Not this group.)" in draft.engine.note
+    assert "listed unmerged" not in draft.engine.note

@@ -111,7 +111,7 @@ class LLMEngine:
         context = CitationContext(passages, {s.id for s in sources})
         result = await self._reduce([s.model_dump_json() for s in summaries], context)
         if result is None:
-            self.usage.notes.append("the merge step failed, so summaries are listed unmerged")
+            self.usage.notes.append("so the summaries are listed unmerged")
             result = fallback_reduce(summaries, sources)
         price = pricing.price_for(
             self.settings.model, pricing.load_prices(self.settings.prices_file)
@@ -209,18 +209,25 @@ class LLMEngine:
         sizes = [self.counter.count(text) for text in inputs]
         groups = group_by_budget(sizes, self.settings.reduce_budget_tokens)
         if len(groups) == 1:
-            answer = await self.ask(self.prompts.reduce_messages(inputs), ReduceResult, context)
-            if answer.value is None:
-                problem = "cut off at the token limit" if answer.truncated else answer.problem
-                self.usage.notes.append(f"merge step failed ({problem})")
-                return None
-            self.dropped.extend(answer.dropped)
-            return answer.value
+            return await self._merge(inputs, context)
         log.info("reducing %d summaries in %d groups", len(inputs), len(groups))
         partial = await asyncio.gather(
-            *(self._reduce([inputs[i] for i in group], context) for group in groups)
+            *(self._merge([inputs[i] for i in group], context) for group in groups)
         )
-        merged = [p.model_dump_json() for p in partial if p is not None]
-        if not merged:
+        if all(p is None for p in partial):
             return None
-        return await self._reduce(merged, context)
+        # A group that failed passes its inputs on unmerged; each merged group of two or
+        # more became one, so the next round is smaller and the tree ends.
+        carried: list[str] = []
+        for group, merged in zip(groups, partial, strict=True):
+            carried.extend([merged.model_dump_json()] if merged else [inputs[i] for i in group])
+        return await self._reduce(carried, context)
+
+    async def _merge(self, inputs: list[str], context: CitationContext) -> ReduceResult | None:
+        answer = await self.ask(self.prompts.reduce_messages(inputs), ReduceResult, context)
+        if answer.value is None:
+            problem = "cut off at the token limit" if answer.truncated else answer.problem
+            self.usage.notes.append(f"a merge call failed ({problem})")
+            return None
+        self.dropped.extend(answer.dropped)
+        return answer.value
