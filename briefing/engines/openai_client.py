@@ -34,6 +34,7 @@ class OpenAIBackend:
         base_url: str | None,
         max_retries: int = 2,
         timeout: float = 120.0,
+        http_client: Any = None,  # noqa: ANN401 - an httpx client for the SDK (tests, proxies)
     ) -> None:
         if api_key is None and base_url is None:
             raise ConfigError(
@@ -47,6 +48,7 @@ class OpenAIBackend:
             "base_url": base_url,
             "max_retries": max_retries,
             "timeout": timeout,
+            "http_client": http_client,
         }
         self._client: openai.AsyncOpenAI | None = None
 

@@ -1,0 +1,145 @@
+"""The OpenAI backend against a mock transport: what is sent, and how failures surface
+after the SDK's own retries."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx2
+import pytest
+
+from briefing.engines.chat import ChatReply, ChatRequest
+from briefing.engines.openai_client import OpenAIBackend
+from briefing.errors import ConfigError, ModelCallError
+from briefing.llm_schema import MapResult
+
+FAST_RETRY = {"retry-after-ms": "1"}  # the SDK honours it, so retries do not sleep
+
+
+def completion(content: str | None = '{"summaries": []}', **message: Any) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": message.pop("finish_reason", "stop"),
+                "message": {"role": "assistant", "content": content, **message},
+            }
+        ],
+        "usage": {
+            "prompt_tokens": 120,
+            "completion_tokens": 30,
+            "total_tokens": 150,
+            "prompt_tokens_details": {"cached_tokens": 64},
+        },
+    }
+
+
+class Server:
+    def __init__(self, *responses: httpx2.Response | Exception) -> None:
+        self.responses = list(responses)
+        self.requests: list[httpx2.Request] = []
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(request)
+        answer = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def send(server: Server, max_retries: int = 2, **request: Any) -> ChatReply:
+    backend = OpenAIBackend(
+        api_key="sk-test-not-real",
+        base_url="http://llm.test/v1",
+        max_retries=max_retries,
+        timeout=5,
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(server)),
+    )
+    values: dict[str, Any] = {
+        "model": "m",
+        "messages": [{"role": "user", "content": "hi"}],
+        "schema": MapResult,
+        "max_completion_tokens": 100,
+    }
+    values.update(request)
+
+    async def once() -> ChatReply:
+        try:
+            return await backend.complete(ChatRequest(**values))
+        finally:
+            await backend.aclose()
+
+    return asyncio.run(once())
+
+
+def test_sends_a_strict_json_schema_and_reads_usage():
+    server = Server(httpx2.Response(200, json=completion()))
+    reply = send(server)
+    body = json.loads(server.requests[0].content)
+    assert body["response_format"]["type"] == "json_schema"
+    assert body["response_format"]["json_schema"]["strict"] is True
+    assert body["response_format"]["json_schema"]["name"] == "MapResult"
+    assert body["max_completion_tokens"] == 100
+    assert "temperature" not in body  # None means: leave the server's default
+    assert (reply.prompt_tokens, reply.completion_tokens, reply.cached_tokens) == (120, 30, 64)
+    assert reply.content == '{"summaries": []}'
+
+
+def test_sampling_parameters_are_sent_when_given():
+    server = Server(httpx2.Response(200, json=completion()))
+    send(server, temperature=0.0, frequency_penalty=1.0)
+    body = json.loads(server.requests[0].content)
+    assert (body["temperature"], body["frequency_penalty"]) == (0.0, 1.0)
+
+
+def test_refusal_and_truncation_come_back_as_data():
+    refused = send(Server(httpx2.Response(200, json=completion(None, refusal="I can't."))))
+    assert refused.refusal == "I can't."
+    cut = send(Server(httpx2.Response(200, json=completion('{"summ', finish_reason="length"))))
+    assert cut.finish_reason == "length"
+
+
+def test_rate_limits_are_retried_by_the_sdk():
+    limited = httpx2.Response(429, json={"error": {"message": "slow down"}}, headers=FAST_RETRY)
+    server = Server(limited, limited, httpx2.Response(200, json=completion()))
+    assert send(server, max_retries=2).finish_reason == "stop"
+    assert len(server.requests) == 3
+
+
+def test_rate_limits_after_the_retries_say_what_to_do():
+    limited = httpx2.Response(429, json={"error": {"message": "slow down"}}, headers=FAST_RETRY)
+    server = Server(limited)
+    with pytest.raises(ModelCallError, match="still rate-limiting after the retries"):
+        send(server, max_retries=1)
+    assert len(server.requests) == 2
+
+
+def test_server_errors_after_the_retries():
+    server = Server(httpx2.Response(500, json={"error": {"message": "boom"}}, headers=FAST_RETRY))
+    with pytest.raises(ModelCallError, match="answered HTTP 500"):
+        send(server, max_retries=2)
+    assert len(server.requests) == 3
+
+
+def test_timeouts_after_the_retries():
+    server = Server(httpx2.ReadTimeout("too slow"))
+    with pytest.raises(ModelCallError, match="did not answer in time after the retries"):
+        send(server, max_retries=0)
+
+
+def test_a_rejected_key_is_a_config_error_and_not_retried():
+    server = Server(httpx2.Response(401, json={"error": {"message": "bad key"}}))
+    with pytest.raises(ConfigError, match="rejected the API key"):
+        send(server)
+    assert len(server.requests) == 1
+
+
+def test_no_key_and_no_server_is_a_config_error():
+    with pytest.raises(ConfigError, match="no OPENAI_API_KEY"):
+        OpenAIBackend(api_key=None, base_url=None)
