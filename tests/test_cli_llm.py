@@ -135,3 +135,11 @@ def test_generate_with_the_llm_engine_then_rerun_from_the_cache(fake_server, tmp
     assert third.exit_code == 0, third.output
     assert len(fake_server[2].requests) == 2
     assert third.stdout.startswith("# Harrowgate dam breach")
+
+
+def test_sampling_options_reach_the_request(fake_server):
+    args = ["generate", str(EXAMPLES), "--engine", "openai", "--base-url", "http://x/v1"]
+    result = run(*args, "--temperature", "0", "--frequency-penalty", "1", "--model", "local")
+    assert result.exit_code == 0, result.output
+    sent = fake_server[0].requests[0]
+    assert (sent.model, sent.temperature, sent.frequency_penalty) == ("local", 0.0, 1.0)
