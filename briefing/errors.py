@@ -49,3 +49,7 @@ def describe_validation_error(err: ValidationError, limit: int = 3) -> str:
 
 class ModelCallError(BriefingError):
     """A language-model call failed after the SDK's retries."""
+
+
+class ContextLengthError(ModelCallError):
+    """The prompt and the reply do not fit the model's context window."""

@@ -11,7 +11,7 @@ from llm_fixtures import FakeBackend, as_brief, harrowgate_sources, reply, saved
 
 from briefing.engines.llm import LLMEngine
 from briefing.engines.settings import LLMSettings
-from briefing.errors import ModelCallError
+from briefing.errors import ContextLengthError, ModelCallError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -325,3 +325,45 @@ def test_a_failed_partial_merge_passes_its_summaries_on():
     )  # and the refused group's summaries were carried, not lost
     assert "a merge call failed (refused: Not this group.)" in draft.engine.note
     assert "listed unmerged" not in draft.engine.note
+
+
+def _per_source(request):
+    ids = [s for s in ("S1", "S2") if f'<source id="{s}"' in request.messages[1]["content"]]
+    full = json.loads(saved("map_S1_S2.json"))["summaries"]
+    return ids, reply(json.dumps({"summaries": [s for s in full if s["source_id"] in ids]}))
+
+
+def test_a_pack_too_big_for_the_context_is_retried_smaller():
+    def answer(request):
+        ids, good = _per_source(request)
+        if len(ids) > 1:
+            raise ContextLengthError("does not fit")
+        return good
+
+    backend = FakeBackend(maps=answer)
+    draft = LLMEngine(settings(use_cache=False), backend).write(harrowgate_sources())
+    assert len(backend.sent("MapResult")) == 3
+    assert "not summarized" not in draft.engine.note
+
+
+def test_a_failed_call_loses_only_its_own_sources():
+    def answer(request):
+        ids, good = _per_source(request)
+        if ids == ["S1"]:
+            raise ModelCallError("server answered HTTP 503")
+        return good
+
+    backend = FakeBackend(maps=answer)
+    draft = LLMEngine(settings(map_budget_tokens=110, use_cache=False), backend).write(
+        harrowgate_sources()
+    )
+    assert "S1 not summarized (server answered HTTP 503)" in draft.engine.note
+    assert draft.title
+
+
+def test_when_every_call_fails_the_run_fails_with_the_reasons():
+    def answer(request):
+        raise ModelCallError("cannot reach http://127.0.0.1:9/v1")
+
+    with pytest.raises(ModelCallError, match=r"no source could be summarized: S1, S2 not summ"):
+        LLMEngine(settings(), FakeBackend(maps=answer)).write(harrowgate_sources())

@@ -12,7 +12,7 @@ import pytest
 
 from briefing.engines.chat import ChatReply, ChatRequest
 from briefing.engines.openai_client import OpenAIBackend
-from briefing.errors import ConfigError, ModelCallError
+from briefing.errors import ConfigError, ContextLengthError, ModelCallError
 from briefing.llm_schema import MapResult
 
 FAST_RETRY = {"retry-after-ms": "1"}  # the SDK honours it, so retries do not sleep
@@ -143,3 +143,37 @@ def test_a_rejected_key_is_a_config_error_and_not_retried():
 def test_no_key_and_no_server_is_a_config_error():
     with pytest.raises(ConfigError, match="no OPENAI_API_KEY"):
         OpenAIBackend(api_key=None, base_url=None)
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (
+            400,
+            {
+                "message": "This model's maximum context length is 128000 tokens.",
+                "code": "context_length_exceeded",
+                "type": "invalid_request_error",
+            },
+        ),
+        (500, {"message": "Context size has been exceeded.", "type": "server_error"}),
+        (
+            400,
+            {
+                "message": "the request exceeds the available context size",
+                "type": "exceed_context_size_error",
+            },
+        ),
+    ],
+)
+def test_context_overflow_is_its_own_error(status, error):
+    server = Server(httpx2.Response(status, json={"error": error}, headers=FAST_RETRY))
+    with pytest.raises(ContextLengthError, match="do not fit m's context window"):
+        send(server, max_retries=0)
+
+
+def test_other_bad_requests_are_not_context_errors():
+    server = Server(httpx2.Response(400, json={"error": {"message": "bad schema"}}))
+    with pytest.raises(ModelCallError, match="answered HTTP 400: bad schema") as caught:
+        send(server, max_retries=0)
+    assert not isinstance(caught.value, ContextLengthError)

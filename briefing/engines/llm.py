@@ -22,7 +22,7 @@ from briefing.engines.chat import CachingBackend, ChatBackend, ChatRequest, Mess
 from briefing.engines.llm_draft import fallback_reduce, to_draft
 from briefing.engines.planning import group_by_budget, halve, plan_map
 from briefing.engines.prompting import Prompts
-from briefing.errors import ModelCallError
+from briefing.errors import ContextLengthError, ModelCallError
 from briefing.llm_schema import (
     CitationContext,
     MapResult,
@@ -139,7 +139,11 @@ class LLMEngine:
             self.counter.count_messages(messages),
         )
         async with self._limit:
-            reply = await self.backend.complete(request)
+            try:
+                reply = await self.backend.complete(request)
+            except ContextLengthError:
+                log.info("%s call does not fit the context window", schema.__name__)
+                return None, "length"
         self.usage.add(reply)
         if reply.refusal:
             return None, f"refused: {reply.refusal}"
@@ -181,14 +185,21 @@ class LLMEngine:
     async def _map(self, pack: list[Unit], passages: dict[str, str]) -> list[SourceSummary]:
         ids = list(dict.fromkeys(u.source.id for u in pack))
         context = CitationContext(passages, set(ids))
-        answer = await self.ask(self.prompts.map_messages(pack), MapResult, context)
+        try:
+            answer = await self.ask(self.prompts.map_messages(pack), MapResult, context)
+        except ModelCallError as err:  # after the SDK's retries: give up on this pack only
+            self.usage.notes.append(f"{', '.join(ids)} not summarized ({err})")
+            return []
         if answer.truncated:
             smaller = halve(pack, self.counter)
             if smaller is not None:
                 log.info("reply for %s truncated; retrying in smaller packs", "+".join(ids))
                 parts = await asyncio.gather(*(self._map(p, passages) for p in smaller))
                 return [s for part in parts for s in part]
-            answer.problem = "the reply was cut off at the token limit even for one paragraph"
+            answer.problem = (
+                "the reply was cut off at the token limit, or did not fit the context window, "
+                "even for one paragraph"
+            )
         if answer.value is None:
             self.usage.notes.append(f"{', '.join(ids)} not summarized ({answer.problem})")
             return []
@@ -224,7 +235,11 @@ class LLMEngine:
         return await self._reduce(carried, context)
 
     async def _merge(self, inputs: list[str], context: CitationContext) -> ReduceResult | None:
-        answer = await self.ask(self.prompts.reduce_messages(inputs), ReduceResult, context)
+        try:
+            answer = await self.ask(self.prompts.reduce_messages(inputs), ReduceResult, context)
+        except ModelCallError as err:
+            self.usage.notes.append(f"a merge call failed ({err})")
+            return None
         if answer.value is None:
             problem = "cut off at the token limit" if answer.truncated else answer.problem
             self.usage.notes.append(f"a merge call failed ({problem})")

@@ -12,7 +12,7 @@ import openai
 from openai.lib._parsing import type_to_response_format_param  # the SDK's parse helper
 
 from briefing.engines.chat import ChatReply, ChatRequest
-from briefing.errors import ConfigError, ModelCallError
+from briefing.errors import ConfigError, ContextLengthError, ModelCallError
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
@@ -24,6 +24,32 @@ if TYPE_CHECKING:
 def response_format(schema: type[Out]) -> dict[str, Any]:
     """The strict json_schema response format the SDK's `parse()` would send."""
     return dict(type_to_response_format_param(schema))  # type: ignore[arg-type]
+
+
+# OpenAI says code "context_length_exceeded"; llama.cpp's server, type
+# "exceed_context_size_error" or "Context size has been exceeded"; vLLM, "maximum context
+# length".
+_OVERFLOW_MARKERS = (
+    "context_length_exceeded",
+    "exceed_context_size",
+    "context size",
+    "context length",
+)
+
+
+def _server_message(err: openai.APIStatusError) -> str:
+    """The server's own words, without the SDK's 'Error code: NNN - ' wrapping."""
+    body = err.body
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])
+    return err.message
+
+
+def _is_context_overflow(err: openai.APIStatusError) -> bool:
+    if err.status_code not in {400, 413, 500}:
+        return False
+    text = f"{err.code} {err.type} {err.message}".lower()
+    return any(marker in text for marker in _OVERFLOW_MARKERS)
 
 
 class OpenAIBackend:
@@ -93,9 +119,14 @@ class OpenAIBackend:
                 f"cannot reach {self.base_url} ({err}); check OPENAI_BASE_URL or --base-url"
             ) from err
         except openai.APIStatusError as err:
+            if _is_context_overflow(err):
+                raise ContextLengthError(
+                    f"{self.base_url}: prompt and reply do not fit {request.model}'s context "
+                    "window; lower the token budgets or use a model with a longer context"
+                ) from err
             raise ModelCallError(
-                f"{self.base_url} answered HTTP {err.status_code}: {err.message}; check --model "
-                "and that the server supports json_schema response formats"
+                f"{self.base_url} answered HTTP {err.status_code}: {_server_message(err)}; "
+                "check --model and that the server supports json_schema response formats"
             ) from err
         if not completion.choices:
             raise ModelCallError(f"{self.base_url} sent a reply with no choices; check the server")
