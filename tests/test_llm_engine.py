@@ -367,3 +367,18 @@ def test_when_every_call_fails_the_run_fails_with_the_reasons():
 
     with pytest.raises(ModelCallError, match=r"no source could be summarized: S1, S2 not summ"):
         LLMEngine(settings(), FakeBackend(maps=answer)).write(harrowgate_sources())
+
+
+def test_sources_the_model_skipped_are_asked_for_again():
+    def answer(request):
+        _, good = _per_source(request)
+        summaries = json.loads(good.content or "")["summaries"]
+        return reply(json.dumps({"summaries": summaries[:1]}))  # only ever the first
+
+    backend = FakeBackend(maps=answer)
+    draft = LLMEngine(settings(use_cache=False), backend).write(harrowgate_sources())
+    users = [r.messages[1]["content"] for r in backend.sent("MapResult")]
+    assert len(users) == 2
+    assert '<source id="S1"' not in users[1]
+    assert '<source id="S2"' in users[1]
+    assert "not summarized" not in draft.engine.note

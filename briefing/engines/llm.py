@@ -210,6 +210,11 @@ class LLMEngine:
             summaries = [s.model_copy(update={"source_id": ids[0]}) for s in summaries]
         summaries = [s for s in summaries if s.source_id in ids]
         missing = [i for i in ids if i not in {s.source_id for s in summaries}]
+        rest = [u for u in pack if u.source.id in missing]
+        if rest and len(rest) < len(pack):
+            # The model skipped some sources of the pack: ask again for them alone.
+            log.info("no summary for %s; asking again for them alone", ", ".join(missing))
+            return summaries + await self._map(rest, passages)
         if missing:
             self.usage.notes.append(f"{', '.join(missing)} not summarized (no summary given)")
         return summaries
