@@ -4,6 +4,7 @@ left out here, so an uncited claim is never rendered as cited."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from briefing.engines import Draft
@@ -91,7 +92,9 @@ def to_draft(  # noqa: PLR0913, PLR0917 - the parts of a draft, each needed
     ]
     note = f"Written by {model} from per-source summaries; every citation was checked."
     if usage.notes:
-        note += " Not everything made it: " + "; ".join(usage.notes) + "."
+        counted = Counter(usage.notes)  # parts of one source can fail alike
+        notes = [n if k == 1 else f"{n} (x{k})" for n, k in counted.items()]
+        note += " Not everything made it: " + "; ".join(notes) + "."
     return Draft(
         title=result.title,
         engine=EngineInfo(name="openai", model=model, note=note),
