@@ -6,19 +6,22 @@ import sys
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from briefing import __version__, pipeline
 from briefing.brief_file import load_brief
-from briefing.errors import BriefingError
+from briefing.engines.settings import DEFAULT_MODEL, LLMSettings
+from briefing.errors import BriefingError, ConfigError
 from briefing.output import write_atomically
 from briefing.render import format_for, render
 from briefing.verify.report import enforce_threshold, summary_line, verify_file
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+
+F = TypeVar("F", bound="Callable[..., Any]")
 
 OUTPUT = click.option(
     "-o",
@@ -37,6 +40,89 @@ TEMPLATES = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of templates that override the built-in ones (same file names).",
 )
+
+
+_LLM_OPTIONS = (
+    click.option("--model", help=f"Model name for --engine openai. [default: {DEFAULT_MODEL}]"),
+    click.option(
+        "--base-url",
+        help="OpenAI-compatible API base URL (Ollama, vLLM, llama.cpp, Azure). "
+        "Default: OPENAI_BASE_URL, else api.openai.com.",
+    ),
+    click.option(
+        "--prompts",
+        "prompts_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of prompt templates that override the built-in ones (same file names).",
+    ),
+    click.option("--no-cache", is_flag=True, help="Neither read nor write the reply cache."),
+    click.option(
+        "--dry-run",
+        is_flag=True,
+        help="Print the planned model calls, tokens and estimated cost; send nothing.",
+    ),
+    click.option(
+        "--max-concurrency", type=click.IntRange(min=1), help="Model calls in flight. [default: 4]"
+    ),
+    click.option(
+        "--max-retries",
+        type=click.IntRange(min=0),
+        help="Retries (with backoff) on 429, 5xx and timeouts. [default: 2]",
+    ),
+    click.option(
+        "--timeout", type=click.FloatRange(min=1), help="Seconds per model call. [default: 120]"
+    ),
+    click.option(
+        "--temperature",
+        type=click.FloatRange(min=0, max=2),
+        help="Sampling temperature. [default: the server's]",
+    ),
+    click.option(
+        "--frequency-penalty",
+        type=click.FloatRange(min=-2, max=2),
+        help="Penalty on repeated tokens; small local models may need it. [default: none]",
+    ),
+    click.option(
+        "--prices",
+        "prices_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help='JSON price table overriding the built-in one: {"model": {"input": ..., '
+        '"cached_input": ..., "output": ...}} in USD per million tokens.',
+    ),
+)
+
+
+def LLM_OPTIONS(command: F) -> F:  # noqa: N802 - used as a decorator like the constants above
+    for option in reversed(_LLM_OPTIONS):
+        command = option(command)
+    return command
+
+
+def llm_settings(  # noqa: PLR0913 - one parameter per option
+    *,
+    model: str | None,
+    base_url: str | None,
+    prompts_dir: Path | None,
+    no_cache: bool,
+    max_concurrency: int | None,
+    max_retries: int | None,
+    timeout: float | None,
+    temperature: float | None,
+    frequency_penalty: float | None,
+    prices_file: Path | None,
+) -> LLMSettings:
+    return LLMSettings.from_environment(
+        model=model,
+        base_url=base_url,
+        prompts_dir=prompts_dir,
+        use_cache=not no_cache,
+        max_concurrency=max_concurrency,
+        max_retries=max_retries,
+        timeout=timeout,
+        temperature=temperature,
+        frequency_penalty=frequency_penalty,
+        prices_file=prices_file,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,6 +159,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="After writing the brief, exit with status 4 when fewer than this fraction of its "
     "claims are supported (0-1).",
 )
+@LLM_OPTIONS
 @click.pass_context
 def generate(  # noqa: PLR0913 - one parameter per option
     ctx: click.Context,
@@ -84,12 +171,44 @@ def generate(  # noqa: PLR0913 - one parameter per option
     title: str | None,
     review: Path | None,
     fail_under: float | None,
+    model: str | None,
+    base_url: str | None,
+    prompts_dir: Path | None,
+    no_cache: bool,
+    dry_run: bool,
+    max_concurrency: int | None,
+    max_retries: int | None,
+    timeout: float | None,
+    temperature: float | None,
+    frequency_penalty: float | None,
+    prices_file: Path | None,
 ) -> None:
     """Write a brief from PATHS: files, folders or globs of .txt, .md, .html, .json,
-    .jsonl and RSS/Atom feeds. Unusable files are skipped with a warning."""
+    .jsonl and RSS/Atom feeds. Unusable files are skipped with a warning.
+
+    --engine openai (the default when OPENAI_API_KEY is set) works with any
+    OpenAI-compatible server: set OPENAI_BASE_URL or --base-url."""
     with _errors(ctx):
+        settings = llm_settings(
+            model=model,
+            base_url=base_url,
+            prompts_dir=prompts_dir,
+            no_cache=no_cache,
+            max_concurrency=max_concurrency,
+            max_retries=max_retries,
+            timeout=timeout,
+            temperature=temperature,
+            frequency_penalty=frequency_penalty,
+            prices_file=prices_file,
+        )
+        if dry_run:
+            if engine == "extractive":
+                raise ConfigError("--dry-run plans model calls; the extractive engine makes none")
+            click.echo(pipeline.plan(list(paths), settings).render())
+            return
         out_format = format_for(output, fmt)
-        brief = pipeline.generate(list(paths), pipeline.choose_engine(engine), title, review)
+        chosen = pipeline.choose_engine(engine, settings)
+        brief = pipeline.generate(list(paths), chosen, title, review)
         for item in brief.skipped_inputs:
             click.echo(f"warning: skipped {item.path}: {item.reason}", err=True)
         _emit(render(brief, out_format, templates), output)

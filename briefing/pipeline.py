@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from briefing import config
 from briefing.engines.extractive import ExtractiveEngine
+from briefing.engines.settings import LLMSettings
 from briefing.errors import ConfigError, NoUsableInputError
 from briefing.ingest import ingest
-from briefing.models import Brief, RunStats
+from briefing.models import Brief, RunStats, SkippedInput, Source
 from briefing.passages import build_sources
 from briefing.review import load_decisions, reviewed_brief
 
@@ -17,22 +18,26 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from briefing.engines import Engine
+    from briefing.engines.planning import RunPlan
 
-ENGINES = ("auto", "extractive")
+ENGINES = ("auto", "extractive", "openai")
 
 
-def choose_engine(name: str) -> Engine:
-    if name in ("auto", "extractive"):
+def choose_engine(name: str, llm: LLMSettings | None = None) -> Engine:
+    """'auto' is the LLM engine when OPENAI_API_KEY is set, else the offline one."""
+    if name == "auto":
+        name = "openai" if config.openai_api_key() else "extractive"
+    if name == "extractive":
         return ExtractiveEngine()
+    if name == "openai":
+        from briefing.engines.llm import LLMEngine  # noqa: PLC0415 - imports openai, slow
+
+        return LLMEngine(llm or LLMSettings.from_environment())
     raise ConfigError(f"unknown engine '{name}'; use one of: {', '.join(ENGINES)}")
 
 
-def generate(
-    inputs: list[str], engine: Engine, title: str | None = None, review: Path | None = None
-) -> Brief:
-    """Write and verify a brief; `review` is a reviewer decisions file to apply first."""
-    started = time.perf_counter()
-    decisions = load_decisions(review) if review is not None else None
+def load_sources(inputs: list[str]) -> tuple[int, list[Source], list[SkippedInput]]:
+    """Input files read, the sources made of them, and what was skipped."""
     ingested = ingest(inputs)
     sources, duplicates = build_sources(ingested.articles)
     skipped = ingested.skipped + duplicates
@@ -41,9 +46,27 @@ def generate(
         raise NoUsableInputError(
             f"nothing usable in the inputs ({reasons}); pass article files, folders or feeds"
         )
+    return ingested.files, sources, skipped
+
+
+def plan(inputs: list[str], llm: LLMSettings) -> RunPlan:
+    """The LLM engine's calls, tokens and cost for these inputs; sends nothing."""
+    from briefing.engines.planning import plan_run  # noqa: PLC0415
+
+    _, sources, _ = load_sources(inputs)
+    return plan_run(sources, llm)
+
+
+def generate(
+    inputs: list[str], engine: Engine, title: str | None = None, review: Path | None = None
+) -> Brief:
+    """Write and verify a brief; `review` is a reviewer decisions file to apply first."""
+    started = time.perf_counter()
+    decisions = load_decisions(review) if review is not None else None
+    files, sources, skipped = load_sources(inputs)
     draft = engine.write(sources)
     stats = RunStats(
-        inputs=ingested.files,
+        inputs=files,
         sources=len(sources),
         passages=sum(len(s.passages) for s in sources),
         skipped=len(skipped),
