@@ -17,7 +17,7 @@ from briefing.review import load_decisions, reviewed_brief
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from briefing.engines import Engine
+    from briefing.engines import Draft, Engine
     from briefing.engines.planning import RunPlan
 
 ENGINES = ("auto", "extractive", "openai")
@@ -65,12 +65,35 @@ def generate(
     decisions = load_decisions(review) if review is not None else None
     files, sources, skipped = load_sources(inputs)
     draft = engine.write(sources)
+    brief = brief_from_draft(
+        draft,
+        sources,
+        skipped=skipped,
+        files=files,
+        seconds=round(time.perf_counter() - started, 3),
+        title=title,
+    )
+    return reviewed_brief(brief, decisions, str(review) if review is not None else None)
+
+
+def brief_from_draft(  # noqa: PLR0913 - the run's facts, each named at the call site
+    draft: Draft,
+    sources: list[Source],
+    *,
+    skipped: list[SkippedInput] | None = None,
+    files: int | None = None,
+    seconds: float = 0.0,
+    title: str | None = None,
+) -> Brief:
+    """An engine's draft, the sources and the run's numbers as one validated Brief
+    (validation checks that every citation resolves to an embedded passage)."""
+    skipped = skipped or []
     stats = RunStats(
-        inputs=files,
+        inputs=len(sources) if files is None else files,
         sources=len(sources),
         passages=sum(len(s.passages) for s in sources),
         skipped=len(skipped),
-        seconds=round(time.perf_counter() - started, 3),
+        seconds=seconds,
         calls=draft.calls,
         cached_calls=draft.cached_calls,
         prompt_tokens=draft.prompt_tokens,
@@ -79,7 +102,7 @@ def generate(
         cost_usd=draft.cost_usd,
         dropped_citations=draft.dropped_citations,
     )
-    brief = Brief(
+    return Brief(
         title=title or draft.title,
         generated_at=config.now(),
         engine=draft.engine,
@@ -93,4 +116,3 @@ def generate(
         skipped_inputs=skipped,
         stats=stats,
     )
-    return reviewed_brief(brief, decisions, str(review) if review is not None else None)

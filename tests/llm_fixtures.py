@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.engines.chat import ChatReply, ChatRequest
-from briefing.models import Brief, Passage, RunStats, Source
+from briefing.models import Brief, Passage, Source
+from briefing.pipeline import brief_from_draft
 
 if TYPE_CHECKING:
     from briefing.engines import Draft
@@ -143,29 +143,4 @@ class FakeBackend:
 
 def as_brief(draft: Draft, sources: list[Source]) -> Brief:
     """What the pipeline does with a draft: Brief validation checks every citation."""
-    stats = RunStats(
-        inputs=len(sources),
-        sources=len(sources),
-        passages=sum(len(s.passages) for s in sources),
-        skipped=0,
-        seconds=0.0,
-        calls=draft.calls,
-        cached_calls=draft.cached_calls,
-        prompt_tokens=draft.prompt_tokens,
-        completion_tokens=draft.completion_tokens,
-        cost_usd=draft.cost_usd,
-        dropped_citations=draft.dropped_citations,
-    )
-    return Brief(
-        title=draft.title,
-        generated_at=datetime(2026, 11, 24, tzinfo=UTC),
-        engine=draft.engine,
-        bottom_line=draft.bottom_line,
-        key_developments=draft.key_developments,
-        key_figures=draft.key_figures,
-        unconfirmed=draft.unconfirmed,
-        quotes=draft.quotes,
-        what_to_watch=draft.what_to_watch,
-        sources=sources,
-        stats=stats,
-    )
+    return brief_from_draft(draft, sources)

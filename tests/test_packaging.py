@@ -1,16 +1,21 @@
-"""The wheel carries the templates (hatch force-include), so a non-editable install renders."""
+"""The wheel carries templates, prompts and the tiktoken encodings (hatch force-include),
+so a non-editable install renders, prompts and counts tokens offline."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
+from typing import TYPE_CHECKING
 
+from briefing.tokens import VENDORED_DIR
 from tests.conftest import ROOT
 
+if TYPE_CHECKING:
+    from pathlib import Path
 
-def test_wheel_contains_templates(tmp_path: Path) -> None:
+
+def test_wheel_contains_templates_prompts_and_encodings(tmp_path: Path) -> None:
     subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
         [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
         cwd=ROOT,
@@ -18,8 +23,13 @@ def test_wheel_contains_templates(tmp_path: Path) -> None:
         capture_output=True,
     )
     (wheel,) = tmp_path.glob("briefing-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    shipped = {Path(n).name for n in names if n.startswith("briefing/templates/")}
-    expected = {p.name for p in (ROOT / "templates").iterdir() if p.suffix == ".j2"}
-    assert expected
-    assert expected <= shipped
+    names = set(zipfile.ZipFile(wheel).namelist())
+    templates = {p.name for p in (ROOT / "templates").iterdir() if p.suffix == ".j2"}
+    assert "brief.md.j2" in templates
+    assert {f"briefing/templates/{name}" for name in templates} <= names
+    prompts = {p.name for p in (ROOT / "prompts").iterdir() if p.suffix == ".j2"}
+    assert {"map.system.j2", "map.user.j2", "reduce.system.j2", "reduce.user.j2"} <= prompts
+    assert {f"briefing/prompts/{name}" for name in prompts} <= names
+    encodings = [p.name for p in VENDORED_DIR.iterdir() if len(p.name) == 40]
+    assert len(encodings) == 2
+    assert {f"briefing/data/tiktoken/{name}" for name in encodings} <= names
