@@ -22,7 +22,7 @@ from briefing.verify.report import enforce_threshold, summary_line, verify_file
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from briefing.models import Brief, Review
+    from briefing.verify.judge import Judge
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
@@ -227,9 +227,10 @@ def generate(  # noqa: PLR0913 - one parameter per option
             return
         out_format = format_for(output, fmt)
         chosen = pipeline.choose_engine(engine, settings)
+        second = _judge(judge, settings)  # before the run: a missing key fails fast
         brief = pipeline.generate(list(paths), chosen, title, review)
-        if judge is not None and brief.review is not None:
-            brief = brief.model_copy(update={"review": _judged(settings, brief, brief.review)})
+        if second is not None and brief.review is not None:
+            brief = brief.model_copy(update={"review": second.review(brief, brief.review)})
         for item in brief.skipped_inputs:
             click.echo(f"warning: skipped {item.path}: {item.reason}", err=True)
         _emit(render(brief, out_format, templates), output)
@@ -287,20 +288,17 @@ def verify(  # noqa: PLR0913 - one parameter per option
     --judge openai adds a language model's second opinion on each claim (any
     OpenAI-compatible server, as for --engine openai); it never changes the verdicts."""
     with _errors(ctx):
-        second_opinion = None
-        if judge is not None:
-            settings = LLMSettings.from_environment(
-                model=model,
-                base_url=base_url,
-                prompts_dir=prompts_dir,
-                use_cache=not no_cache,
-                timeout=timeout,
-            )
-
-            def second_opinion(brief: Brief, review: Review) -> Review:
-                return _judged(settings, brief, review)
-
-        review, report = verify_file(brief_json, output, templates, second_opinion)
+        settings = LLMSettings.from_environment(
+            model=model,
+            base_url=base_url,
+            prompts_dir=prompts_dir,
+            use_cache=not no_cache,
+            timeout=timeout,
+        )
+        second = _judge(judge, settings)
+        review, report = verify_file(
+            brief_json, output, templates, second.review if second is not None else None
+        )
         if report is not None:
             click.echo(report, nl=False)
         else:
@@ -311,10 +309,12 @@ def verify(  # noqa: PLR0913 - one parameter per option
         enforce_threshold(review, fail_under)
 
 
-def _judged(settings: LLMSettings, brief: Brief, review: Review) -> Review:
+def _judge(name: str | None, settings: LLMSettings) -> Judge | None:
+    if name is None:
+        return None
     from briefing.verify.judge import Judge  # noqa: PLC0415 - the model client is slow to load
 
-    return Judge(settings).review(brief, review)
+    return Judge(settings)
 
 
 @cli.command("render")

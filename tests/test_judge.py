@@ -232,3 +232,15 @@ def test_a_not_entailed_verdict_does_not_rescue_or_fail_the_gate(fake_judge, tmp
     assert "12 of 13 claims supported" in judged.stderr
     with pytest.raises(VerificationFailedError):
         enforce_threshold(verify_brief(load_brief(edited, allow_unknown_citations=True)), 0.95)
+
+
+def test_generate_with_judge_and_no_key_fails_before_writing(tmp_path):
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    out = tmp_path / "brief.md"
+    result = run("generate", "--engine", "extractive", examples, "-o", out, "--judge", "openai")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: no OPENAI_API_KEY for --judge openai: set it, or point OPENAI_BASE_URL/"
+        "--base-url at an OpenAI-compatible server, or drop --judge\n"
+    )
+    assert not out.exists()

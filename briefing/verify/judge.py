@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from briefing.cache import ResponseCache
 from briefing.engines.chat import CachingBackend, ChatBackend, ChatRequest, Usage
 from briefing.engines.prompting import Prompts
-from briefing.errors import ContextLengthError
+from briefing.errors import ConfigError, ContextLengthError
 from briefing.llm_schema import JudgeResult
 from briefing.models import ClaimCheck, JudgeVerdict
 from briefing.verify.checks import claim_key
@@ -40,6 +40,11 @@ TOKENS_PER_CLAIM = 120
 class Judge:
     def __init__(self, settings: LLMSettings, backend: ChatBackend | None = None) -> None:
         if backend is None:
+            if settings.api_key is None and settings.base_url is None:
+                raise ConfigError(
+                    "no OPENAI_API_KEY for --judge openai: set it, or point OPENAI_BASE_URL/"
+                    "--base-url at an OpenAI-compatible server, or drop --judge"
+                )
             from briefing.engines.llm import make_backend  # noqa: PLC0415 - imports openai
 
             backend = make_backend(settings)
