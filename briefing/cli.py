@@ -16,10 +16,13 @@ from briefing.engines.settings import DEFAULT_MODEL, LLMSettings
 from briefing.errors import BriefingError, ConfigError
 from briefing.output import write_atomically
 from briefing.render import format_for, render
+from briefing.verify.judge import JUDGES, judge_summary
 from briefing.verify.report import enforce_threshold, summary_line, verify_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+    from briefing.verify.judge import Judge
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
@@ -42,20 +45,36 @@ TEMPLATES = click.option(
 )
 
 
+MODEL = click.option(
+    "--model", help=f"Model name for --engine openai and --judge openai. [default: {DEFAULT_MODEL}]"
+)
+BASE_URL = click.option(
+    "--base-url",
+    help="OpenAI-compatible API base URL (Ollama, vLLM, llama.cpp, Azure). "
+    "Default: OPENAI_BASE_URL, else api.openai.com.",
+)
+PROMPTS = click.option(
+    "--prompts",
+    "prompts_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of prompt templates that override the built-in ones (same file names).",
+)
+NO_CACHE = click.option("--no-cache", is_flag=True, help="Neither read nor write the reply cache.")
+TIMEOUT = click.option(
+    "--timeout", type=click.FloatRange(min=1), help="Seconds per model call. [default: 120]"
+)
+JUDGE = click.option(
+    "--judge",
+    type=click.Choice(JUDGES),
+    help="Also ask a language model whether each claim's cited passages entail it: a second "
+    "opinion shown next to the verifier's status, never changing it or --fail-under.",
+)
+
 _LLM_OPTIONS = (
-    click.option("--model", help=f"Model name for --engine openai. [default: {DEFAULT_MODEL}]"),
-    click.option(
-        "--base-url",
-        help="OpenAI-compatible API base URL (Ollama, vLLM, llama.cpp, Azure). "
-        "Default: OPENAI_BASE_URL, else api.openai.com.",
-    ),
-    click.option(
-        "--prompts",
-        "prompts_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of prompt templates that override the built-in ones (same file names).",
-    ),
-    click.option("--no-cache", is_flag=True, help="Neither read nor write the reply cache."),
+    MODEL,
+    BASE_URL,
+    PROMPTS,
+    NO_CACHE,
     click.option(
         "--dry-run",
         is_flag=True,
@@ -69,9 +88,7 @@ _LLM_OPTIONS = (
         type=click.IntRange(min=0),
         help="Retries (with backoff) on 429, 5xx and timeouts. [default: 2]",
     ),
-    click.option(
-        "--timeout", type=click.FloatRange(min=1), help="Seconds per model call. [default: 120]"
-    ),
+    TIMEOUT,
     click.option(
         "--temperature",
         type=click.FloatRange(min=0, max=2),
@@ -159,6 +176,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="After writing the brief, exit with status 4 when fewer than this fraction of its "
     "claims are supported (0-1).",
 )
+@JUDGE
 @LLM_OPTIONS
 @click.pass_context
 def generate(  # noqa: PLR0913 - one parameter per option
@@ -171,6 +189,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
     title: str | None,
     review: Path | None,
     fail_under: float | None,
+    judge: str | None,
     model: str | None,
     base_url: str | None,
     prompts_dir: Path | None,
@@ -208,7 +227,10 @@ def generate(  # noqa: PLR0913 - one parameter per option
             return
         out_format = format_for(output, fmt)
         chosen = pipeline.choose_engine(engine, settings)
+        second = _judge(judge, settings)  # before the run: a missing key fails fast
         brief = pipeline.generate(list(paths), chosen, title, review)
+        if second is not None and brief.review is not None:
+            brief = brief.model_copy(update={"review": second.review(brief, brief.review)})
         for item in brief.skipped_inputs:
             click.echo(f"warning: skipped {item.path}: {item.reason}", err=True)
         _emit(render(brief, out_format, templates), output)
@@ -221,6 +243,8 @@ def generate(  # noqa: PLR0913 - one parameter per option
             )
         if brief.review is not None:
             click.echo(f"review: {summary_line(brief.review)}", err=True)
+            if brief.review.judged_by:
+                click.echo(f"judge: {judge_summary(brief.review)}", err=True)
             enforce_threshold(brief.review, fail_under)
 
 
@@ -238,24 +262,59 @@ def generate(  # noqa: PLR0913 - one parameter per option
     help="Exit with status 4 when fewer than this fraction of claims are supported (0-1).",
 )
 @TEMPLATES
+@JUDGE
+@MODEL
+@BASE_URL
+@PROMPTS
+@NO_CACHE
+@TIMEOUT
 @click.pass_context
-def verify(
+def verify(  # noqa: PLR0913 - one parameter per option
     ctx: click.Context,
     brief_json: Path,
     output: Path | None,
     fail_under: float | None,
     templates: Path | None,
+    judge: str | None,
+    model: str | None,
+    base_url: str | None,
+    prompts_dir: Path | None,
+    no_cache: bool,
+    timeout: float | None,
 ) -> None:
     """Check every claim of BRIEF_JSON against the passages it cites: citations resolve,
-    quotes are verbatim, numbers, dates and names appear, and enough words match."""
+    quotes are verbatim, numbers, dates and names appear, and enough words match.
+
+    --judge openai adds a language model's second opinion on each claim (any
+    OpenAI-compatible server, as for --engine openai); it never changes the verdicts."""
     with _errors(ctx):
-        review, report = verify_file(brief_json, output, templates)
+        settings = LLMSettings.from_environment(
+            model=model,
+            base_url=base_url,
+            prompts_dir=prompts_dir,
+            use_cache=not no_cache,
+            timeout=timeout,
+        )
+        second = _judge(judge, settings)
+        review, report = verify_file(
+            brief_json, output, templates, second.review if second is not None else None
+        )
         if report is not None:
             click.echo(report, nl=False)
         else:
             click.echo(f"wrote {output}", err=True)
         click.echo(f"review: {summary_line(review)}", err=True)
+        if review.judged_by:
+            click.echo(f"judge: {judge_summary(review)}", err=True)
         enforce_threshold(review, fail_under)
+
+
+def _judge(name: str | None, settings: LLMSettings) -> Judge | None:
+    if name is None:
+        return None
+    from briefing.verify.judge import Judge  # noqa: PLC0415 - the model client is slow to load
+
+    return Judge(settings)
 
 
 @cli.command("render")

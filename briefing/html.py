@@ -99,7 +99,16 @@ def _item(section: str, ref: str, obj: Claim | Figure | Quote, lookup: _Lookup) 
         "status": check.status if check else "unsupported",
         "reasons": check.reasons if check else ["not checked"],
         "reviewed": check.reviewed if check else False,
+        "judge": _judge_line(check),
     }
+
+
+def _judge_line(check: ClaimCheck | None) -> str | None:
+    """The LLM judge's second opinion, worded for the page, if one was asked."""
+    if check is None or check.judge is None:
+        return None
+    verdict = (check.judge.verdict or "no verdict").replace("_", " ")
+    return f"Second opinion: {verdict}. {check.judge.reason}"
 
 
 def _figure_subjects(brief: Brief) -> dict[str, dict[str, Any]]:

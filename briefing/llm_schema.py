@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from briefing.models import JudgeLabel
+
 # Upper bounds on list lengths (strict mode allows maxItems): they keep a looping model
 # from running into the token limit and keep a brief readable.
 MAX_CITATIONS = 6
@@ -224,3 +226,19 @@ def without_dropped(model: M) -> M:
                 if not (isinstance(item, Cited) and item.dropped)
             ]
     return model.model_copy(update=updates)
+
+
+# --- the judge's second opinion (briefing.verify.judge) ----------------------------------
+
+
+class ClaimVerdict(Out):
+    key: str = Field(description="The claim's key, exactly as given, e.g. '3f9a0c1b2d4e5f60'.")
+    verdict: JudgeLabel = Field(
+        description="'entailed' if the cited passages state the whole claim; 'partly' if they "
+        "state only some of it; 'not_entailed' if they do not state it or contradict it."
+    )
+    reason: str = Field(description="One short sentence: what the passages do or do not say.")
+
+
+class JudgeResult(Out):
+    verdicts: list[ClaimVerdict] = Field(description="One verdict per claim given.")

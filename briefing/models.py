@@ -112,6 +112,16 @@ class RunStats(Strict):
 
 
 CheckStatus = Literal["supported", "partly supported", "unsupported"]
+JudgeLabel = Literal["entailed", "partly", "not_entailed"]
+
+
+class JudgeVerdict(Strict):
+    """A language model's second opinion on one claim; it never changes the status."""
+
+    verdict: JudgeLabel | None = Field(
+        description="Whether the cited passages entail the claim; null when the judge gave none."
+    )
+    reason: str = Field(description="The judge's one-sentence reason, or why there is no verdict.")
 
 
 class ClaimCheck(Strict):
@@ -125,6 +135,9 @@ class ClaimCheck(Strict):
     )
     support: float = Field(ge=0, le=1, description="Share of the claim's words in its citations.")
     reviewed: bool = Field(default=False, description="A reviewer accepted it on an earlier pass.")
+    judge: JudgeVerdict | None = Field(
+        default=None, description="The LLM judge's second opinion (--judge), if one was asked."
+    )
 
 
 class Review(Strict):
@@ -143,6 +156,11 @@ class Review(Strict):
     unmatched_decisions: list[str] = Field(
         default_factory=list,
         description="Keys of reviewer decisions that match no claim of this run (not applied).",
+    )
+    judged_by: str | None = Field(
+        default=None,
+        description="The model that gave the second opinions (--judge); they never change "
+        "the statuses or counts above.",
     )
 
 

@@ -108,10 +108,12 @@ class FakeBackend:
         maps: list[ChatReply] | Responder | None = None,
         reduces: list[ChatReply] | Responder | None = None,
         delay: float = 0.0,
+        judges: list[ChatReply] | Responder | None = None,
     ) -> None:
         self.answers: dict[str, list[ChatReply] | Responder] = {
             "MapResult": maps if maps is not None else [reply(saved("map_S1_S2.json"))],
             "ReduceResult": reduces if reduces is not None else [reply(saved("reduce.json"))],
+            "JudgeResult": judges if judges is not None else [],
         }
         self.requests: list[ChatRequest] = []
         self.delay = delay

@@ -48,5 +48,12 @@ class Prompts:
             {"role": "user", "content": self._render("reduce.user.j2", inputs=list(inputs))},
         ]
 
+    def judge_messages(self, claims: Sequence[dict[str, object]]) -> list[Message]:
+        """Claims as {key, text, passages: [{id, text}]}, judged in one call."""
+        return [
+            {"role": "system", "content": self._render("judge.system.j2")},
+            {"role": "user", "content": self._render("judge.user.j2", claims=list(claims))},
+        ]
+
     def reask_message(self, errors: Sequence[str]) -> Message:
         return {"role": "user", "content": self._render("reask.user.j2", errors=list(errors))}

@@ -12,17 +12,22 @@ from briefing.templating import make_environment, render_template
 from briefing.verify.checks import verify_brief
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from jinja2.sandbox import SandboxedEnvironment
 
-    from briefing.models import Review
+    from briefing.models import Brief, Review
 
 
 def verify_file(
-    brief_path: Path, output: Path | None = None, templates: Path | None = None
+    brief_path: Path,
+    output: Path | None = None,
+    templates: Path | None = None,
+    judge: Callable[[Brief, Review], Review] | None = None,
 ) -> tuple[Review, str | None]:
-    """Verify a brief JSON; write the report to `output`, or return it as markdown."""
+    """Verify a brief JSON; write the report to `output`, or return it as markdown.
+    `judge` adds a second opinion to each claim after the deterministic checks."""
     brief = load_brief(brief_path, allow_unknown_citations=True)
     review = verify_brief(brief)
     if brief.review is not None:  # keep what a reviewer decided on an earlier run
@@ -36,6 +41,8 @@ def verify_file(
                 "rejected": brief.review.rejected,
             }
         )
+    if judge is not None:
+        review = judge(brief, review)
     env = report_environment(templates)
     if output is not None:
         write_report(review, brief.title, output, env)

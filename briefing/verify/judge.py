@@ -1,0 +1,150 @@
+"""The optional second opinion (`--judge openai`): a language model says, claim by claim,
+whether the cited passages entail the claim.
+
+It is reported next to the deterministic verdict and never replaces it: the judge only
+fills `ClaimCheck.judge` and `Review.judged_by`; statuses, counts and the --fail-under
+gate stay the verifier's. Claims are sent in batches, one structured call per batch.
+Verdicts for keys that were not asked about are ignored; a claim the reply leaves out, or a
+batch whose reply is refused, cut off or malformed, gets "no verdict" with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from briefing.cache import ResponseCache
+from briefing.engines.chat import CachingBackend, ChatBackend, ChatRequest, Usage
+from briefing.engines.prompting import Prompts
+from briefing.errors import ConfigError, ContextLengthError
+from briefing.llm_schema import JudgeResult
+from briefing.models import ClaimCheck, JudgeVerdict
+from briefing.verify.checks import claim_key
+
+if TYPE_CHECKING:
+    from briefing.engines.settings import LLMSettings
+    from briefing.models import Brief, Review
+
+log = logging.getLogger(__name__)
+
+JUDGES = ("openai",)
+# Claims per call: small enough for a short reply, large enough to share the instructions.
+BATCH = 20
+# A verdict and a one-sentence reason per claim, with room to spare.
+TOKENS_PER_CLAIM = 120
+
+
+class Judge:
+    def __init__(self, settings: LLMSettings, backend: ChatBackend | None = None) -> None:
+        if backend is None:
+            if settings.api_key is None and settings.base_url is None:
+                raise ConfigError(
+                    "no OPENAI_API_KEY for --judge openai: set it, or point OPENAI_BASE_URL/"
+                    "--base-url at an OpenAI-compatible server, or drop --judge"
+                )
+            from briefing.engines.llm import make_backend  # noqa: PLC0415 - imports openai
+
+            backend = make_backend(settings)
+        cache = ResponseCache(settings.response_cache_dir()) if settings.use_cache else None
+        self.backend = CachingBackend(backend, cache, settings.base_url or "")
+        self.settings = settings
+        self.prompts = Prompts(settings.prompts_dir)
+        self.usage = Usage()
+
+    def review(self, brief: Brief, review: Review) -> Review:
+        """The same review with a second opinion on each claim; nothing else changes."""
+        return asyncio.run(self._review_and_close(brief, review))
+
+    async def _review_and_close(self, brief: Brief, review: Review) -> Review:
+        try:
+            return await self.areview(brief, review)
+        finally:
+            await self.backend.aclose()
+
+    async def areview(self, brief: Brief, review: Review) -> Review:
+        self.usage = Usage()
+        index = {pid: passage.text for pid, (_, passage) in brief.passage_index().items()}
+        cited = {claim_key(obj): obj.citations for obj in brief.cited_objects()}
+        unique = list(dict.fromkeys(c.key for c in review.claims))
+        batches = [unique[i : i + BATCH] for i in range(0, len(unique), BATCH)]
+        limit = asyncio.Semaphore(self.settings.max_concurrency)
+
+        async def one(keys: list[str]) -> dict[str, JudgeVerdict]:
+            async with limit:
+                return await self._judge(keys, review, cited, index)
+
+        found: dict[str, JudgeVerdict] = {}
+        for verdicts in await asyncio.gather(*(one(keys) for keys in batches)):
+            found.update(verdicts)
+        claims = [c.model_copy(update={"judge": found.get(c.key)}) for c in review.claims]
+        return review.model_copy(update={"claims": claims, "judged_by": self.settings.model})
+
+    async def _judge(
+        self,
+        keys: list[str],
+        review: Review,
+        cited: dict[str, list[str]],
+        index: dict[str, str],
+    ) -> dict[str, JudgeVerdict]:
+        checks = {c.key: c for c in review.claims}
+        claims = [_claim_data(checks[key], cited.get(key, []), index) for key in keys]
+        request = ChatRequest(
+            model=self.settings.model,
+            messages=self.prompts.judge_messages(claims),
+            schema=JudgeResult,
+            max_completion_tokens=min(
+                self.settings.max_completion_tokens, 200 + TOKENS_PER_CLAIM * len(keys)
+            ),
+            temperature=self.settings.temperature,
+            frequency_penalty=self.settings.frequency_penalty,
+        )
+        try:
+            reply = await self.backend.complete(request)
+        except ContextLengthError:
+            return _none(keys, "the claims and passages do not fit the judge's context window")
+        self.usage.add(reply)
+        if reply.refusal or reply.finish_reason == "content_filter":
+            return _none(keys, f"the judge refused ({reply.refusal or 'content filter'})")
+        if reply.finish_reason == "length":
+            return _none(keys, "the judge's reply was cut off at the token limit")
+        try:
+            result = JudgeResult.model_validate_json(reply.content or "")
+        except ValidationError as err:
+            log.info("judge reply does not parse: %s", err.error_count())
+            return _none(keys, "the judge's reply did not match the verdict schema")
+        wanted = set(keys)
+        verdicts: dict[str, JudgeVerdict] = {}
+        for item in result.verdicts:
+            if item.key in wanted and item.key not in verdicts:  # unknown keys are ignored
+                verdicts[item.key] = JudgeVerdict(verdict=item.verdict, reason=item.reason)
+        missing = _none([k for k in keys if k not in verdicts], "the judge gave none")
+        return verdicts | missing
+
+
+def _claim_data(
+    check: ClaimCheck, citations: list[str], index: dict[str, str]
+) -> dict[str, object]:
+    return {
+        "key": check.key,
+        "text": check.text,
+        "passages": [{"id": pid, "text": index[pid]} for pid in citations if pid in index],
+    }
+
+
+def _none(keys: list[str], why: str) -> dict[str, JudgeVerdict]:
+    return {key: JudgeVerdict(verdict=None, reason=why) for key in keys}
+
+
+def judge_summary(review: Review) -> str:
+    """One line: how the judge's verdicts fall, for stderr."""
+    verdicts = [c.judge.verdict if c.judge else None for c in review.claims]
+    counts = [
+        f"{verdicts.count('entailed')} entailed",
+        f"{verdicts.count('partly')} partly",
+        f"{verdicts.count('not_entailed')} not entailed",
+        f"{verdicts.count(None)} no verdict",
+    ]
+    return f"{', '.join(counts)} (second opinion by {review.judged_by}; statuses unchanged)"
