@@ -346,6 +346,23 @@ def test_a_pack_too_big_for_the_context_is_retried_smaller():
     assert "not summarized" not in draft.engine.note
 
 
+def test_a_context_overflow_is_cached_so_an_identical_rerun_sends_nothing(tmp_path: Path):
+    def answer(request):
+        ids, good = _per_source(request)
+        if len(ids) > 1:
+            raise ContextLengthError("does not fit")
+        return good
+
+    cached = settings(cache_dir=tmp_path)
+    first = FakeBackend(maps=answer)
+    LLMEngine(cached, first).write(harrowgate_sources())
+    assert len(first.sent("MapResult")) == 3
+    second = FakeBackend(maps=[], reduces=[])
+    draft = LLMEngine(cached, second).write(harrowgate_sources())
+    assert second.requests == []
+    assert "not summarized" not in draft.engine.note
+
+
 def test_a_failed_call_loses_only_its_own_sources():
     def answer(request):
         ids, good = _per_source(request)

@@ -3,6 +3,7 @@ cache in front of it. Nothing here imports `openai` (see openai_client.py)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from briefing.cache import ResponseCache, content_key
+from briefing.errors import ContextLengthError
 
 if TYPE_CHECKING:
     from briefing.llm_schema import Out
@@ -102,10 +104,31 @@ class CachingBackend:
         key = request.cache_key(self.server)
         stored = self.cache.get(key)
         if stored is not None:
+            overflow = _stored_overflow(stored)
+            if overflow is not None:
+                raise ContextLengthError(overflow)
             try:
                 return ChatReply.model_validate_json(stored).model_copy(update={"from_cache": True})
             except ValidationError as err:
                 log.warning("ignoring cache entry %s: not a reply (%s)", key, err.error_count())
-        reply = await self.backend.complete(request)
+        try:
+            reply = await self.backend.complete(request)
+        except ContextLengthError as err:
+            # Too big for the context window is the server's answer to this exact request,
+            # as a reply is; keeping it lets an identical rerun send nothing at all.
+            self.cache.put(key, json.dumps({_OVERFLOW: str(err)}))
+            raise
         self.cache.put(key, reply.model_dump_json())
         return reply
+
+
+_OVERFLOW = "context_length_exceeded"
+
+
+def _stored_overflow(stored: str) -> str | None:
+    try:
+        data = json.loads(stored)
+    except json.JSONDecodeError:
+        return None
+    message = data.get(_OVERFLOW) if isinstance(data, dict) else None
+    return message if isinstance(message, str) else None
