@@ -35,6 +35,7 @@ MAX_CITATIONS = 6
 MAX_POINTS = 8
 MAX_ITEMS = 6
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
 _QUOTE_CHARS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 
 
@@ -76,8 +77,14 @@ class Cited(Out):
     def dropped(self) -> bool:
         return self._dropped
 
-    def text_problem(self, cited_text: str) -> str | None:  # noqa: ARG002 - overridden
-        """Why `text` is not supported by the cited passages' text, or None."""
+    def text_problem(self, cited_text: str) -> str | None:
+        """Why `text` is not supported by the cited passages' text, or None: words it puts
+        in quotation marks must stand there verbatim."""
+        have = normalize(cited_text)
+        missing = [q for q in _QUOTED.findall(self.text) if normalize(q) not in have]
+        if missing:
+            shown = ", ".join(f"“{q}”" for q in missing[:3])
+            return f"quotes {shown}, which the cited passages do not contain word for word"
         return None
 
     def problems(self, ctx: CitationContext) -> tuple[list[str], set[str]]:
@@ -140,7 +147,7 @@ class FigureOut(Cited):
         missing = [n for n in _DIGITS.findall(self.text) if n not in have]
         if missing:
             return f"gives {', '.join(missing)}, which the cited passages do not contain"
-        return None
+        return super().text_problem(cited_text)
 
 
 class QuoteOut(Cited):

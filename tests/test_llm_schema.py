@@ -188,3 +188,13 @@ def test_repair_mode_keeps_good_ids_drops_the_rest_and_records_it():
     assert any("cites S3.2" in d for d in ctx.dropped)
     assert any("'Invented.' cites S7.7" in d for d in ctx.dropped)
     assert any("'We will rebuild.' is not found" in d for d in ctx.dropped)
+
+
+def test_words_a_key_point_puts_in_quotation_marks_must_stand_in_the_passage():
+    ctx = CitationContext(PASSAGES, {"S1"})
+    good = point(["S1.2"], 'Reyn warned: "We cannot rule it out."')
+    MapResult.model_validate_json(summary(key_points=[good]), context=ctx)
+    # What the 270M model wrote, copying HTML markup into the claim.
+    junk = point(["S1.2"], '<p class="text-left">Reyn said it could not be ruled out.')
+    with pytest.raises(ValidationError, match="quotes “text-left”, which the cited passages"):
+        MapResult.model_validate_json(summary(key_points=[junk]), context=ctx)
