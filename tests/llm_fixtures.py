@@ -4,10 +4,14 @@ examples/), so these tests do not depend on ingest."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from briefing.engines.chat import ChatReply, ChatRequest
 from briefing.models import Brief, Passage, Source
@@ -146,3 +150,25 @@ class FakeBackend:
 def as_brief(draft: Draft, sources: list[Source]) -> Brief:
     """What the pipeline does with a draft: Brief validation checks every citation."""
     return brief_from_draft(draft, sources)
+
+
+def wire_info(record_mode: str, recorded_with: Path) -> dict[str, Any]:
+    """Replaying: the recorded server and model (from `recorded_with`). Recording: the ones
+    in the environment, written down in `recorded_with` beside the cassettes."""
+    if record_mode == "none":
+        info: dict[str, Any] = json.loads(recorded_with.read_text(encoding="utf-8"))
+        return info
+    base_url, model = RECORDING_ENV["OPENAI_BASE_URL"], RECORDING_ENV["BRIEFING_TEST_MODEL"]
+    if not base_url or not model:
+        pytest.fail("to record, set OPENAI_BASE_URL and BRIEFING_TEST_MODEL (see README)")
+    info = {
+        "base_url": base_url,
+        "model": model,
+        "server": RECORDING_ENV["BRIEFING_TEST_SERVER"] or "unspecified",
+        "temperature": 0.0,
+        "frequency_penalty": 1.0,
+        "recorded": datetime.now(tz=UTC).date().isoformat(),
+    }
+    recorded_with.parent.mkdir(parents=True, exist_ok=True)
+    recorded_with.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    return info

@@ -9,13 +9,12 @@ verdict", and the verifier's statuses left exactly as they were.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from llm_fixtures import RECORDING_ENV, harrowgate_sources
+from llm_fixtures import RECORDING_ENV, harrowgate_sources, wire_info
 
 from briefing.engines.settings import LLMSettings
 from briefing.models import Brief, Claim, RunStats
@@ -27,23 +26,7 @@ RECORDED_WITH = Path(__file__).parent / "cassettes" / "test_judge_wire" / "recor
 
 @pytest.fixture(scope="module")
 def wire(record_mode: str) -> dict[str, Any]:
-    """Replaying: the recorded server and model. Recording: the ones in the environment."""
-    if record_mode == "none":
-        return json.loads(RECORDED_WITH.read_text(encoding="utf-8"))
-    base_url, model = RECORDING_ENV["OPENAI_BASE_URL"], RECORDING_ENV["BRIEFING_TEST_MODEL"]
-    if not base_url or not model:
-        pytest.fail("to record, set OPENAI_BASE_URL and BRIEFING_TEST_MODEL (see README)")
-    info = {
-        "base_url": base_url,
-        "model": model,
-        "server": RECORDING_ENV["BRIEFING_TEST_SERVER"] or "unspecified",
-        "temperature": 0.0,
-        "frequency_penalty": 1.0,
-        "recorded": datetime.now(tz=UTC).date().isoformat(),
-    }
-    RECORDED_WITH.parent.mkdir(parents=True, exist_ok=True)
-    RECORDED_WITH.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-    return info
+    return wire_info(record_mode, RECORDED_WITH)
 
 
 def small_brief() -> Brief:

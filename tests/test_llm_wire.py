@@ -9,13 +9,11 @@ these tests show that the validators catch them and that nothing miscited is ren
 from __future__ import annotations
 
 import asyncio
-import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from llm_fixtures import RECORDING_ENV, as_brief, harrowgate_sources
+from llm_fixtures import RECORDING_ENV, as_brief, harrowgate_sources, wire_info
 from pydantic import ValidationError
 
 from briefing.engines.chat import ChatReply, ChatRequest
@@ -33,23 +31,7 @@ RECORDED_WITH = Path(__file__).parent / "cassettes" / "test_llm_wire" / "recorde
 
 @pytest.fixture(scope="module")
 def wire(record_mode: str) -> dict[str, Any]:
-    """Replaying: the recorded server and model. Recording: the ones in the environment."""
-    if record_mode == "none":
-        return json.loads(RECORDED_WITH.read_text(encoding="utf-8"))
-    base_url, model = RECORDING_ENV["OPENAI_BASE_URL"], RECORDING_ENV["BRIEFING_TEST_MODEL"]
-    if not base_url or not model:
-        pytest.fail("to record, set OPENAI_BASE_URL and BRIEFING_TEST_MODEL (see README)")
-    info = {
-        "base_url": base_url,
-        "model": model,
-        "server": RECORDING_ENV["BRIEFING_TEST_SERVER"] or "unspecified",
-        "temperature": 0.0,
-        "frequency_penalty": 1.0,
-        "recorded": datetime.now(tz=UTC).date().isoformat(),
-    }
-    RECORDED_WITH.parent.mkdir(parents=True, exist_ok=True)
-    RECORDED_WITH.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-    return info
+    return wire_info(record_mode, RECORDED_WITH)
 
 
 def wire_settings(wire: dict[str, Any], tmp_path: Path, **kw: object) -> LLMSettings:
