@@ -12,17 +12,17 @@ import click
 
 from briefing import __version__, pipeline
 from briefing.brief_file import load_brief
-from briefing.engines.settings import DEFAULT_MODEL, LLMSettings
 from briefing.errors import BriefingError, ConfigError
+from briefing.llm.judge import JUDGES, judge_summary
+from briefing.llm.settings import DEFAULT_MODEL, LLMSettings
 from briefing.output import write_atomically
 from briefing.render import format_for, render
-from briefing.verify.judge import JUDGES, judge_summary
 from briefing.verify.report import enforce_threshold, summary_line, verify_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from briefing.verify.judge import Judge
+    from briefing.llm.judge import Judge
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
@@ -312,7 +312,7 @@ def verify(  # noqa: PLR0913 - one parameter per option
 def _judge(name: str | None, settings: LLMSettings) -> Judge | None:
     if name is None:
         return None
-    from briefing.verify.judge import Judge  # noqa: PLC0415 - the model client is slow to load
+    from briefing.llm.judge import Judge  # noqa: PLC0415 - the model client is slow to load
 
     return Judge(settings)
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from briefing import config
 from briefing.engines.extractive import ExtractiveEngine
-from briefing.engines.settings import LLMSettings
 from briefing.errors import ConfigError, NoUsableInputError
 from briefing.ingest import ingest
+from briefing.llm.settings import LLMSettings
 from briefing.models import Brief, RunStats, SkippedInput, Source
 from briefing.passages import build_sources
 from briefing.review import load_decisions, reviewed_brief
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from briefing.engines import Draft, Engine
-    from briefing.engines.planning import RunPlan
+    from briefing.engines.llm.planning import RunPlan
 
 ENGINES = ("auto", "extractive", "openai")
 
@@ -51,7 +51,7 @@ def load_sources(inputs: list[str]) -> tuple[int, list[Source], list[SkippedInpu
 
 def plan(inputs: list[str], llm: LLMSettings) -> RunPlan:
     """The LLM engine's calls, tokens and cost for these inputs; sends nothing."""
-    from briefing.engines.planning import plan_run  # noqa: PLC0415
+    from briefing.engines.llm.planning import plan_run  # noqa: PLC0415
 
     _, sources, _ = load_sources(inputs)
     return plan_run(sources, llm)

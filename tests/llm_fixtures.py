@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from briefing.engines.chat import ChatReply, ChatRequest
+from briefing.llm.chat import ChatReply, ChatRequest
 from briefing.models import Brief, Passage, Source
 from briefing.pipeline import brief_from_draft
 

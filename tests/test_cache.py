@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from briefing import config
-from briefing.cache import ResponseCache, content_key
+from briefing.llm.cache import ResponseCache, content_key
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -15,13 +15,13 @@ from briefing.cli import cli
 from briefing.engines import llm
 from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.llm import LLMEngine
-from briefing.engines.settings import LLMSettings
+from briefing.llm.settings import LLMSettings
 from tests.conftest import EXAMPLES
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from briefing.engines.chat import ChatRequest
+    from briefing.llm.chat import ChatRequest
 
 
 def run(*args: str):

@@ -2,8 +2,8 @@ import json
 import re
 from pathlib import Path
 
-from briefing.html import render_html, safe_url
 from briefing.models import Brief
+from briefing.render.html import render_html, safe_url
 from briefing.templating import make_environment
 
 FIXTURE = Path(__file__).parent / "data" / "brief-harrowgate.json"

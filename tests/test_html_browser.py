@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.html import render_html
 from briefing.models import Brief
+from briefing.render.html import render_html
 from briefing.review import load_decisions, reviewed_brief
 from briefing.templating import make_environment
 

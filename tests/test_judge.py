@@ -13,13 +13,13 @@ from llm_fixtures import FakeBackend, reply
 from briefing.brief_file import load_brief
 from briefing.cli import cli
 from briefing.engines import llm
-from briefing.engines.chat import ChatReply, ChatRequest
-from briefing.engines.settings import LLMSettings
 from briefing.errors import VerificationFailedError
+from briefing.llm.chat import ChatReply, ChatRequest
+from briefing.llm.judge import Judge, judge_summary
+from briefing.llm.settings import LLMSettings
 from briefing.models import Brief
 from briefing.render import render
 from briefing.verify import verify_brief
-from briefing.verify.judge import Judge, judge_summary
 from briefing.verify.report import enforce_threshold, report_environment, report_markdown
 
 FIXTURE = Path(__file__).parent / "data" / "brief-harrowgate.json"

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from llm_fixtures import RECORDING_ENV, harrowgate_sources, wire_info
 
-from briefing.engines.settings import LLMSettings
+from briefing.llm.judge import Judge
+from briefing.llm.settings import LLMSettings
 from briefing.models import Brief, Claim, RunStats
 from briefing.verify import verify_brief
-from briefing.verify.judge import Judge
 
 RECORDED_WITH = Path(__file__).parent / "cassettes" / "test_judge_wire" / "recorded_with.json"
 

@@ -10,8 +10,8 @@ import pytest
 from llm_fixtures import FakeBackend, as_brief, harrowgate_sources, reply, saved
 
 from briefing.engines.llm import LLMEngine
-from briefing.engines.settings import LLMSettings
 from briefing.errors import ContextLengthError, ModelCallError
+from briefing.llm.settings import LLMSettings
 
 if TYPE_CHECKING:
     from pathlib import Path

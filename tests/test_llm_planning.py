@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 import pytest
 from llm_fixtures import harrowgate_sources
 
-from briefing import pricing
-from briefing.engines.planning import group_by_budget, halve, plan_map, plan_run, split_source
-from briefing.engines.settings import LLMSettings
+from briefing.engines.llm.planning import group_by_budget, halve, plan_map, plan_run, split_source
 from briefing.errors import ConfigError
-from briefing.tokens import TokenCounter
+from briefing.llm import pricing
+from briefing.llm.settings import LLMSettings
+from briefing.llm.tokens import TokenCounter
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -86,7 +86,7 @@ def test_dry_run_plans_two_rounds_for_a_small_day_without_a_key(monkeypatch):
 def test_dry_run_counts_what_would_be_sent():
     settings = LLMSettings(model="gpt-4.1-mini")
     plan = plan_run(harrowgate_sources(), settings)
-    from briefing.engines.prompting import Prompts  # noqa: PLC0415
+    from briefing.llm.prompts import Prompts  # noqa: PLC0415
 
     pack = plan_map(harrowgate_sources(), COUNTER, settings.map_budget_tokens)[0]
     assert plan.calls[0].prompt_tokens == COUNTER.count_messages(Prompts().map_messages(pack))

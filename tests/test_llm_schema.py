@@ -10,8 +10,8 @@ import pytest
 from openai.lib._pydantic import to_strict_json_schema
 from pydantic import ValidationError
 
-from briefing.engines.openai_client import response_format
-from briefing.llm_schema import (
+from briefing.llm.client import response_format
+from briefing.llm.schemas import (
     CitationContext,
     MapResult,
     QuoteOut,

@@ -16,15 +16,15 @@ import pytest
 from llm_fixtures import RECORDING_ENV, as_brief, harrowgate_sources, wire_info
 from pydantic import ValidationError
 
-from briefing.engines.chat import ChatReply, ChatRequest
 from briefing.engines.llm import LLMEngine, format_errors
-from briefing.engines.openai_client import OpenAIBackend
-from briefing.engines.planning import plan_map
-from briefing.engines.prompting import Prompts
-from briefing.engines.settings import LLMSettings
+from briefing.engines.llm.planning import plan_map
 from briefing.errors import ModelCallError
-from briefing.llm_schema import CitationContext, MapResult
-from briefing.tokens import TokenCounter
+from briefing.llm.chat import ChatReply, ChatRequest
+from briefing.llm.client import OpenAIBackend
+from briefing.llm.prompts import Prompts
+from briefing.llm.schemas import CitationContext, MapResult
+from briefing.llm.settings import LLMSettings
+from briefing.llm.tokens import TokenCounter
 
 RECORDED_WITH = Path(__file__).parent / "cassettes" / "test_llm_wire" / "recorded_with.json"
 

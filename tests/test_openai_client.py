@@ -10,10 +10,10 @@ from typing import Any
 import httpx2
 import pytest
 
-from briefing.engines.chat import ChatReply, ChatRequest
-from briefing.engines.openai_client import OpenAIBackend
 from briefing.errors import ConfigError, ContextLengthError, ModelCallError
-from briefing.llm_schema import MapResult
+from briefing.llm.chat import ChatReply, ChatRequest
+from briefing.llm.client import OpenAIBackend
+from briefing.llm.schemas import MapResult
 
 FAST_RETRY = {"retry-after-ms": "1"}  # the SDK honours it, so retries do not sleep
 

@@ -8,7 +8,7 @@ import sys
 import zipfile
 from typing import TYPE_CHECKING
 
-from briefing.tokens import VENDORED_DIR
+from briefing.llm.tokens import VENDORED_DIR
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from briefing import tokens
+from briefing.llm import tokens
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -35,7 +35,7 @@ def refuse(*args, **kwargs):
     raise OSError("network blocked by the test")
 socket.socket.connect = refuse
 socket.create_connection = refuse
-from briefing.tokens import TokenCounter
+from briefing.llm.tokens import TokenCounter
 for model in ("gpt-4.1-mini", "gpt-4", "some-local-model"):
     c = TokenCounter(model)
     print(model, c.encoding_name, c.exact, c.count("The Kessel dam breached on Monday."))

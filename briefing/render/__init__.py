@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from briefing.errors import ConfigError
-from briefing.html import render_html
+from briefing.render.html import render_html
 from briefing.templating import make_environment, render_template
 
 if TYPE_CHECKING:

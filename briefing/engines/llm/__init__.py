@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from briefing import pricing
-from briefing.cache import ResponseCache
-from briefing.engines.chat import CachingBackend, ChatBackend, ChatRequest, Message, Usage
-from briefing.engines.llm_draft import fallback_reduce, to_draft
-from briefing.engines.planning import group_by_budget, halve, plan_map
-from briefing.engines.prompting import Prompts
+from briefing.engines.llm.draft import fallback_reduce, to_draft
+from briefing.engines.llm.planning import group_by_budget, halve, plan_map
 from briefing.errors import ContextLengthError, ModelCallError
-from briefing.llm_schema import (
+from briefing.llm import pricing
+from briefing.llm.cache import ResponseCache
+from briefing.llm.chat import CachingBackend, ChatBackend, ChatRequest, Message, Usage
+from briefing.llm.prompts import Prompts
+from briefing.llm.schemas import (
     CitationContext,
     MapResult,
     Out,
@@ -31,14 +31,14 @@ from briefing.llm_schema import (
     SourceSummary,
     without_dropped,
 )
-from briefing.tokens import TokenCounter
+from briefing.llm.tokens import TokenCounter
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from briefing.engines import Draft
-    from briefing.engines.planning import Unit
-    from briefing.engines.settings import LLMSettings
+    from briefing.engines.llm.planning import Unit
+    from briefing.llm.settings import LLMSettings
     from briefing.models import Source
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def format_errors(err: ValidationError) -> list[str]:
 
 
 def make_backend(settings: LLMSettings) -> ChatBackend:
-    from briefing.engines.openai_client import OpenAIBackend  # noqa: PLC0415 - slow import
+    from briefing.llm.client import OpenAIBackend  # noqa: PLC0415 - slow import
 
     return OpenAIBackend(
         api_key=settings.api_key,

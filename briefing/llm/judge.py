@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from briefing.cache import ResponseCache
-from briefing.engines.chat import CachingBackend, ChatBackend, ChatRequest, Usage
-from briefing.engines.prompting import Prompts
 from briefing.errors import ConfigError, ContextLengthError
-from briefing.llm_schema import JudgeResult
+from briefing.llm.cache import ResponseCache
+from briefing.llm.chat import CachingBackend, ChatBackend, ChatRequest, Usage
+from briefing.llm.prompts import Prompts
+from briefing.llm.schemas import JudgeResult
 from briefing.models import ClaimCheck, JudgeVerdict
 from briefing.verify.checks import claim_key
 
 if TYPE_CHECKING:
-    from briefing.engines.settings import LLMSettings
+    from briefing.llm.settings import LLMSettings
     from briefing.models import Brief, Review
 
 log = logging.getLogger(__name__)

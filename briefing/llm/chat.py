@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from briefing.cache import ResponseCache, content_key
 from briefing.errors import ContextLengthError
+from briefing.llm.cache import ResponseCache, content_key
 
 if TYPE_CHECKING:
-    from briefing.llm_schema import Out
+    from briefing.llm.schemas import Out
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from briefing.engines import Draft
-from briefing.llm_schema import (
+from briefing.llm.schemas import (
     FigureGroup,
     HedgedPoint,
     KeyPoint,
@@ -21,7 +21,7 @@ from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from briefing.engines.chat import Usage
+    from briefing.llm.chat import Usage
     from briefing.models import Source
 
 

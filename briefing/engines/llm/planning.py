@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from briefing import pricing
-from briefing.engines.prompting import Prompts
-from briefing.tokens import TokenCounter
+from briefing.llm import pricing
+from briefing.llm.prompts import Prompts
+from briefing.llm.tokens import TokenCounter
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from briefing.engines.settings import LLMSettings
+    from briefing.llm.settings import LLMSettings
     from briefing.models import Passage, Source
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-VENDORED_DIR = Path(__file__).resolve().parent / "data" / "tiktoken"
+VENDORED_DIR = Path(__file__).resolve().parent.parent / "data" / "tiktoken"
 DEFAULT_ENCODING = "o200k_base"
 # Chat formatting overhead per message and per reply, as in OpenAI's cookbook.
 TOKENS_PER_MESSAGE = 3

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any, cast
 import openai
 from openai.lib._parsing import type_to_response_format_param  # the SDK's parse helper
 
-from briefing.engines.chat import ChatReply, ChatRequest
 from briefing.errors import ConfigError, ContextLengthError, ModelCallError
+from briefing.llm.chat import ChatReply, ChatRequest
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
     from openai.types.shared_params import ResponseFormatJSONSchema
 
-    from briefing.llm_schema import Out
+    from briefing.llm.schemas import Out
 
 
 def response_format(schema: type[Out]) -> dict[str, Any]:

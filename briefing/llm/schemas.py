@@ -235,7 +235,7 @@ def without_dropped(model: M) -> M:
     return model.model_copy(update=updates)
 
 
-# --- the judge's second opinion (briefing.verify.judge) ----------------------------------
+# --- the judge's second opinion (briefing.llm.judge) ----------------------------------
 
 
 class ClaimVerdict(Out):

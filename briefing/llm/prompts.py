@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from briefing.engines.chat import Message
-    from briefing.engines.planning import Unit
+    from briefing.engines.llm.planning import Unit
+    from briefing.llm.chat import Message
 
 
 class Prompts:
