@@ -15,7 +15,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.extractive.similarity import tokens
 from briefing.pipeline import generate
 
@@ -51,7 +50,7 @@ def main() -> None:
     sums = [0.0, 0.0, 0.0, 0.0]
     for path in clusters:
         reference = json.loads(path.read_text(encoding="utf-8"))["reference_summary"]
-        brief = generate([str(path)], ExtractiveEngine())
+        brief = generate([str(path)], engine="extractive")
         claims = [*brief.bottom_line, *brief.key_developments, *brief.unconfirmed]
         text = " ".join(c.text for c in claims)
         lead = lead_baseline(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from briefing import pipeline
 from briefing.models import Brief, Claim, Figure, Quote
-from briefing.verify import labelled_objects, verify_brief
+from briefing.verify import verify_brief
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "evaldata" / "clusters"
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
@@ -29,7 +29,7 @@ WORD = re.compile(r"\b[a-z]{4,}\b")
 
 def replace(brief: Brief, target: object, **changes: object) -> Brief:
     data = brief.model_dump()
-    objects = [obj for _, _, obj in labelled_objects(brief)]
+    objects = [obj for _, _, obj in brief.labelled_objects()]
     index = next(i for i, obj in enumerate(objects) if obj is target)
     edited = [
         obj.model_copy(update=changes) if i == index else obj for i, obj in enumerate(objects)
@@ -75,7 +75,7 @@ def caught(brief: Brief, ref: str) -> bool:
 
 def plant(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
     passages = brief.passage_index()
-    for _, ref, obj in labelled_objects(brief):
+    for _, ref, obj in brief.labelled_objects():
         match = NUMBER.search(obj.text)
         if match:
             wrong = str(int(float(match.group().replace(",", ""))) * 10 + 3)
@@ -106,7 +106,7 @@ def main() -> int:
     rng = random.Random(4)  # noqa: S311 - a reproducible sample, not a secret
     tally: Counter[str] = Counter()
     for path in sorted(clusters.glob("*.json")):
-        plant(pipeline.generate([str(path)], pipeline.choose_engine("extractive")), rng, tally)
+        plant(pipeline.generate([str(path)], engine="extractive"), rng, tally)
     for kind in ("number", "quote", "passage"):
         planted, found = tally[f"{kind} planted"], tally[f"{kind} caught"]
         print(f"{kind:8} planted={planted:4} caught={found:4} ({found / max(planted, 1):.1%})")

@@ -16,7 +16,6 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from briefing.engines.extractive import ExtractiveEngine
 from briefing.ingest import ingest
 from briefing.pipeline import generate
 from briefing.render import render
@@ -25,7 +24,7 @@ from briefing.render import render
 def run(inputs: list[str]) -> tuple[float, int, int, int]:
     tracemalloc.start()
     started = time.perf_counter()
-    brief = generate(inputs, ExtractiveEngine())
+    brief = generate(inputs, engine="extractive")
     render(brief, "md")
     seconds = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]

@@ -30,7 +30,7 @@ def main() -> int:
     below = 0
     totals = [0, 0]
     for path in files:
-        brief = pipeline.generate([str(path)], pipeline.choose_engine("extractive"))
+        brief = pipeline.generate([str(path)], engine="extractive")
         review = brief.review
         assert review is not None
         totals[0] += review.total

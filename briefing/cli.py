@@ -10,19 +10,15 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from briefing import __version__, pipeline
-from briefing.brief_file import load_brief
+from briefing import __version__
+from briefing.choices import DEFAULT_MODEL, ENGINES, JUDGES
 from briefing.errors import BriefingError, ConfigError
-from briefing.llm.judge import JUDGES, judge_summary
-from briefing.llm.settings import DEFAULT_MODEL, LLMSettings
-from briefing.output import write_atomically
-from briefing.render import format_for, render
-from briefing.verify.report import enforce_threshold, summary_line, verify_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from briefing.llm.judge import Judge
+    from briefing.models import Review
+
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
@@ -115,31 +111,32 @@ def LLM_OPTIONS(command: F) -> F:  # noqa: N802 - used as a decorator like the c
     return command
 
 
-def llm_settings(  # noqa: PLR0913 - one parameter per option
+def llm_options(  # noqa: PLR0913 - one parameter per option
     *,
-    model: str | None,
-    base_url: str | None,
-    prompts_dir: Path | None,
-    no_cache: bool,
-    max_concurrency: int | None,
-    max_retries: int | None,
-    timeout: float | None,
-    temperature: float | None,
-    frequency_penalty: float | None,
-    prices_file: Path | None,
-) -> LLMSettings:
-    return LLMSettings.from_environment(
-        model=model,
-        base_url=base_url,
-        prompts_dir=prompts_dir,
-        use_cache=not no_cache,
-        max_concurrency=max_concurrency,
-        max_retries=max_retries,
-        timeout=timeout,
-        temperature=temperature,
-        frequency_penalty=frequency_penalty,
-        prices_file=prices_file,
-    )
+    model: str | None = None,
+    base_url: str | None = None,
+    prompts_dir: Path | None = None,
+    no_cache: bool = False,
+    max_concurrency: int | None = None,
+    max_retries: int | None = None,
+    timeout: float | None = None,
+    temperature: float | None = None,
+    frequency_penalty: float | None = None,
+    prices_file: Path | None = None,
+) -> dict[str, Any]:
+    """The CLI's model options as the API's keyword options (None: not given)."""
+    return {
+        "model": model,
+        "base_url": base_url,
+        "prompts_dir": prompts_dir,
+        "use_cache": False if no_cache else None,
+        "max_concurrency": max_concurrency,
+        "max_retries": max_retries,
+        "timeout": timeout,
+        "temperature": temperature,
+        "frequency_penalty": frequency_penalty,
+        "prices_file": prices_file,
+    }
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -158,7 +155,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @TEMPLATES
 @click.option(
     "--engine",
-    type=click.Choice(pipeline.ENGINES),
+    type=click.Choice(ENGINES),
     default="auto",
     show_default=True,
     help="'extractive' works offline with no model.",
@@ -208,7 +205,10 @@ def generate(  # noqa: PLR0913 - one parameter per option
     --engine openai (the default when OPENAI_API_KEY is set) works with any
     OpenAI-compatible server: set OPENAI_BASE_URL or --base-url."""
     with _errors(ctx):
-        settings = llm_settings(
+        from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
+        from briefing.render import format_for  # noqa: PLC0415
+
+        options = llm_options(
             model=model,
             base_url=base_url,
             prompts_dir=prompts_dir,
@@ -223,17 +223,15 @@ def generate(  # noqa: PLR0913 - one parameter per option
         if dry_run:
             if engine == "extractive":
                 raise ConfigError("--dry-run plans model calls; the extractive engine makes none")
-            click.echo(pipeline.plan(list(paths), settings).render())
+            click.echo(pipeline.plan(list(paths), **options).render())
             return
         out_format = format_for(output, fmt)
-        chosen = pipeline.choose_engine(engine, settings)
-        second = _judge(judge, settings)  # before the run: a missing key fails fast
-        brief = pipeline.generate(list(paths), chosen, title, review)
-        if second is not None and brief.review is not None:
-            brief = brief.model_copy(update={"review": second.review(brief, brief.review)})
+        brief = pipeline.generate(
+            list(paths), engine=engine, title=title, review=review, judge=judge, **options
+        )
         for item in brief.skipped_inputs:
             click.echo(f"warning: skipped {item.path}: {item.reason}", err=True)
-        _emit(render(brief, out_format, templates), output)
+        _emit(pipeline.render(brief, out_format, templates=templates), output)
         if brief.review is not None and brief.review.unmatched_decisions:
             count = len(brief.review.unmatched_decisions)
             click.echo(
@@ -242,10 +240,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
                 err=True,
             )
         if brief.review is not None:
-            click.echo(f"review: {summary_line(brief.review)}", err=True)
-            if brief.review.judged_by:
-                click.echo(f"judge: {judge_summary(brief.review)}", err=True)
-            enforce_threshold(brief.review, fail_under)
+            _report(brief.review, fail_under)
 
 
 @cli.command()
@@ -288,33 +283,35 @@ def verify(  # noqa: PLR0913 - one parameter per option
     --judge openai adds a language model's second opinion on each claim (any
     OpenAI-compatible server, as for --engine openai); it never changes the verdicts."""
     with _errors(ctx):
-        settings = LLMSettings.from_environment(
+        from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
+        from briefing.render import render_report, report_format_for  # noqa: PLC0415
+
+        options = llm_options(
             model=model,
             base_url=base_url,
             prompts_dir=prompts_dir,
-            use_cache=not no_cache,
+            no_cache=no_cache,
             timeout=timeout,
         )
-        second = _judge(judge, settings)
-        review, report = verify_file(
-            brief_json, output, templates, second.review if second is not None else None
-        )
-        if report is not None:
+        report_format = report_format_for(output)
+        brief = pipeline.load(brief_json, allow_unknown_citations=True)
+        review = pipeline.verify(brief, judge=judge, **options)
+        report = render_report(review, brief.title, report_format, templates)
+        if output is None:
             click.echo(report, nl=False)
         else:
-            click.echo(f"wrote {output}", err=True)
-        click.echo(f"review: {summary_line(review)}", err=True)
-        if review.judged_by:
-            click.echo(f"judge: {judge_summary(review)}", err=True)
-        enforce_threshold(review, fail_under)
+            _emit(report, output)
+        _report(review, fail_under)
 
 
-def _judge(name: str | None, settings: LLMSettings) -> Judge | None:
-    if name is None:
-        return None
-    from briefing.llm.judge import Judge  # noqa: PLC0415 - the model client is slow to load
+def _report(review: Review, fail_under: float | None) -> None:
+    """The review's summary on stderr, then the --fail-under gate."""
+    from briefing.verify.gate import enforce_threshold, judge_summary, summary_line  # noqa: PLC0415
 
-    return Judge(settings)
+    click.echo(f"review: {summary_line(review)}", err=True)
+    if review.judged_by:
+        click.echo(f"judge: {judge_summary(review)}", err=True)
+    enforce_threshold(review, fail_under)
 
 
 @cli.command("render")
@@ -332,14 +329,19 @@ def render_command(
 ) -> None:
     """Render a brief saved as JSON again, with no sources and no network."""
     with _errors(ctx):
+        from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
+        from briefing.render import format_for  # noqa: PLC0415
+
         out_format = format_for(output, fmt)
-        _emit(render(load_brief(brief_json), out_format, templates), output)
+        _emit(pipeline.render(pipeline.load(brief_json), out_format, templates=templates), output)
 
 
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
+        from briefing.output import write_atomically  # noqa: PLC0415
+
         write_atomically(output, text)
         click.echo(f"wrote {output}", err=True)
 

@@ -29,6 +29,10 @@ class TemplateError(BriefingError):
     """A prompt or output template is missing or fails to render."""
 
 
+class ResourceError(BriefingError):
+    """A file shipped with briefing (templates, prompts, token tables) is missing."""
+
+
 class ConfigError(BriefingError):
     """A setting, option or environment variable has a value we cannot use."""
 

@@ -8,9 +8,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import PurePath
-from typing import Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    create_model,
+    model_serializer,
+    model_validator,
+)
+
+from briefing.sections import SECTIONS, Kind, Section
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class Strict(BaseModel):
@@ -164,18 +178,33 @@ class Review(Strict):
     )
 
 
-class Brief(Strict):
+Item = Claim | KeyFigure | Quote  # what a section holds
+Cited = Claim | Figure | Quote  # what carries citations and gets checked
+ITEM_TYPES: dict[Kind, type[Item]] = {"claims": Claim, "figures": KeyFigure, "quotes": Quote}
+
+
+def labelled(section: Section, items: Sequence[Item]) -> list[tuple[str, Cited]]:
+    """(ref, object) for every claim-like object of a section, in reading order: a claim
+    by its id, a figure as 'key_figures[0][2]', a quote as 'quotes[1]'."""
+    out: list[tuple[str, Cited]] = []
+    for i, item in enumerate(items):
+        if isinstance(item, KeyFigure):
+            out += [(f"{section.name}[{i}][{j}]", f) for j, f in enumerate(item.figures)]
+        elif isinstance(item, Quote):
+            out.append((f"{section.name}[{i}]", item))
+        else:
+            out.append((item.id, item))
+    return out
+
+
+class BriefBase(Strict):
+    """A brief without its sections; `brief_model` adds one list field per section."""
+
+    sections: ClassVar[tuple[Section, ...]] = ()
+
     title: str = Field(description="Headline of the brief.")
     generated_at: datetime = Field(description="When the brief was generated (UTC).")
     engine: EngineInfo
-    bottom_line: list[Claim] = Field(description="The one to three most central claims.")
-    key_developments: list[Claim] = Field(description="What happened, most central first.")
-    key_figures: list[KeyFigure] = Field(description="Numbers, disagreeing ones side by side.")
-    unconfirmed: list[Claim] = Field(description="Reports the sources hedge or dispute.")
-    quotes: list[Quote] = Field(description="Notable direct quotes with their speakers.")
-    what_to_watch: list[Claim] = Field(
-        default_factory=list, description="Open questions and next steps, if the engine gives any."
-    )
     sources: list[Source] = Field(description="Every source, with all its passages.")
     skipped_inputs: list[SkippedInput] = Field(default_factory=list)
     stats: RunStats
@@ -183,22 +212,34 @@ class Brief(Strict):
         default=None, description="The verifier's per-claim checks, when the brief was verified."
     )
 
+    def items(self, section: Section) -> list[Item]:
+        return list(getattr(self, section.name))
+
+    def labelled_objects(self) -> list[tuple[Section, str, Cited]]:
+        """(section, ref, object) for every claim-like object, in reading order."""
+        return [
+            (section, ref, obj)
+            for section in self.sections
+            for ref, obj in labelled(section, self.items(section))
+        ]
+
+    def cited_objects(self) -> list[Cited]:
+        return [obj for _, _, obj in self.labelled_objects()]
+
     def passage_index(self) -> dict[str, tuple[Source, Passage]]:
         return {p.id: (s, p) for s in self.sources for p in s.passages}
 
-    def cited_objects(self) -> list[Claim | Figure | Quote]:
-        figures = [f for group in self.key_figures for f in group.figures]
-        return [
-            *self.bottom_line,
-            *self.key_developments,
-            *figures,
-            *self.unconfirmed,
-            *self.quotes,
-            *self.what_to_watch,
-        ]
+    @model_serializer(mode="wrap")
+    def _reading_order(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The sections come right after the engine, before the (long) sources.
+        data: dict[str, Any] = handler(self)
+        head = ("title", "generated_at", "engine", *(s.name for s in self.sections))
+        return {key: data[key] for key in head if key in data} | {
+            key: value for key, value in data.items() if key not in head
+        }
 
     @model_validator(mode="after")
-    def _citations_resolve(self, info: ValidationInfo) -> Brief:
+    def _citations_resolve(self, info: ValidationInfo) -> BriefBase:
         # The verifier loads hand-edited briefs with context={"unknown_citations": "allow"}
         # so that it can report bad ids claim by claim instead of refusing the file.
         if isinstance(info.context, dict) and info.context.get("unknown_citations") == "allow":
@@ -212,3 +253,28 @@ class Brief(Strict):
             msg = "citations to unknown passages: " + "; ".join(unknown[:5])
             raise ValueError(msg)
         return self
+
+
+def list_of(item: type[Any]) -> Any:  # noqa: ANN401 - a type made at run time
+    """`list[item]` for an item type chosen at run time (a section's schema)."""
+    return list[item]  # type: ignore[valid-type]
+
+
+def brief_model(sections: Sequence[Section], name: str = "Brief") -> type[BriefBase]:
+    """The brief schema with one list field per section, in the order given."""
+    fields: dict[str, Any] = {
+        s.name: (
+            list_of(ITEM_TYPES[s.kind]),
+            Field(default_factory=list, description=s.description),
+        )
+        for s in sections
+    }
+    model = create_model(name, __base__=BriefBase, __module__=__name__, **fields)
+    model.sections = tuple(sections)
+    return model
+
+
+if TYPE_CHECKING:
+    Brief = BriefBase
+else:
+    Brief = brief_model(SECTIONS)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import sentencex
 
-from briefing.ingest.htmltext import normalize_space
+from briefing.ingest.article import normalize_space
 from briefing.models import Passage, SkippedInput, Source
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def build_sources(articles: list[Article]) -> tuple[list[Source], list[SkippedIn
 
 
 def _body(article: Article) -> list[str]:
-    paragraphs = [p for p in (normalize_space(x) for x in article.paragraphs) if p]
+    paragraphs = article.paragraphs()
     # Pages and feeds often repeat the headline as their first line.
     if paragraphs and paragraphs[0].casefold() == article.title.casefold():
         paragraphs = paragraphs[1:]

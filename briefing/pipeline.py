@@ -1,70 +1,96 @@
-"""One run, in order: inputs -> sources and passages -> engine -> validated Brief."""
+"""The one orchestrator, and the Python API it offers (re-exported by `briefing`).
+
+generate: inputs -> articles -> sources and passages -> engine -> Brief -> verify
+(reviewer decisions, optional judge) -> the Brief with its review. render and load work on
+a brief alone. The CLI only parses options, calls these and prints.
+
+Every step that can wait on a model is async (`agenerate`, `averify`); `generate` and
+`verify` run them to completion, in a worker thread when the caller's own event loop is
+already running (Jupyter, an async web app), so both forms work everywhere.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import os
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing import config
-from briefing.engines.extractive import ExtractiveEngine
+from briefing.brief_file import load_brief
+from briefing.choices import ENGINES, JUDGES
 from briefing.errors import ConfigError, NoUsableInputError
 from briefing.ingest import ingest
+from briefing.ingest.article import Article, domain_of
+from briefing.ingest.dates import iso_date
 from briefing.llm.settings import LLMSettings
 from briefing.models import Brief, RunStats, SkippedInput, Source
 from briefing.passages import build_sources
-from briefing.review import load_decisions, reviewed_brief
+from briefing.render import Format
+from briefing.render import render as render_brief
+from briefing.review import Decisions, apply_decisions, load_decisions, with_decisions
+from briefing.verify import claim_key, verify_brief
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Coroutine
 
     from briefing.engines import Draft, Engine
     from briefing.engines.llm.planning import RunPlan
+    from briefing.llm.judge import Judge
+    from briefing.models import Review
 
-ENGINES = ("auto", "extractive", "openai")
+Input = str | os.PathLike[str] | Article
+Inputs = Input | Iterable[Input]
+DecisionsLike = Decisions | str | os.PathLike[str]
+T = TypeVar("T")
 
-
-def choose_engine(name: str, llm: LLMSettings | None = None) -> Engine:
-    """'auto' is the LLM engine when OPENAI_API_KEY is set, else the offline one."""
-    if name == "auto":
-        name = "openai" if config.openai_api_key() else "extractive"
-    if name == "extractive":
-        return ExtractiveEngine()
-    if name == "openai":
-        from briefing.engines.llm import LLMEngine  # noqa: PLC0415 - imports openai, slow
-
-        return LLMEngine(llm or LLMSettings.from_environment())
-    raise ConfigError(f"unknown engine '{name}'; use one of: {', '.join(ENGINES)}")
-
-
-def load_sources(inputs: list[str]) -> tuple[int, list[Source], list[SkippedInput]]:
-    """Input files read, the sources made of them, and what was skipped."""
-    ingested = ingest(inputs)
-    sources, duplicates = build_sources(ingested.articles)
-    skipped = ingested.skipped + duplicates
-    if not sources:
-        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) or "no input files"
-        raise NoUsableInputError(
-            f"nothing usable in the inputs ({reasons}); pass article files, folders or feeds"
-        )
-    return ingested.files, sources, skipped
-
-
-def plan(inputs: list[str], llm: LLMSettings) -> RunPlan:
-    """The LLM engine's calls, tokens and cost for these inputs; sends nothing."""
-    from briefing.engines.llm.planning import plan_run  # noqa: PLC0415
-
-    _, sources, _ = load_sources(inputs)
-    return plan_run(sources, llm)
+LLM_OPTIONS = tuple(f.name for f in dataclasses.fields(LLMSettings))
 
 
 def generate(
-    inputs: list[str], engine: Engine, title: str | None = None, review: Path | None = None
+    inputs: Inputs,
+    *,
+    engine: str | Engine = "auto",
+    title: str | None = None,
+    review: DecisionsLike | None = None,
+    judge: str | Judge | None = None,
+    **options: Any,  # noqa: ANN401 - LLMSettings fields, checked by llm_settings()
 ) -> Brief:
-    """Write and verify a brief; `review` is a reviewer decisions file to apply first."""
+    """Write a verified brief from files, folders, globs and `Article`s. See agenerate."""
+    return run_sync(
+        agenerate(inputs, engine=engine, title=title, review=review, judge=judge, **options)
+    )
+
+
+async def agenerate(
+    inputs: Inputs,
+    *,
+    engine: str | Engine = "auto",
+    title: str | None = None,
+    review: DecisionsLike | None = None,
+    judge: str | Judge | None = None,
+    **options: Any,  # noqa: ANN401 - LLMSettings fields, checked by llm_settings()
+) -> Brief:
+    """Write a verified brief.
+
+    engine: "auto" (the LLM engine when OPENAI_API_KEY is set), "extractive", "openai", or
+    an object with `async awrite(sources) -> Draft`. review: reviewer decisions (a file
+    exported from the HTML brief, or `Decisions`): rejected claims are left out, accepted
+    ones marked reviewed. judge: "openai" (or a `Judge`) adds a model's second opinion.
+    options: the LLM settings (model, base_url, api_key, prompts_dir, use_cache, timeout,
+    max_concurrency, max_retries, temperature, frequency_penalty, prices_file, ...).
+    """
+    settings = llm_settings(**options)
+    chosen = choose_engine(engine, settings)
+    second = choose_judge(judge, settings)  # before the run: a missing key fails fast
+    decisions, decisions_file = _decisions(review)
     started = time.perf_counter()
-    decisions = load_decisions(review) if review is not None else None
-    files, sources, skipped = load_sources(inputs)
-    draft = engine.write(sources)
+    files, sources, skipped = await asyncio.to_thread(load_sources, inputs)
+    draft = await chosen.awrite(sources)
     brief = brief_from_draft(
         draft,
         sources,
@@ -73,7 +99,123 @@ def generate(
         seconds=round(time.perf_counter() - started, 3),
         title=title,
     )
-    return reviewed_brief(brief, decisions, str(review) if review is not None else None)
+    brief, checked = _checked(brief, decisions, decisions_file)
+    if second is not None:
+        checked = await second.areview(brief, checked)
+    return brief.model_copy(update={"review": checked})
+
+
+def verify(
+    brief: Brief,
+    *,
+    decisions: DecisionsLike | None = None,
+    judge: str | Judge | None = None,
+    **options: Any,  # noqa: ANN401 - LLMSettings fields for the judge
+) -> Review:
+    """Check every claim of `brief` against the passages it cites. See averify."""
+    return run_sync(averify(brief, decisions=decisions, judge=judge, **options))
+
+
+async def averify(
+    brief: Brief,
+    *,
+    decisions: DecisionsLike | None = None,
+    judge: str | Judge | None = None,
+    **options: Any,  # noqa: ANN401 - LLMSettings fields for the judge
+) -> Review:
+    """The deterministic review of `brief`. With `decisions`, rejected claims are left out
+    and accepted ones marked reviewed; without, what a reviewer accepted in the brief's
+    earlier review stays marked. `judge` adds a second opinion and changes no status."""
+    second = choose_judge(judge, llm_settings(**options))
+    loaded, decisions_file = _decisions(decisions)
+    brief, checked = _checked(brief, loaded, decisions_file)
+    if second is not None:
+        checked = await second.areview(brief, checked)
+    return checked
+
+
+def reviewed(brief: Brief, decisions: DecisionsLike | None = None) -> Brief:
+    """The brief less the claims `decisions` reject, with its review attached."""
+    loaded, decisions_file = _decisions(decisions)
+    brief, checked = _checked(brief, loaded, decisions_file)
+    return brief.model_copy(update={"review": checked})
+
+
+def render(brief: Brief, fmt: Format = "md", *, templates: Path | None = None) -> str:
+    """The brief as markdown, JSON or a self-contained HTML page; it never re-checks."""
+    return render_brief(brief, fmt, templates)
+
+
+def load(path: str | os.PathLike[str], *, allow_unknown_citations: bool = False) -> Brief:
+    """A brief saved as JSON; with `allow_unknown_citations`, citations to passages the
+    brief does not embed are kept (for `verify` to report) instead of refused."""
+    return load_brief(Path(path), allow_unknown_citations=allow_unknown_citations)
+
+
+def plan(inputs: Inputs, **options: Any) -> RunPlan:  # noqa: ANN401 - LLMSettings fields
+    """The LLM engine's calls, tokens and cost for these inputs; sends nothing."""
+    from briefing.engines.llm.planning import plan_run  # noqa: PLC0415 - tiktoken is slow
+
+    _, sources, _ = load_sources(inputs)
+    return plan_run(sources, llm_settings(**options))
+
+
+# --- the steps ---------------------------------------------------------------------
+
+
+def llm_settings(**options: Any) -> LLMSettings:  # noqa: ANN401 - checked here
+    """Settings from the environment and `options` (None means "not given")."""
+    unknown = sorted(set(options) - set(LLM_OPTIONS))
+    if unknown:
+        raise ConfigError(
+            f"unknown option {', '.join(unknown)}; use one of: {', '.join(LLM_OPTIONS)}"
+        )
+    return LLMSettings.from_environment(**options)
+
+
+def choose_engine(engine: str | Engine, llm: LLMSettings | None = None) -> Engine:
+    """'auto' is the LLM engine when OPENAI_API_KEY is set, else the offline one."""
+    if not isinstance(engine, str):
+        return engine
+    name = engine
+    if name == "auto":
+        name = "openai" if config.openai_api_key() else "extractive"
+    if name == "extractive":
+        from briefing.engines.extractive import ExtractiveEngine  # noqa: PLC0415
+
+        return ExtractiveEngine()
+    if name == "openai":
+        from briefing.engines.llm import LLMEngine  # noqa: PLC0415 - imports openai, slow
+
+        return LLMEngine(llm or LLMSettings.from_environment())
+    raise ConfigError(f"unknown engine '{name}'; use one of: {', '.join(ENGINES)}")
+
+
+def choose_judge(judge: str | Judge | None, llm: LLMSettings) -> Judge | None:
+    if judge is None or not isinstance(judge, str):
+        return judge
+    if judge not in JUDGES:
+        raise ConfigError(f"unknown judge '{judge}'; use one of: {', '.join(JUDGES)}")
+    from briefing.llm.judge import Judge  # noqa: PLC0415 - the model client is slow to load
+
+    return Judge(llm)
+
+
+def load_sources(inputs: Inputs) -> tuple[int, list[Source], list[SkippedInput]]:
+    """Input files read, the sources made of them, and what was skipped. Files come first
+    (sorted by path), then articles given in memory, in the order given."""
+    items = [inputs] if isinstance(inputs, str | os.PathLike | Article) else list(inputs)
+    paths = [os.fspath(i) for i in items if not isinstance(i, Article)]
+    ingested = ingest(paths)
+    given = [_in_memory(a, n) for n, a in enumerate(_articles(items), start=1)]
+    sources, duplicates = build_sources([*ingested.articles, *given])
+    skipped = ingested.skipped + duplicates
+    if not sources:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) or "no input files"
+        raise NoUsableInputError(
+            f"nothing usable in the inputs ({reasons}); pass article files, folders or feeds"
+        )
+    return ingested.files + len(given), sources, skipped
 
 
 def brief_from_draft(  # noqa: PLR0913 - the run's facts, each named at the call site
@@ -94,25 +236,74 @@ def brief_from_draft(  # noqa: PLR0913 - the run's facts, each named at the call
         passages=sum(len(s.passages) for s in sources),
         skipped=len(skipped),
         seconds=seconds,
-        calls=draft.calls,
-        cached_calls=draft.cached_calls,
-        prompt_tokens=draft.prompt_tokens,
-        completion_tokens=draft.completion_tokens,
-        cached_tokens=draft.cached_tokens,
-        cost_usd=draft.cost_usd,
-        dropped_citations=draft.dropped_citations,
+        **draft.usage,
     )
-    return Brief(
-        title=title or draft.title,
-        generated_at=config.now(),
-        engine=draft.engine,
-        bottom_line=draft.bottom_line,
-        key_developments=draft.key_developments,
-        key_figures=draft.key_figures,
-        unconfirmed=draft.unconfirmed,
-        quotes=draft.quotes,
-        what_to_watch=draft.what_to_watch,
-        sources=sources,
-        skipped_inputs=skipped,
-        stats=stats,
+    return Brief.model_validate(
+        {
+            "title": title or draft.title,
+            "generated_at": config.now(),
+            "engine": draft.engine,
+            **{s.name: draft.sections.get(s.name, []) for s in Brief.sections},
+            "sources": sources,
+            "skipped_inputs": skipped,
+            "stats": stats,
+        }
+    )
+
+
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run to completion from synchronous code, even inside a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
+
+
+def _checked(
+    brief: Brief, decisions: Decisions | None, decisions_file: str | None
+) -> tuple[Brief, Review]:
+    """The brief (less its rejected claims) and its review."""
+    if decisions is None:
+        review = verify_brief(brief)
+        earlier = brief.review
+        if earlier is None:
+            return brief, review
+        accepted = {c.key for c in earlier.claims if c.reviewed}
+        return brief, with_decisions(
+            review, accepted, decisions_file=earlier.decisions_file, rejected=earlier.rejected
+        )
+    present = {claim_key(obj) for obj in brief.cited_objects()}
+    unmatched = [d.key for d in decisions.decisions if d.key not in present]
+    brief, dropped = apply_decisions(brief, decisions)
+    review = with_decisions(
+        verify_brief(brief),
+        decisions.keys("accepted"),
+        decisions_file=decisions_file,
+        rejected=dropped,
+        unmatched=unmatched,
+    )
+    return brief, review
+
+
+def _decisions(given: DecisionsLike | None) -> tuple[Decisions | None, str | None]:
+    if given is None or isinstance(given, Decisions):
+        return given, None
+    return load_decisions(Path(given)), os.fspath(given)
+
+
+def _articles(items: list[Input]) -> list[Article]:
+    return [i for i in items if isinstance(i, Article)]
+
+
+def _in_memory(article: Article, number: int) -> Article:
+    """An article given in memory, tidied as the file readers tidy theirs."""
+    return Article(
+        " ".join(article.title.split()),
+        article.text,
+        url=article.url,
+        outlet=article.outlet or domain_of(article.url),
+        published=iso_date(article.published),
+        origin=article.origin or article.url or f"article {number}",
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from briefing.errors import ResourceError
+
 DataDir = Literal["prompts", "templates"]
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -18,5 +20,4 @@ def builtin_dir(name: DataDir) -> Path:
     for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
-    msg = f"built-in {name}/ not found beside {_PACKAGE}: reinstall briefing"
-    raise FileNotFoundError(msg)
+    raise ResourceError(f"built-in {name}/ not found beside {_PACKAGE}; reinstall briefing")

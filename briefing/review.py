@@ -8,21 +8,20 @@ nothing else. Rejected claims are left out of the brief; accepted ones are marke
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from briefing.errors import InputError, describe_validation_error
-from briefing.models import Claim, Quote
-from briefing.verify import claim_key, verify_brief
+from briefing.models import KeyFigure
+from briefing.verify import claim_key
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from briefing.models import Brief, KeyFigure
+    from briefing.models import Brief, Item, Review
 
 FORMAT: Final = "briefing-review-decisions"
-_Item = TypeVar("_Item", Claim, Quote)
 
 
 class Decision(BaseModel):
@@ -66,64 +65,42 @@ def load_decisions(path: Path) -> Decisions:
 
 
 def apply_decisions(brief: Brief, decisions: Decisions) -> tuple[Brief, list[str]]:
-    """The brief without its rejected claims, and the texts of the claims left out."""
+    """The brief without its rejected claims, and the texts of the claims left out (in
+    reading order); a figure group loses only its rejected figures."""
     rejected = decisions.keys("rejected")
     dropped: list[str] = []
 
-    def keep(items: list[_Item]) -> list[_Item]:
-        dropped.extend(i.text for i in items if claim_key(i) in rejected)
-        return [i for i in items if claim_key(i) not in rejected]
+    def keep(item: Item) -> Item | None:
+        if isinstance(item, KeyFigure):
+            dropped.extend(f.text for f in item.figures if claim_key(f) in rejected)
+            figures = [f for f in item.figures if claim_key(f) not in rejected]
+            return item.model_copy(update={"figures": figures}) if figures else None
+        if claim_key(item) in rejected:
+            dropped.append(item.text)
+            return None
+        return item
 
-    def keep_figures(groups: list[KeyFigure]) -> list[KeyFigure]:
-        kept: list[KeyFigure] = []
-        for group in groups:
-            dropped.extend(f.text for f in group.figures if claim_key(f) in rejected)
-            figures = [f for f in group.figures if claim_key(f) not in rejected]
-            if figures:
-                kept.append(group.model_copy(update={"figures": figures}))
-        return kept
+    kept = {
+        section.name: [k for item in brief.items(section) if (k := keep(item)) is not None]
+        for section in brief.sections
+    }
+    return brief.model_copy(update=kept), dropped
 
-    # In brief order, so that `dropped` lists the claims as a reader met them.
-    bottom_line = keep(brief.bottom_line)
-    key_developments = keep(brief.key_developments)
-    key_figures = keep_figures(brief.key_figures)
-    unconfirmed = keep(brief.unconfirmed)
-    quotes = keep(brief.quotes)
-    what_to_watch = keep(brief.what_to_watch)
-    kept = brief.model_copy(
+
+def with_decisions(
+    review: Review,
+    accepted: set[str],
+    *,
+    decisions_file: str | None,
+    rejected: list[str],
+    unmatched: list[str] | None = None,
+) -> Review:
+    """The review with accepted claims marked reviewed and the decisions recorded."""
+    return review.model_copy(
         update={
-            "bottom_line": bottom_line,
-            "key_developments": key_developments,
-            "key_figures": key_figures,
-            "unconfirmed": unconfirmed,
-            "quotes": quotes,
-            "what_to_watch": what_to_watch,
+            "claims": [c.model_copy(update={"reviewed": c.key in accepted}) for c in review.claims],
+            "decisions_file": decisions_file,
+            "rejected": rejected,
+            "unmatched_decisions": unmatched or [],
         }
     )
-    return kept, dropped
-
-
-def reviewed_brief(
-    brief: Brief, decisions: Decisions | None = None, decisions_file: str | None = None
-) -> Brief:
-    """Apply reviewer decisions (if any), verify every claim, and attach the review."""
-    dropped: list[str] = []
-    unmatched: list[str] = []
-    if decisions is not None:
-        present = {claim_key(obj) for obj in brief.cited_objects()}
-        unmatched = [d.key for d in decisions.decisions if d.key not in present]
-        brief, dropped = apply_decisions(brief, decisions)
-    review = verify_brief(brief)
-    if decisions is not None:
-        accepted = decisions.keys("accepted")
-        review = review.model_copy(
-            update={
-                "claims": [
-                    c.model_copy(update={"reviewed": c.key in accepted}) for c in review.claims
-                ],
-                "decisions_file": decisions_file,
-                "rejected": dropped,
-                "unmatched_decisions": unmatched,
-            }
-        )
-    return brief.model_copy(update={"review": review})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing import pipeline
-from briefing.verify import labelled_objects, verify_brief
+from briefing.verify import verify_brief
 
 CLUSTERS = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "clusters"
 FILES = sorted(CLUSTERS.glob("*.json")) if CLUSTERS.is_dir() else []
@@ -20,13 +20,13 @@ pytestmark = pytest.mark.skipif(not FILES, reason=f"{CLUSTERS} is absent")
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem[:40] for f in FILES])
 def test_cluster_verifies_and_a_planted_wrong_number_is_flagged(path):
-    brief = pipeline.generate([str(path)], pipeline.choose_engine("extractive"))
+    brief = pipeline.generate([str(path)], engine="extractive")
     assert brief.review is not None
     assert brief.review.total > 0
     assert brief.review.fraction_supported >= 0.95, [
         (c.ref, c.reasons) for c in brief.review.claims if c.status != "supported"
     ]
-    numbered = [(ref, obj) for _, ref, obj in labelled_objects(brief) if NUMBER.search(obj.text)]
+    numbered = [(ref, obj) for _, ref, obj in brief.labelled_objects() if NUMBER.search(obj.text)]
     if not numbered:
         pytest.skip("no claim with a number to plant an error in")
     ref, obj = numbered[0]

@@ -14,7 +14,7 @@ from tests.conftest import EXAMPLES
 
 @pytest.fixture(scope="module")
 def example_brief() -> Brief:
-    return generate([str(EXAMPLES)], ExtractiveEngine())
+    return generate([str(EXAMPLES)], engine="extractive")
 
 
 def test_every_claim_is_a_contiguous_part_of_its_cited_sentence(example_brief: Brief) -> None:
@@ -127,8 +127,10 @@ def test_figures(sentence: str, found: list[tuple[float, str | None, str]]) -> N
 def test_single_source_still_gives_a_brief() -> None:
     sources, _ = build_sources(ingest([str(EXAMPLES / "harrowgate-herald.txt")]).articles)
     draft = ExtractiveEngine().write(sources)
-    assert draft.bottom_line
-    assert all(pid.startswith("S1.") for c in draft.key_developments for pid in c.citations)
+    assert draft.sections["bottom_line"]
+    assert all(
+        pid.startswith("S1.") for c in draft.sections["key_developments"] for pid in c.citations
+    )
 
 
 def test_tiny_source_without_statements_does_not_crash() -> None:
@@ -137,7 +139,7 @@ def test_tiny_source_without_statements_does_not_crash() -> None:
          "passages": [{"id": "S1.1", "text": "Short.", "paragraph": 1}]}
     )  # fmt: skip
     draft = ExtractiveEngine().write([source])
-    assert draft.bottom_line == []
+    assert draft.sections["bottom_line"] == []
     assert draft.title == "T"
 
 

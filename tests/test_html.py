@@ -3,6 +3,7 @@ import re
 from pathlib import Path
 
 from briefing.models import Brief
+from briefing.pipeline import reviewed
 from briefing.render.html import render_html, safe_url
 from briefing.templating import make_environment
 
@@ -18,7 +19,8 @@ def load(edit=None):
 
 
 def render(brief):
-    return render_html(brief, make_environment("templates"))
+    """The page of a verified brief (rendering shows the review; it never verifies)."""
+    return render_html(reviewed(brief), make_environment("templates"))
 
 
 def hostile(data):

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from briefing.models import Brief
+from briefing.pipeline import reviewed
 from briefing.render.html import render_html
-from briefing.review import load_decisions, reviewed_brief
+from briefing.review import load_decisions
 from briefing.templating import make_environment
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -63,7 +64,7 @@ def open_brief(driver, tmp_path, edit=None):
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
     if edit:
         edit(data)
-    brief = Brief.model_validate(data)
+    brief = reviewed(Brief.model_validate(data))
     page = tmp_path / "brief.html"
     page.write_text(render_html(brief, make_environment("templates")), encoding="utf-8")
     driver.get(page.as_uri())
@@ -151,7 +152,7 @@ def test_exported_decisions_round_trip(driver, tmp_path):
         ("quotes[1]", "rejected"),
         ("C8", "accepted"),
     ]
-    again = reviewed_brief(brief, decisions, str(exported))
+    again = reviewed(brief, decisions)
     assert [q.text for q in again.quotes] == [brief.quotes[0].text]
     assert [c.ref for c in again.review.claims if c.reviewed] == ["C1", "C8"]
 

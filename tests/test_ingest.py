@@ -18,13 +18,13 @@ def test_text_first_line_is_title_and_each_line_a_paragraph() -> None:
     (article,), problems = read("wire-copy.txt")
     assert problems == []
     assert article.title == "Ferry service resumes on the Lidd estuary"
-    assert len(article.paragraphs) == 3
-    assert article.paragraphs[0].startswith("The Lidd estuary ferry resumed")
+    assert len(article.paragraphs()) == 3
+    assert article.paragraphs()[0].startswith("The Lidd estuary ferry resumed")
 
 
 def test_text_with_blank_lines_joins_wrapped_lines() -> None:
     (article,), _ = read("wrapped.txt")
-    assert article.paragraphs == [
+    assert article.paragraphs() == [
         (
             "The night market returned to Brask square on Saturday after a winter break, "
             "with forty stalls selling food and crafts."
@@ -42,7 +42,7 @@ def test_markdown_front_matter_and_inline_markup() -> None:
         "2026-10-02",
     )
     # Emphasis and links become plain text; headings are not paragraphs.
-    assert article.paragraphs == [
+    assert article.paragraphs() == [
         "The apple harvest in the Tarn valley ended two weeks early, growers said on Thursday.",
         "Prices at the wholesale market rose by 8% in a week.",
     ]
@@ -52,7 +52,7 @@ def test_markdown_without_front_matter_takes_the_heading_as_title() -> None:
     (article,), _ = read("no-frontmatter.md")
     assert article.title == "Bridge repairs finish ahead of schedule"
     assert article.outlet is None
-    assert len(article.paragraphs) == 2
+    assert len(article.paragraphs()) == 2
 
 
 def test_html_page_main_text_without_boilerplate() -> None:
@@ -60,7 +60,7 @@ def test_html_page_main_text_without_boilerplate() -> None:
     assert article.title == "Tram line opens in Korvik"
     assert article.outlet == "Korvik Courier"
     assert article.published == "2026-09-14"
-    text = " ".join(article.paragraphs)
+    text = " ".join(article.paragraphs())
     assert "9,400 people rode the trams" in text
     for boilerplate in ("Related stories", "Bus fares frozen", "All rights reserved", "tracker"):
         assert boilerplate not in text
@@ -71,7 +71,7 @@ def test_json_records_list_with_field_aliases_and_html_bodies() -> None:
     assert [a.title for a in articles] == ["Library extends opening hours", "School roof repaired"]
     assert articles[0].outlet == "amsel-news.example"  # from the URL when no outlet is given
     assert articles[1].outlet == "Amsel Evening"
-    assert articles[1].paragraphs == [
+    assert articles[1].paragraphs() == [
         "The roof of the Amsel primary school was repaired over the weekend.",
         "Classes resume on Monday.",
     ]
@@ -99,7 +99,7 @@ def test_feed_with_blank_line_before_declaration() -> None:
     assert article.outlet == "Harbour Radio"
     assert article.published == "2026-03-10T07:30:00+00:00"
     # content:encoded wins over the short description; scripts are dropped.
-    assert article.paragraphs == [
+    assert article.paragraphs() == [
         "The lamp of the Skerra lighthouse was replaced on Monday.",
         "Engineers said the new lamp uses 70% less power.",
     ]
@@ -109,7 +109,7 @@ def test_feed_with_blank_line_before_declaration() -> None:
 def test_latin1_feed_without_declared_encoding() -> None:
     (article,), _ = read("latin1.rss")
     assert article.outlet == "Notícias do Sul"
-    assert "São Brás" in article.paragraphs[0]
+    assert "São Brás" in article.paragraphs()[0]
 
 
 def test_atom_alert_unwraps_redirect_links_and_strips_markup_in_titles() -> None:
@@ -169,7 +169,7 @@ def test_text_in_a_legacy_encoding_is_decoded(tmp_path: Path) -> None:
     )
     (article,), _ = read_file(path, "legacy.txt")
     assert article.title == "Café owners protest"
-    assert "“unfair”" in article.paragraphs[0]
+    assert "“unfair”" in article.paragraphs()[0]
 
 
 def test_a_folder_without_readable_files_gives_no_articles(tmp_path: Path) -> None:

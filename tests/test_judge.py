@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -15,12 +16,12 @@ from briefing.cli import cli
 from briefing.engines import llm
 from briefing.errors import VerificationFailedError
 from briefing.llm.chat import ChatReply, ChatRequest
-from briefing.llm.judge import Judge, judge_summary
+from briefing.llm.judge import Judge
 from briefing.llm.settings import LLMSettings
 from briefing.models import Brief
-from briefing.render import render
+from briefing.render import render, render_report
 from briefing.verify import verify_brief
-from briefing.verify.report import enforce_threshold, report_environment, report_markdown
+from briefing.verify.gate import enforce_threshold, judge_summary
 
 FIXTURE = Path(__file__).parent / "data" / "brief-harrowgate.json"
 KEY = re.compile(r'<claim key="([0-9a-f]+)">')
@@ -61,7 +62,7 @@ def brief():
 def test_verdicts_are_attached_and_the_prompt_puts_data_last(brief, tmp_path):
     review = verify_brief(brief)
     backend = FakeBackend(judges=answer("entailed"))
-    judged = Judge(settings(tmp_path), backend).review(brief, review)
+    judged = asyncio.run(Judge(settings(tmp_path), backend).areview(brief, review))
     assert judged.judged_by == "judge-model"
     assert all(c.judge is not None and c.judge.verdict == "entailed" for c in judged.claims)
     assert judged.claims[0].judge.reason == f"reason for {judged.claims[0].key}"
@@ -84,7 +85,7 @@ def test_unknown_keys_are_ignored_and_missing_ones_get_no_verdict(brief, tmp_pat
     first, second = review.claims[0].key, review.claims[1].key
     extra = [{"key": "not-a-claim", "verdict": "not_entailed", "reason": "made up"}]
     backend = FakeBackend(judges=answer({first: "partly", second: "not_entailed"}, extra))
-    judged = Judge(settings(tmp_path), backend).review(brief, review)
+    judged = asyncio.run(Judge(settings(tmp_path), backend).areview(brief, review))
     by_key = {c.key: c.judge for c in judged.claims}
     assert "not-a-claim" not in by_key
     assert by_key[first].verdict == "partly"
@@ -104,15 +105,17 @@ def test_unknown_keys_are_ignored_and_missing_ones_get_no_verdict(brief, tmp_pat
     ],
 )
 def test_a_bad_reply_means_no_verdict_not_an_error(brief, tmp_path, bad, why):
-    judged = Judge(settings(tmp_path), FakeBackend(judges=[bad])).review(brief, verify_brief(brief))
+    judged = asyncio.run(
+        Judge(settings(tmp_path), FakeBackend(judges=[bad])).areview(brief, verify_brief(brief))
+    )
     assert all(c.judge is not None and c.judge.verdict is None for c in judged.claims)
     assert why in judged.claims[0].judge.reason
 
 
 def test_not_entailed_changes_no_status_count_or_gate(brief, tmp_path):
     review = verify_brief(brief)
-    judged = Judge(settings(tmp_path), FakeBackend(judges=answer("not_entailed"))).review(
-        brief, review
+    judged = asyncio.run(
+        Judge(settings(tmp_path), FakeBackend(judges=answer("not_entailed"))).areview(brief, review)
     )
     plain = review.model_dump(exclude={"claims", "judged_by"})
     assert judged.model_dump(exclude={"claims", "judged_by"}) == plain
@@ -121,7 +124,7 @@ def test_not_entailed_changes_no_status_count_or_gate(brief, tmp_path):
     ]
     assert review.fraction_supported == 1.0
     enforce_threshold(judged, 1.0)  # the verifier's gate: passes although the judge doubts all
-    text = report_markdown(judged, brief.title, report_environment())
+    text = render_report(judged, brief.title)
     assert "### Second opinion" in text
     assert "0 entailed, 0 partly, 13 not entailed, 0 no verdict" in text
     assert "**not entailed** (verifier: supported)" in text
@@ -132,9 +135,11 @@ def test_not_entailed_changes_no_status_count_or_gate(brief, tmp_path):
 
 def test_the_second_run_is_answered_from_the_cache(brief, tmp_path):
     review = verify_brief(brief)
-    Judge(settings(tmp_path), FakeBackend(judges=answer("entailed"))).review(brief, review)
+    asyncio.run(
+        Judge(settings(tmp_path), FakeBackend(judges=answer("entailed"))).areview(brief, review)
+    )
     again = Judge(settings(tmp_path), FakeBackend(judges=[]))
-    judged = again.review(brief, review)
+    judged = asyncio.run(again.areview(brief, review))
     assert (again.usage.calls, again.usage.cached_calls) == (0, 1)
     assert judged.claims[0].judge is not None
     assert judged.claims[0].judge.verdict == "entailed"

@@ -9,6 +9,7 @@ verdict", and the verifier's statuses left exactly as they were.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ def test_the_judge_over_the_wire_never_changes_the_verifier(wire, tmp_path):
     brief = small_brief()
     review = verify_brief(brief)
     judge = Judge(settings)
-    judged = judge.review(brief, review)
+    judged = asyncio.run(judge.areview(brief, review))
     assert judge.usage.calls == 1  # three claims, one call
     assert judge.usage.prompt_tokens > 0
     assert judged.judged_by == wire["model"]
@@ -89,5 +90,5 @@ def test_the_judge_over_the_wire_never_changes_the_verifier(wire, tmp_path):
     assert judged.fraction_supported == review.fraction_supported
     # A second run is answered from the cache: the cassette allows no repeats.
     again = Judge(settings)
-    assert again.review(brief, review) == judged
+    assert asyncio.run(again.areview(brief, review)) == judged
     assert (again.usage.calls, again.usage.cached_calls) == (0, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ def settings(**kw: object) -> LLMSettings:
 def test_one_round_day_is_one_map_call_and_one_reduce_call():
     sources = harrowgate_sources()
     backend = FakeBackend()
-    draft = LLMEngine(settings(), backend).write(sources)
+    draft = asyncio.run(LLMEngine(settings(), backend).awrite(sources))
     assert [r.schema.__name__ for r in backend.requests] == ["MapResult", "ReduceResult"]
     brief = as_brief(draft, sources)
     assert brief.title.startswith("Thousands evacuated")
@@ -42,7 +43,7 @@ def test_one_round_day_is_one_map_call_and_one_reduce_call():
     assert brief.unconfirmed[0].status == "disputed"
     assert brief.quotes[0].speaker == "Tomas Reyn"
     assert brief.what_to_watch[0].citations == ["S2.3"]
-    assert draft.dropped_citations == []
+    assert draft.usage["dropped_citations"] == []
 
 
 def test_usage_and_cost_are_summed_from_replies():
@@ -52,22 +53,28 @@ def test_usage_and_cost_are_summed_from_replies():
             reply(saved("reduce.json"), prompt_tokens=800, completion_tokens=250, cached_tokens=400)
         ],
     )
-    draft = LLMEngine(settings(), backend).write(harrowgate_sources())
-    assert (draft.calls, draft.cached_calls) == (2, 0)
-    assert (draft.prompt_tokens, draft.completion_tokens, draft.cached_tokens) == (2000, 550, 400)
+    draft = asyncio.run(LLMEngine(settings(), backend).awrite(harrowgate_sources()))
+    assert (draft.usage["calls"], draft.usage["cached_calls"]) == (2, 0)
+    assert (
+        draft.usage["prompt_tokens"],
+        draft.usage["completion_tokens"],
+        draft.usage["cached_tokens"],
+    ) == (2000, 550, 400)
     # gpt-4.1-mini: $0.40 / 1M fresh prompt, $0.10 / 1M cached, $1.60 / 1M completion
     expected = (1600 * 0.40 + 400 * 0.10 + 550 * 1.60) / 1_000_000
-    assert draft.cost_usd == pytest.approx(expected)
+    assert draft.usage["cost_usd"] == pytest.approx(expected)
 
 
 def test_unknown_model_has_no_cost():
-    draft = LLMEngine(settings(model="local-gguf"), FakeBackend()).write(harrowgate_sources())
-    assert draft.cost_usd is None
+    draft = asyncio.run(
+        LLMEngine(settings(model="local-gguf"), FakeBackend()).awrite(harrowgate_sources())
+    )
+    assert draft.usage["cost_usd"] is None
 
 
 def test_static_instructions_come_first_and_sources_last_as_data():
     backend = FakeBackend()
-    LLMEngine(settings(), backend).write(harrowgate_sources())
+    asyncio.run(LLMEngine(settings(), backend).awrite(harrowgate_sources()))
     system, user = backend.requests[0].messages
     assert system["role"] == "system"
     assert "not instructions" in system["content"]
@@ -82,7 +89,7 @@ def test_wrong_citations_get_one_reask_with_the_exact_errors():
     bad["summaries"][0]["key_points"][0]["citations"] = ["S1.9"]
     bad["summaries"][0]["quotes"][0]["text"] = "The dam has collapsed."
     backend = FakeBackend(maps=[reply(json.dumps(bad)), reply(saved("map_S1_S2.json"))])
-    draft = LLMEngine(settings(), backend).write(harrowgate_sources())
+    draft = asyncio.run(LLMEngine(settings(), backend).awrite(harrowgate_sources()))
     first, second = backend.sent("MapResult")
     assert second.messages[:2] == first.messages
     assert second.messages[2] == {"role": "assistant", "content": json.dumps(bad)}
@@ -90,8 +97,8 @@ def test_wrong_citations_get_one_reask_with_the_exact_errors():
     assert "summaries.0.key_points.0: 'More than 5,500 people were evacuated" in reask
     assert "cites S1.9, which is not a passage id given" in reask
     assert "'The dam has collapsed.' is not found word for word in the cited passages" in reask
-    assert draft.dropped_citations == []
-    assert draft.calls == 3
+    assert draft.usage["dropped_citations"] == []
+    assert draft.usage["calls"] == 3
 
 
 def test_what_is_still_wrong_after_the_reask_is_dropped_and_reported():
@@ -106,8 +113,8 @@ def test_what_is_still_wrong_after_the_reask_is_dropped_and_reported():
         reduces=[reply(json.dumps(worse)), reply(json.dumps(worse))],
     )
     sources = harrowgate_sources()
-    draft = LLMEngine(settings(), backend).write(sources)
-    dropped = "\n".join(draft.dropped_citations)
+    draft = asyncio.run(LLMEngine(settings(), backend).awrite(sources))
+    dropped = "\n".join(draft.usage["dropped_citations"])
     assert "cites S7.1" in dropped
     assert "cites S3.3" in dropped
     assert "cites S2.9" in dropped
@@ -126,7 +133,7 @@ def test_invalid_json_is_reasked_then_given_up():
         maps=[reply('{"summaries": [ {"source_id": "S1"'), reply("not json either")],
     )
     with pytest.raises(ModelCallError, match=r"S1, S2 not summarized \(invalid reply after"):
-        LLMEngine(settings(), backend).write(harrowgate_sources())
+        asyncio.run(LLMEngine(settings(), backend).awrite(harrowgate_sources()))
     assert "Invalid JSON" in backend.sent("MapResult")[1].messages[3]["content"]
 
 
@@ -142,7 +149,7 @@ def test_a_refusal_marks_its_sources_not_summarized_and_the_rest_go_on():
 
     reduced = json.loads(saved("reduce.json"))
     backend = FakeBackend(maps=answer, reduces=[reply(json.dumps(reduced))])
-    draft = LLMEngine(settings(map_budget_tokens=110), backend).write(sources)
+    draft = asyncio.run(LLMEngine(settings(map_budget_tokens=110), backend).awrite(sources))
     assert len(backend.sent("MapResult")) == 2
     assert "S1 not summarized (refused: I can't help with that.)" in draft.engine.note
     assert "S1" not in backend.sent("ReduceResult")[0].messages[1]["content"].split("S2")[0]
@@ -167,7 +174,7 @@ def test_truncated_reply_is_retried_with_a_smaller_pack_then_marked():
         return reply(single["S1"])
 
     backend = FakeBackend(maps=answer)
-    draft = LLMEngine(settings(), backend).write(harrowgate_sources())
+    draft = asyncio.run(LLMEngine(settings(), backend).awrite(harrowgate_sources()))
     users = [r.messages[1]["content"] for r in backend.sent("MapResult")]
     # S1+S2 together, then S1 and S2 alone, then S2 split on its paragraph boundary.
     assert len(users) == 5
@@ -184,14 +191,18 @@ def test_map_calls_run_concurrently_within_the_bound():
 
     small = {"map_budget_tokens": 40}
     wide = FakeBackend(maps=answer, delay=0.05)
-    LLMEngine(settings(max_concurrency=4, use_cache=False, **small), wide).write(
-        harrowgate_sources()
+    asyncio.run(
+        LLMEngine(settings(max_concurrency=4, use_cache=False, **small), wide).awrite(
+            harrowgate_sources()
+        )
     )
     assert len(wide.sent("MapResult")) >= 3
     assert wide.max_in_flight >= 2
     narrow = FakeBackend(maps=answer, delay=0.01)
-    LLMEngine(settings(max_concurrency=1, use_cache=False, **small), narrow).write(
-        harrowgate_sources()
+    asyncio.run(
+        LLMEngine(settings(max_concurrency=1, use_cache=False, **small), narrow).awrite(
+            harrowgate_sources()
+        )
     )
     assert narrow.max_in_flight == 1
 
@@ -204,8 +215,8 @@ def test_summaries_too_big_for_one_call_are_reduced_in_a_tree():
 
     backend = FakeBackend(maps=answer, reduces=lambda _: reply(saved("reduce.json")))
     sources = harrowgate_sources()
-    draft = LLMEngine(settings(map_budget_tokens=40, reduce_budget_tokens=150), backend).write(
-        sources
+    draft = asyncio.run(
+        LLMEngine(settings(map_budget_tokens=40, reduce_budget_tokens=150), backend).awrite(sources)
     )
     reduces = backend.sent("ReduceResult")
     assert len(reduces) >= 3  # at least two partial merges and the final one
@@ -216,53 +227,61 @@ def test_summaries_too_big_for_one_call_are_reduced_in_a_tree():
 
 def test_failed_merge_falls_back_to_unmerged_summaries():
     backend = FakeBackend(reduces=[reply(None, refusal="No.")])
-    draft = LLMEngine(settings(), backend).write(harrowgate_sources())
+    draft = asyncio.run(LLMEngine(settings(), backend).awrite(harrowgate_sources()))
     assert (
         "a merge call failed (refused: No.); so the summaries are listed unmerged"
         in draft.engine.note
     )
-    assert len(draft.key_developments) == 4
-    assert draft.key_figures[0].disagreement is True
+    assert len(draft.sections["key_developments"]) == 4
+    assert draft.sections["key_figures"][0].disagreement is True
 
 
 def test_second_identical_run_is_answered_from_the_cache(tmp_path: Path):
     cached = settings(cache_dir=tmp_path / "cache")
     first = FakeBackend()
-    LLMEngine(cached, first).write(harrowgate_sources())
+    asyncio.run(LLMEngine(cached, first).awrite(harrowgate_sources()))
     second = FakeBackend(maps=[], reduces=[])
-    draft = LLMEngine(cached, second).write(harrowgate_sources())
+    draft = asyncio.run(LLMEngine(cached, second).awrite(harrowgate_sources()))
     assert second.requests == []
-    assert (draft.calls, draft.cached_calls, draft.prompt_tokens) == (0, 2, 0)
-    assert draft.cost_usd == 0
+    assert (draft.usage["calls"], draft.usage["cached_calls"], draft.usage["prompt_tokens"]) == (
+        0,
+        2,
+        0,
+    )
+    assert draft.usage["cost_usd"] == 0
 
 
 def test_no_cache_sends_again(tmp_path: Path):
     first = FakeBackend()
-    LLMEngine(settings(cache_dir=tmp_path), first).write(harrowgate_sources())
+    asyncio.run(LLMEngine(settings(cache_dir=tmp_path), first).awrite(harrowgate_sources()))
     again = FakeBackend()
-    LLMEngine(settings(cache_dir=tmp_path, use_cache=False), again).write(harrowgate_sources())
+    asyncio.run(
+        LLMEngine(settings(cache_dir=tmp_path, use_cache=False), again).awrite(harrowgate_sources())
+    )
     assert len(again.requests) == 2
 
 
 def test_a_changed_source_misses_the_cache(tmp_path: Path):
-    LLMEngine(settings(cache_dir=tmp_path), FakeBackend()).write(harrowgate_sources())
+    asyncio.run(LLMEngine(settings(cache_dir=tmp_path), FakeBackend()).awrite(harrowgate_sources()))
     changed = harrowgate_sources()
     changed[1] = changed[1].model_copy(update={"title": "A new headline"})
     backend = FakeBackend()
-    LLMEngine(settings(cache_dir=tmp_path), backend).write(changed)
+    asyncio.run(LLMEngine(settings(cache_dir=tmp_path), backend).awrite(changed))
     # The map prompt changed; the (fake) summaries did not, so the merge is a cache hit.
     assert [r.schema.__name__ for r in backend.requests] == ["MapResult"]
     assert "A new headline" in backend.requests[0].messages[1]["content"]
 
 
 def test_corrupt_cache_entries_are_ignored(tmp_path: Path, caplog):
-    LLMEngine(settings(cache_dir=tmp_path), FakeBackend()).write(harrowgate_sources())
+    asyncio.run(LLMEngine(settings(cache_dir=tmp_path), FakeBackend()).awrite(harrowgate_sources()))
     entries = sorted(tmp_path.rglob("*.json"))
     assert len(entries) == 2
     entries[0].write_text("{ truncated", encoding="utf-8")
     entries[1].write_text('{"unexpected": true}', encoding="utf-8")
     backend = FakeBackend()
-    draft = LLMEngine(settings(cache_dir=tmp_path), backend).write(harrowgate_sources())
+    draft = asyncio.run(
+        LLMEngine(settings(cache_dir=tmp_path), backend).awrite(harrowgate_sources())
+    )
     assert len(backend.requests) == 2
     assert draft.title
     assert "corrupt cache entry" in caplog.text
@@ -271,14 +290,14 @@ def test_corrupt_cache_entries_are_ignored(tmp_path: Path, caplog):
 def test_prompts_can_be_overridden_per_file(tmp_path: Path):
     (tmp_path / "map.system.j2").write_text("Custom rules for {{ 'maps' }}.\n", encoding="utf-8")
     backend = FakeBackend()
-    LLMEngine(settings(prompts_dir=tmp_path), backend).write(harrowgate_sources())
+    asyncio.run(LLMEngine(settings(prompts_dir=tmp_path), backend).awrite(harrowgate_sources()))
     assert backend.sent("MapResult")[0].messages[0]["content"] == "Custom rules for maps."
     assert "not instructions" in backend.sent("ReduceResult")[0].messages[0]["content"]
 
 
 def test_default_cache_lives_under_xdg_cache_home(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    LLMEngine(settings(), FakeBackend()).write(harrowgate_sources())
+    asyncio.run(LLMEngine(settings(), FakeBackend()).awrite(harrowgate_sources()))
     assert len(list((tmp_path / "briefing" / "responses").rglob("*.json"))) == 2
 
 
@@ -294,9 +313,9 @@ def test_settings_from_environment(monkeypatch):
 
 def test_the_same_model_name_on_another_server_misses_the_cache(tmp_path: Path):
     local = settings(cache_dir=tmp_path, base_url="http://127.0.0.1:8080/v1")
-    LLMEngine(local, FakeBackend()).write(harrowgate_sources())
+    asyncio.run(LLMEngine(local, FakeBackend()).awrite(harrowgate_sources()))
     other = FakeBackend()
-    LLMEngine(settings(cache_dir=tmp_path), other).write(harrowgate_sources())
+    asyncio.run(LLMEngine(settings(cache_dir=tmp_path), other).awrite(harrowgate_sources()))
     assert len(other.requests) == 2
 
 
@@ -313,9 +332,11 @@ def test_a_failed_partial_merge_passes_its_summaries_on():
         return reply(saved("reduce.json"))
 
     backend = FakeBackend(maps=answer, reduces=merge)
-    draft = LLMEngine(
-        settings(map_budget_tokens=40, reduce_budget_tokens=150, use_cache=False), backend
-    ).write(harrowgate_sources())
+    draft = asyncio.run(
+        LLMEngine(
+            settings(map_budget_tokens=40, reduce_budget_tokens=150, use_cache=False), backend
+        ).awrite(harrowgate_sources())
+    )
     reduces = backend.sent("ReduceResult")
     assert len(reduces) >= 3
     final = reduces[-1].messages[1]["content"]
@@ -341,7 +362,7 @@ def test_a_pack_too_big_for_the_context_is_retried_smaller():
         return good
 
     backend = FakeBackend(maps=answer)
-    draft = LLMEngine(settings(use_cache=False), backend).write(harrowgate_sources())
+    draft = asyncio.run(LLMEngine(settings(use_cache=False), backend).awrite(harrowgate_sources()))
     assert len(backend.sent("MapResult")) == 3
     assert "not summarized" not in draft.engine.note
 
@@ -355,10 +376,10 @@ def test_a_context_overflow_is_cached_so_an_identical_rerun_sends_nothing(tmp_pa
 
     cached = settings(cache_dir=tmp_path)
     first = FakeBackend(maps=answer)
-    LLMEngine(cached, first).write(harrowgate_sources())
+    asyncio.run(LLMEngine(cached, first).awrite(harrowgate_sources()))
     assert len(first.sent("MapResult")) == 3
     second = FakeBackend(maps=[], reduces=[])
-    draft = LLMEngine(cached, second).write(harrowgate_sources())
+    draft = asyncio.run(LLMEngine(cached, second).awrite(harrowgate_sources()))
     assert second.requests == []
     assert "not summarized" not in draft.engine.note
 
@@ -371,8 +392,10 @@ def test_a_failed_call_loses_only_its_own_sources():
         return good
 
     backend = FakeBackend(maps=answer)
-    draft = LLMEngine(settings(map_budget_tokens=110, use_cache=False), backend).write(
-        harrowgate_sources()
+    draft = asyncio.run(
+        LLMEngine(settings(map_budget_tokens=110, use_cache=False), backend).awrite(
+            harrowgate_sources()
+        )
     )
     assert "S1 not summarized (server answered HTTP 503)" in draft.engine.note
     assert draft.title
@@ -383,7 +406,7 @@ def test_when_every_call_fails_the_run_fails_with_the_reasons():
         raise ModelCallError("cannot reach http://127.0.0.1:9/v1")
 
     with pytest.raises(ModelCallError, match=r"no source could be summarized: S1, S2 not summ"):
-        LLMEngine(settings(), FakeBackend(maps=answer)).write(harrowgate_sources())
+        asyncio.run(LLMEngine(settings(), FakeBackend(maps=answer)).awrite(harrowgate_sources()))
 
 
 def test_sources_the_model_skipped_are_asked_for_again():
@@ -393,7 +416,7 @@ def test_sources_the_model_skipped_are_asked_for_again():
         return reply(json.dumps({"summaries": summaries[:1]}))  # only ever the first
 
     backend = FakeBackend(maps=answer)
-    draft = LLMEngine(settings(use_cache=False), backend).write(harrowgate_sources())
+    draft = asyncio.run(LLMEngine(settings(use_cache=False), backend).awrite(harrowgate_sources()))
     users = [r.messages[1]["content"] for r in backend.sent("MapResult")]
     assert len(users) == 2
     assert '<source id="S1"' not in users[1]

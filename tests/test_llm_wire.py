@@ -91,18 +91,20 @@ def test_the_small_models_wrong_citations_are_caught(wire, tmp_path):
 def test_engine_over_the_wire_renders_only_checked_citations(wire, tmp_path):
     settings = wire_settings(wire, tmp_path)
     sources = harrowgate_sources()[1:]
-    draft = LLMEngine(settings).write(sources)
+    draft = asyncio.run(LLMEngine(settings).awrite(sources))
     brief = as_brief(draft, sources)  # raises if any citation does not resolve
     known = brief.passage_index()
     assert all(c in known for obj in brief.cited_objects() for c in obj.citations)
-    assert draft.calls >= 2
-    assert draft.prompt_tokens > 0
-    assert draft.completion_tokens > 0
-    assert draft.dropped_citations, "the small model's miscitations should have been dropped"
+    assert draft.usage["calls"] >= 2
+    assert draft.usage["prompt_tokens"] > 0
+    assert draft.usage["completion_tokens"] > 0
+    assert draft.usage["dropped_citations"], (
+        "the small model's miscitations should have been dropped"
+    )
     # An identical second run is answered from the cache: the cassette allows no repeats,
     # so any request here would fail the test.
-    again = LLMEngine(settings).write(sources)
-    assert (again.calls, again.cached_calls) == (0, draft.calls)
+    again = asyncio.run(LLMEngine(settings).awrite(sources))
+    assert (again.usage["calls"], again.usage["cached_calls"]) == (0, draft.usage["calls"])
     assert again.title == draft.title
 
 
@@ -111,6 +113,6 @@ def test_truncated_replies_over_the_wire_are_retried_smaller_then_marked(wire, t
     settings = wire_settings(wire, tmp_path, max_completion_tokens=48)
     engine = LLMEngine(settings)
     with pytest.raises(ModelCallError, match=r"S2 not summarized \(the reply was cut off"):
-        engine.write(harrowgate_sources()[1:])
+        asyncio.run(engine.awrite(harrowgate_sources()[1:]))
     # S2 whole, then each of its two paragraphs alone.
     assert engine.usage.calls == 3

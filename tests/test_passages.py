@@ -34,7 +34,7 @@ def test_sentences_survive_abbreviations_decimals_and_quotes(
 
 
 def article(title: str, *paragraphs: str, origin: str = "a.txt") -> Article:
-    return Article(title=title, paragraphs=list(paragraphs), origin=origin)
+    return Article.from_paragraphs(title, list(paragraphs), origin=origin)
 
 
 def test_ids_number_sources_and_sentences_in_order() -> None:

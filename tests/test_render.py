@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from briefing.engines.extractive import ExtractiveEngine
 from briefing.errors import ConfigError, TemplateError
 from briefing.models import Brief
 from briefing.pipeline import generate
@@ -21,7 +20,7 @@ _SECONDS = re.compile(r"\d+\.\d\d s\.$", re.MULTILINE)
 @pytest.fixture
 def example_brief(monkeypatch: pytest.MonkeyPatch) -> Brief:
     monkeypatch.chdir(ROOT)  # origins are shown relative to the working directory
-    return generate(["examples"], ExtractiveEngine())
+    return generate(["examples"], engine="extractive")
 
 
 def stable(markdown: str) -> str:

@@ -5,9 +5,11 @@ import pytest
 
 from briefing.errors import ConfigError, InputError, VerificationFailedError
 from briefing.models import Brief
-from briefing.review import Decision, Decisions, load_decisions, reviewed_brief
+from briefing.pipeline import reviewed
+from briefing.render import render_report, report_format_for
+from briefing.review import Decision, Decisions, load_decisions
 from briefing.verify import claim_key, verify_brief
-from briefing.verify.report import enforce_threshold, report_environment, write_report
+from briefing.verify.gate import enforce_threshold
 
 FIXTURE = Path(__file__).parent / "data" / "brief-harrowgate.json"
 
@@ -36,18 +38,15 @@ def test_fail_under_gate(brief):
 
 def test_reports_in_markdown_and_json(brief, tmp_path):
     review = verify_brief(with_wrong_number(brief))
-    env = report_environment()
-    write_report(review, brief.title, tmp_path / "r.md", env)
-    write_report(review, brief.title, tmp_path / "r.json", env)
-    markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
+    markdown = render_report(review, brief.title, report_format_for(Path("r.md")))
     assert "**12 of 13 claims supported (92%)**" in markdown
     assert "- **partly supported**: C2 (Bottom line" in markdown
     assert "  - the number “14,000” is not in the cited passages" in markdown
-    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    data = json.loads(render_report(review, brief.title, report_format_for(Path("r.json"))))
     assert data["supported"] == 12
     assert data["claims"][1]["reasons"] == ["the number “14,000” is not in the cited passages"]
     with pytest.raises(ConfigError, match=r"name it \.md or \.json"):
-        write_report(review, brief.title, tmp_path / "r.txt", env)
+        report_format_for(tmp_path / "r.txt")
 
 
 def test_decisions_drop_rejected_and_mark_accepted(brief, tmp_path):
@@ -62,7 +61,7 @@ def test_decisions_drop_rejected_and_mark_accepted(brief, tmp_path):
     )
     path = tmp_path / "decisions.json"
     path.write_text(decisions.model_dump_json(), encoding="utf-8")
-    out = reviewed_brief(brief, load_decisions(path), str(path))
+    out = reviewed(brief, path)
     assert [q.text for q in out.quotes] == [brief.quotes[0].text]
     assert [g.subject for g in out.key_figures] == ["people evacuated"]  # emptied group dropped
     assert out.review is not None

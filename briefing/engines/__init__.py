@@ -3,33 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from briefing.models import Claim, EngineInfo, KeyFigure, Quote, Source
+    from collections.abc import Sequence
+
+    from briefing.models import EngineInfo, Item, Source
 
 
 @dataclass
 class Draft:
-    """What an engine writes. Citations must be passage ids of the sources it was given."""
+    """What an engine writes: one list per section (see briefing.sections), keyed by the
+    section's name; a section left out is empty. Citations must be passage ids of the
+    sources the engine was given."""
 
     title: str
     engine: EngineInfo
-    bottom_line: list[Claim]
-    key_developments: list[Claim]
-    key_figures: list[KeyFigure]
-    unconfirmed: list[Claim]
-    quotes: list[Quote]
-    what_to_watch: list[Claim] = field(default_factory=list)
-    # Usage, for the run stats; an engine without a model leaves these at zero.
-    calls: int = 0
-    cached_calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cached_tokens: int = 0
-    cost_usd: float | None = None
-    dropped_citations: list[str] = field(default_factory=list)
+    sections: dict[str, Sequence[Item]]
+    # Model usage for the run stats (RunStats fields: calls, tokens, cost, dropped
+    # citations); an engine without a model leaves it empty.
+    usage: dict[str, Any] = field(default_factory=dict)
 
 
 class Engine(Protocol):
-    def write(self, sources: list[Source]) -> Draft: ...
+    async def awrite(self, sources: list[Source]) -> Draft: ...

@@ -41,9 +41,9 @@ def read_feed(data: bytes, origin: str) -> tuple[list[Article], Problems]:
         link = _unwrap_redirect(entry.get("link"))
         redirected = link != entry.get("link")
         articles.append(
-            Article(
-                title=title,
-                paragraphs=paragraphs,
+            Article.from_paragraphs(
+                title,
+                paragraphs,
                 origin=label,
                 outlet=domain_of(link) if redirected else outlet,
                 url=link,

@@ -30,9 +30,9 @@ def read_html(html: str, origin: str) -> list[Article]:
         )
     title = getattr(document, "title", None) or origin
     return [
-        Article(
-            title=" ".join(str(title).split()),
-            paragraphs=paragraphs,
+        Article.from_paragraphs(
+            " ".join(str(title).split()),
+            paragraphs,
             origin=origin,
             outlet=getattr(document, "sitename", None) or getattr(document, "hostname", None),
             url=getattr(document, "url", None),

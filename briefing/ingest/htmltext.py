@@ -11,6 +11,8 @@ import re
 import lxml.html
 from lxml import etree
 
+from briefing.ingest.article import normalize_space
+
 _BLOCKS = frozenset(
     {
         "p",
@@ -37,16 +39,11 @@ _BLOCKS = frozenset(
     }
 )
 _DROP = ("script", "style", "noscript", "iframe", "object", "embed", "form", "template")
-_SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 
 
 def looks_like_html(text: str) -> bool:
     return bool(_TAG.search(text))
-
-
-def normalize_space(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
 
 
 def html_to_paragraphs(fragment: str) -> list[str]:

@@ -9,9 +9,8 @@ import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 
-from briefing.ingest.article import Article, UnusableInputError
+from briefing.ingest.article import Article, UnusableInputError, normalize_space
 from briefing.ingest.dates import iso_date
-from briefing.ingest.htmltext import normalize_space
 
 _PARSER = MarkdownIt("commonmark")
 _TEXT_TOKENS = frozenset({"text", "code_inline"})
@@ -31,9 +30,9 @@ def read_markdown(text: str, origin: str) -> list[Article]:
     if not paragraphs:
         raise UnusableInputError("no paragraphs of text after the front matter")
     return [
-        Article(
-            title=title,
-            paragraphs=paragraphs,
+        Article.from_paragraphs(
+            title,
+            paragraphs,
             origin=origin,
             outlet=_str(meta.get("outlet") or meta.get("source")),
             url=_str(meta.get("url") or meta.get("link")),

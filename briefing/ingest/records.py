@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from briefing.ingest.article import Article, UnusableInputError, domain_of
+from briefing.ingest.article import Article, UnusableInputError, domain_of, normalize_space
 from briefing.ingest.dates import iso_date
-from briefing.ingest.htmltext import html_to_paragraphs, looks_like_html, normalize_space
+from briefing.ingest.htmltext import html_to_paragraphs, looks_like_html
 from briefing.ingest.text import split_paragraphs
 
 _TEXT_KEYS = ("text", "body", "content", "articleBody")
@@ -92,9 +92,9 @@ def _article(record: object, origin: str, defaults: dict[str, Any]) -> Article:
     title = _first(record, ("title", "headline"))
     if not isinstance(title, str) or not title.strip():
         title, paragraphs = paragraphs[0], paragraphs[1:] or paragraphs
-    return Article(
-        title=normalize_space(title),
-        paragraphs=paragraphs,
+    return Article.from_paragraphs(
+        normalize_space(title),
+        paragraphs,
         origin=origin,
         outlet=normalize_space(str(outlet)) if outlet else domain_of(url),
         url=url,

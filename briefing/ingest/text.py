@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from briefing.ingest.article import Article, UnusableInputError
-from briefing.ingest.htmltext import normalize_space
+from briefing.ingest.article import Article, UnusableInputError, normalize_space
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 
@@ -29,4 +28,4 @@ def read_text(text: str, origin: str) -> list[Article]:
         raise UnusableInputError(
             "only a title line and no article text; put the text on the lines after the title"
         )
-    return [Article(title=title, paragraphs=paragraphs, origin=origin)]
+    return [Article.from_paragraphs(title=title, paragraphs=paragraphs, origin=origin)]

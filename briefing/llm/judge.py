@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JUDGES = ("openai",)
 # Claims per call: small enough for a short reply, large enough to share the instructions.
 BATCH = 20
 # A verdict and a one-sentence reason per claim, with room to spare.
@@ -54,17 +53,15 @@ class Judge:
         self.prompts = Prompts(settings.prompts_dir)
         self.usage = Usage()
 
-    def review(self, brief: Brief, review: Review) -> Review:
-        """The same review with a second opinion on each claim; nothing else changes."""
-        return asyncio.run(self._review_and_close(brief, review))
-
-    async def _review_and_close(self, brief: Brief, review: Review) -> Review:
+    async def areview(self, brief: Brief, review: Review) -> Review:
+        """The same review with a second opinion on each claim; nothing else changes.
+        The connection is closed at the end and opened again by the next call."""
         try:
-            return await self.areview(brief, review)
+            return await self._review(brief, review)
         finally:
             await self.backend.aclose()
 
-    async def areview(self, brief: Brief, review: Review) -> Review:
+    async def _review(self, brief: Brief, review: Review) -> Review:
         self.usage = Usage()
         index = {pid: passage.text for pid, (_, passage) in brief.passage_index().items()}
         cited = {claim_key(obj): obj.citations for obj in brief.cited_objects()}
@@ -136,15 +133,3 @@ def _claim_data(
 
 def _none(keys: list[str], why: str) -> dict[str, JudgeVerdict]:
     return {key: JudgeVerdict(verdict=None, reason=why) for key in keys}
-
-
-def judge_summary(review: Review) -> str:
-    """One line: how the judge's verdicts fall, for stderr."""
-    verdicts = [c.judge.verdict if c.judge else None for c in review.claims]
-    counts = [
-        f"{verdicts.count('entailed')} entailed",
-        f"{verdicts.count('partly')} partly",
-        f"{verdicts.count('not_entailed')} not entailed",
-        f"{verdicts.count(None)} no verdict",
-    ]
-    return f"{', '.join(counts)} (second opinion by {review.judged_by}; statuses unchanged)"

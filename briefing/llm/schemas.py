@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -24,16 +24,19 @@ from pydantic import (
     PrivateAttr,
     StringConstraints,
     ValidationInfo,
+    create_model,
     model_validator,
 )
 
-from briefing.models import JudgeLabel
+from briefing.models import JudgeLabel, list_of
+from briefing.sections import MAX_ITEMS, MAX_POINTS, SECTIONS, Section
 
-# Upper bounds on list lengths (strict mode allows maxItems): they keep a looping model
-# from running into the token limit and keep a brief readable.
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# Upper bound on citations per item (strict mode allows maxItems), like the sections' own
+# limits in briefing.sections: a looping model cannot run into the token limit.
 MAX_CITATIONS = 6
-MAX_POINTS = 8
-MAX_ITEMS = 6
 _DIGITS = re.compile(r"\d[\d,.]*\d|\d")
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
 _QUOTE_CHARS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
@@ -199,26 +202,41 @@ class FigureGroup(Out):
     )
 
 
-class ReduceResult(Out):
+class ReduceBase(Out):
+    """The merged brief the model writes; `reduce_model` adds one field per section."""
+
+    sections: ClassVar[tuple[Section, ...]] = ()
+
     title: str = Field(description="A short factual headline for the whole day.")
-    bottom_line: list[KeyPoint] = Field(
-        max_length=3, description="The one to three most central facts."
-    )
-    key_developments: list[KeyPoint] = Field(
-        max_length=MAX_POINTS, description="What happened, most central first."
-    )
-    key_figures: list[FigureGroup] = Field(
-        max_length=MAX_POINTS, description="Numbers grouped by what they measure."
-    )
-    unconfirmed: list[HedgedPoint] = Field(
-        max_length=MAX_ITEMS, description="Reports hedged or disputed."
-    )
-    quotes: list[QuoteOut] = Field(
-        max_length=MAX_ITEMS, description="Notable direct quotes with speakers."
-    )
-    what_to_watch: list[KeyPoint] = Field(
-        max_length=MAX_ITEMS, description="Open questions and next steps the sources mention."
-    )
+
+    def items(self, section: Section) -> list[Out]:
+        return list(getattr(self, section.name))
+
+
+def asked_item(section: Section) -> type[Out]:
+    """What the model writes for one entry of a section."""
+    if section.kind == "figures":
+        return FigureGroup
+    if section.kind == "quotes":
+        return QuoteOut
+    return HedgedPoint if section.hedged else KeyPoint
+
+
+def reduce_model(sections: Sequence[Section], name: str = "ReduceResult") -> type[ReduceBase]:
+    """The reduce step's strict schema: one list per section, in the order given."""
+    fields: dict[str, Any] = {
+        s.name: (list_of(asked_item(s)), Field(max_length=s.max_items, description=s.ask))
+        for s in sections
+    }
+    model = create_model(name, __base__=ReduceBase, __module__=__name__, **fields)
+    model.sections = tuple(sections)
+    return model
+
+
+if TYPE_CHECKING:
+    ReduceResult = ReduceBase
+else:
+    ReduceResult = reduce_model(SECTIONS)
 
 
 def without_dropped(model: M) -> M:

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefing import config
+from briefing.choices import DEFAULT_MODEL
 from briefing.errors import ConfigError
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-DEFAULT_MODEL = "gpt-4.1-mini"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""A Brief to markdown, JSON or HTML: templates/ by default, --templates first."""
+"""A Brief to markdown, JSON or HTML, and a Review to a report: templates/ by default,
+--templates first. Rendering only shows what the brief holds; it never checks claims."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from briefing.errors import ConfigError
-from briefing.render.html import render_html
 from briefing.templating import make_environment, render_template
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from briefing.models import Brief, Passage, Source
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from briefing.models import Brief, Passage, Review, Source
 
 Format = Literal["md", "json", "html"]
 FORMATS: dict[str, Format] = {
@@ -47,14 +49,17 @@ class CitedSource:
     passages: list[tuple[int, Passage]]
 
 
-def render(brief: Brief, fmt: Format, templates: Path | None = None) -> str:
+def render(brief: Brief, fmt: Format = "md", templates: Path | None = None) -> str:
     if fmt == "json":
         return brief.model_dump_json(indent=2) + "\n"
-    env = make_environment("templates", templates)
+    if fmt not in {"md", "html"}:
+        raise ConfigError(f"unknown format {fmt!r}; use md, json or html")
+    env = environment(templates)
     if fmt == "html":
+        from briefing.render.html import render_html  # noqa: PLC0415 - only for HTML
+
         return render_html(brief, env)
     numbers = citation_numbers(brief)
-    env.filters["md"] = escape_markdown
     index = brief.passage_index()
     cited = [
         CitedSource(s, [(numbers[p.id], p) for p in s.passages if p.id in numbers])
@@ -72,14 +77,44 @@ def render(brief: Brief, fmt: Format, templates: Path | None = None) -> str:
         env,
         "brief.md.j2",
         brief=brief,
+        sections=[(section, brief.items(section)) for section in brief.sections],
         cite=cite,
         outlet=outlet,
         cited_sources=[c for c in cited if c.passages],
     )
 
 
+ReportFormat = Literal["md", "json"]
+REPORT_FORMATS: dict[str, ReportFormat] = {".md": "md", ".markdown": "md", ".json": "json"}
+
+
+def report_format_for(path: Path | None) -> ReportFormat:
+    if path is None:
+        return "md"
+    suffix = path.suffix.lower()
+    if suffix not in REPORT_FORMATS:
+        raise ConfigError(f"{path}: unknown report format {suffix!r}; name it .md or .json")
+    return REPORT_FORMATS[suffix]
+
+
+def render_report(
+    review: Review, title: str, fmt: ReportFormat = "md", templates: Path | None = None
+) -> str:
+    """The verifier's report on a brief: markdown for people, JSON for tools."""
+    if fmt == "json":
+        return review.model_dump_json(indent=2) + "\n"
+    return render_template(environment(templates), "review.md.j2", review=review, title=title)
+
+
+def environment(templates: Path | None = None) -> SandboxedEnvironment:
+    env = make_environment("templates", templates)
+    env.filters["md"] = escape_markdown
+    return env
+
+
 def citation_numbers(brief: Brief) -> dict[str, int]:
-    """Passage id -> marker number, in order of first citation in the brief."""
+    """Passage id -> marker number, in order of first citation in the brief (a claim's
+    own citations, then the passages that corroborate it). Every format numbers alike."""
     numbers: dict[str, int] = {}
     for obj in brief.cited_objects():
         for pid in [*obj.citations, *getattr(obj, "corroborated_by", [])]:

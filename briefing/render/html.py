@@ -11,42 +11,44 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from briefing.models import Claim, Figure, Quote
+from briefing.models import Claim, Figure, KeyFigure, Quote, labelled
+from briefing.render import citation_numbers
 from briefing.review import FORMAT
 from briefing.templating import render_template
-from briefing.verify import claim_key, labelled_objects, verify_brief
+from briefing.verify import claim_key
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-    from briefing.models import Brief, ClaimCheck
+    from briefing.models import Brief, Cited, ClaimCheck
 
 
 def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
-    review = brief.review or verify_brief(brief)
-    lookup = _Lookup(
-        checks={c.key: c for c in review.claims},
-        outlets={pid: s.label() for pid, (s, _) in brief.passage_index().items()},
-    )
-    items = [_item(section, ref, obj, lookup) for section, ref, obj in labelled_objects(brief)]
+    numbers = citation_numbers(brief)
+    outlets = {pid: s.label() for pid, (s, _) in brief.passage_index().items()}
+    checks = {c.key: c for c in brief.review.claims} if brief.review else {}
     sections: list[dict[str, Any]] = []
-    for item in items:
-        if not sections or sections[-1]["title"] != item["section"]:
-            sections.append({"title": item["section"], "items": []})
-        sections[-1]["items"].append(item)
+    items: list[dict[str, Any]] = []
+    for section in brief.sections:
+        entries = [
+            _item(section.label, ref, obj, checks, numbers, outlets)
+            for ref, obj in labelled(section, brief.items(section))
+        ]
+        if entries:
+            sections.append({"title": section.label, "items": entries})
+            items += entries
     script = render_template(env, "brief.js.j2")
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     return render_template(
         env,
         "brief.html.j2",
         brief=brief,
-        review=review,
+        review=brief.review,
         sections=sections,
         subjects=_figure_subjects(brief),
         sources=[{**_source(s), "id": s.id} for s in brief.sources],
@@ -64,20 +66,19 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-@dataclass
-class _Lookup:
-    checks: dict[str, ClaimCheck]
-    outlets: dict[str, str]
-    markers: dict[str, int] = field(default_factory=dict)  # passage id -> marker number
-
-
-def _item(section: str, ref: str, obj: Claim | Figure | Quote, lookup: _Lookup) -> dict[str, Any]:
+def _item(  # noqa: PLR0913, PLR0917 - one claim and the brief-wide lookups it needs
+    section: str,
+    ref: str,
+    obj: Cited,
+    checks: dict[str, ClaimCheck],
+    numbers: dict[str, int],
+    outlets: dict[str, str],
+) -> dict[str, Any]:
     key = claim_key(obj)
-    check = lookup.checks.get(key)
-    markers, outlets = lookup.markers, lookup.outlets
-    cites = [{"pid": pid, "n": markers.setdefault(pid, len(markers) + 1)} for pid in obj.citations]
+    check = checks.get(key)
+    cites = [{"pid": pid, "n": numbers[pid]} for pid in obj.citations]
     also = [
-        {"pid": pid, "n": markers.setdefault(pid, len(markers) + 1), "outlet": outlets.get(pid)}
+        {"pid": pid, "n": numbers[pid], "outlet": outlets.get(pid)}
         for pid in (obj.corroborated_by if isinstance(obj, Claim) else [])
     ]
     note = None
@@ -85,6 +86,7 @@ def _item(section: str, ref: str, obj: Claim | Figure | Quote, lookup: _Lookup) 
         note = obj.speaker
     elif isinstance(obj, Claim | Figure) and obj.attribution:
         note = f"according to {obj.attribution}"
+    unchecked = "the brief has not been verified" if not checks else "not checked"
     return {
         "key": key,
         "ref": ref,
@@ -97,7 +99,7 @@ def _item(section: str, ref: str, obj: Claim | Figure | Quote, lookup: _Lookup) 
         "cites": cites,
         "also": also,
         "status": check.status if check else "unsupported",
-        "reasons": check.reasons if check else ["not checked"],
+        "reasons": check.reasons if check else [unchecked],
         "reviewed": check.reviewed if check else False,
         "judge": _judge_line(check),
     }
@@ -113,8 +115,10 @@ def _judge_line(check: ClaimCheck | None) -> str | None:
 
 def _figure_subjects(brief: Brief) -> dict[str, dict[str, Any]]:
     return {
-        f"key_figures[{i}]": {"subject": g.subject, "disagreement": g.disagreement}
-        for i, g in enumerate(brief.key_figures)
+        f"{section.name}[{i}]": {"subject": g.subject, "disagreement": g.disagreement}
+        for section in brief.sections
+        for i, g in enumerate(brief.items(section))
+        if isinstance(g, KeyFigure)
     }
 
 

@@ -1,5 +1,8 @@
-"""The deterministic verifier: checks every claim of a brief against the passages it cites."""
+"""The deterministic verifier: checks every claim of a brief against the passages it cites.
 
-from briefing.verify.checks import claim_key, labelled_objects, verify_brief
+Pure and offline: nothing here imports `openai` or the engines (the LLM judge's second
+opinion lives in briefing.llm.judge)."""
 
-__all__ = ["claim_key", "labelled_objects", "verify_brief"]
+from briefing.verify.checks import claim_key, verify_brief
+
+__all__ = ["claim_key", "verify_brief"]

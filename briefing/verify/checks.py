@@ -27,22 +27,6 @@ def claim_key(obj: Cited) -> str:
     return digest[:16]
 
 
-def labelled_objects(brief: Brief) -> list[tuple[str, str, Cited]]:
-    """(section, ref, object) for every claim-like object, in the order of cited_objects()."""
-    out: list[tuple[str, str, Cited]] = []
-    out += [("Bottom line", c.id, c) for c in brief.bottom_line]
-    out += [("Key developments", c.id, c) for c in brief.key_developments]
-    out += [
-        ("Key figures", f"key_figures[{i}][{j}]", f)
-        for i, group in enumerate(brief.key_figures)
-        for j, f in enumerate(group.figures)
-    ]
-    out += [("Unconfirmed", c.id, c) for c in brief.unconfirmed]
-    out += [("Quotes", f"quotes[{i}]", q) for i, q in enumerate(brief.quotes)]
-    out += [("What to watch", c.id, c) for c in brief.what_to_watch]
-    return out
-
-
 def check(obj: Cited, index: dict[str, Passage], *, section: str, ref: str) -> ClaimCheck:
     severe: list[str] = []
     minor = [
@@ -101,7 +85,10 @@ def _content_problems(obj: Cited, passages: str, severe: list[str], minor: list[
 
 def verify_brief(brief: Brief) -> Review:
     index = {pid: passage for pid, (_, passage) in brief.passage_index().items()}
-    checks = [check(obj, index, section=s, ref=r) for s, r, obj in labelled_objects(brief)]
+    checks = [
+        check(obj, index, section=section.label, ref=ref)
+        for section, ref, obj in brief.labelled_objects()
+    ]
     return summarise(checks)
 
 

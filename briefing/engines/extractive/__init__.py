@@ -6,6 +6,7 @@ right by construction; the work is in choosing and arranging them.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from itertools import count
 
@@ -29,6 +30,10 @@ SHORTLIST = 40  # corroboration is computed for this many sentences, not all of 
 
 
 class ExtractiveEngine:
+    async def awrite(self, sources: list[Source]) -> Draft:
+        # CPU-bound: a worker thread keeps a caller's event loop responsive meanwhile.
+        return await asyncio.to_thread(self.write, sources)
+
     def write(self, sources: list[Source]) -> Draft:
         scored = score_sentences(sources)
         mentions = _mentions(scored)
@@ -53,14 +58,16 @@ class ExtractiveEngine:
         return Draft(
             title=top.source.title,
             engine=EngineInfo(name="extractive", model=None, note=NOTE),
-            bottom_line=[_claim(f"B{n}", p) for n, p in enumerate(bottom, start=1)],
-            key_developments=[_claim(next(ids), p) for p in developments],
-            key_figures=_key_figures(
-                [m for ms in mentions.values() for m in ms],
-                {s.passage.id: s.passage.text for s in scored},
-            ),
-            unconfirmed=unconfirmed,
-            quotes=_quotes(sources, scored),
+            sections={
+                "bottom_line": [_claim(f"B{n}", p) for n, p in enumerate(bottom, start=1)],
+                "key_developments": [_claim(next(ids), p) for p in developments],
+                "key_figures": _key_figures(
+                    [m for ms in mentions.values() for m in ms],
+                    {s.passage.id: s.passage.text for s in scored},
+                ),
+                "unconfirmed": unconfirmed,
+                "quotes": _quotes(sources, scored),
+            },
         )
 
 

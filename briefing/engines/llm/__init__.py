@@ -85,16 +85,15 @@ class LLMEngine:
         self.dropped: list[str] = []
         self._limit = asyncio.Semaphore(settings.max_concurrency)
 
-    def write(self, sources: list[Source]) -> Draft:
-        return asyncio.run(self._write_and_close(sources))
-
-    async def _write_and_close(self, sources: Sequence[Source]) -> Draft:
+    async def awrite(self, sources: Sequence[Source]) -> Draft:
+        """The draft of a brief; the connection is closed at the end, and opened again by
+        the next call (each may run in its own event loop)."""
         try:
-            return await self.awrite(sources)
+            return await self._write(sources)
         finally:
             await self.backend.aclose()
 
-    async def awrite(self, sources: Sequence[Source]) -> Draft:
+    async def _write(self, sources: Sequence[Source]) -> Draft:
         self._limit = asyncio.Semaphore(self.settings.max_concurrency)
         self.usage = Usage()
         self.dropped = []
@@ -119,7 +118,16 @@ class LLMEngine:
         cost = pricing.cost(
             price, self.usage.prompt_tokens, self.usage.completion_tokens, self.usage.cached_tokens
         )
-        return to_draft(result, sources, self.settings.model, self.usage, self.dropped, cost)
+        usage = {
+            "calls": self.usage.calls,
+            "cached_calls": self.usage.cached_calls,
+            "prompt_tokens": self.usage.prompt_tokens,
+            "completion_tokens": self.usage.completion_tokens,
+            "cached_tokens": self.usage.cached_tokens,
+            "cost_usd": cost,
+            "dropped_citations": list(self.dropped),
+        }
+        return to_draft(result, sources, self.settings.model, usage, self.usage.notes)
 
     # --- one structured call, with one re-ask ------------------------------------------
 

@@ -5,24 +5,27 @@ left out here, so an uncited claim is never rendered as cited."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing.engines import Draft
 from briefing.llm.schemas import (
     FigureGroup,
     HedgedPoint,
     KeyPoint,
+    QuoteOut,
     ReduceResult,
     SourceSummary,
     without_dropped,
 )
 from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote
+from briefing.sections import MAX_POINTS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from briefing.llm.chat import Usage
-    from briefing.models import Source
+    from briefing.llm.schemas import Out, ReduceBase
+    from briefing.models import Item, Source
+    from briefing.sections import Fallback, Section
 
 
 class _Builder:
@@ -75,60 +78,64 @@ class _Builder:
         return KeyFigure(subject=group.subject, figures=figures, disagreement=disagree)
 
 
-def to_draft(  # noqa: PLR0913, PLR0917 - the parts of a draft, each needed
-    result: ReduceResult,
+def _section_items(build: _Builder, section: Section, asked: Sequence[Out]) -> list[Item]:
+    if section.kind == "figures":
+        groups = (build.key_figure(g) for g in asked if isinstance(g, FigureGroup))
+        return [g for g in groups if g is not None]
+    if section.kind == "quotes":
+        return [
+            Quote(text=q.text, citations=ids, speaker=q.speaker)
+            for q in asked
+            if isinstance(q, QuoteOut) and (ids := build.ids(q.citations))
+        ]
+    return list(build.claims([p for p in asked if isinstance(p, KeyPoint | HedgedPoint)]))
+
+
+def to_draft(
+    result: ReduceBase,
     sources: Sequence[Source],
     model: str,
-    usage: Usage,
-    dropped: Sequence[str],
-    cost_usd: float | None,
+    usage: dict[str, Any],
+    notes: Sequence[str],
 ) -> Draft:
+    """`usage` holds the run's model usage as RunStats fields."""
     result = without_dropped(result)
     build = _Builder(sources)
-    quotes = [
-        Quote(text=q.text, citations=ids, speaker=q.speaker)
-        for q in result.quotes
-        if (ids := build.ids(q.citations))
-    ]
     note = f"Written by {model} from per-source summaries; every citation was checked."
-    if usage.notes:
-        counted = Counter(usage.notes)  # parts of one source can fail alike
-        notes = [n if k == 1 else f"{n} (x{k})" for n, k in counted.items()]
-        note += " Not everything made it: " + "; ".join(notes) + "."
+    if notes:
+        counted = Counter(notes)  # parts of one source can fail alike
+        listed = [n if k == 1 else f"{n} (x{k})" for n, k in counted.items()]
+        note += " Not everything made it: " + "; ".join(listed) + "."
     return Draft(
         title=result.title,
         engine=EngineInfo(name="openai", model=model, note=note),
-        bottom_line=build.claims(result.bottom_line),
-        key_developments=build.claims(result.key_developments),
-        key_figures=[k for k in map(build.key_figure, result.key_figures) if k is not None],
-        unconfirmed=build.claims(result.unconfirmed),
-        quotes=quotes,
-        what_to_watch=build.claims(result.what_to_watch),
-        calls=usage.calls,
-        cached_calls=usage.cached_calls,
-        prompt_tokens=usage.prompt_tokens,
-        completion_tokens=usage.completion_tokens,
-        cached_tokens=usage.cached_tokens,
-        cost_usd=cost_usd,
-        dropped_citations=list(dropped),
+        sections={s.name: _section_items(build, s, result.items(s)) for s in result.sections},
+        usage=usage,
     )
 
 
-def fallback_reduce(summaries: Sequence[SourceSummary], sources: Sequence[Source]) -> ReduceResult:
-    """The summaries side by side, unmerged, when the merge call fails."""
+def fallback_reduce(summaries: Sequence[SourceSummary], sources: Sequence[Source]) -> ReduceBase:
+    """The summaries side by side, unmerged, when every merge call fails; each section
+    within its limit, so the result is as valid as a model's."""
     summaries = [without_dropped(s) for s in summaries]
     groups: dict[str, FigureGroup] = {}
     for summary in summaries:
         for fig in summary.figures:
             key = " ".join(fig.counts.lower().split())
-            groups.setdefault(key, FigureGroup(subject=fig.counts, figures=[])).figures.append(fig)
-    points = [p for s in summaries for p in s.key_points]
+            group = groups.setdefault(key, FigureGroup(subject=fig.counts, figures=[]))
+            if len(group.figures) < MAX_POINTS:
+                group.figures.append(fig)
+    parts: dict[Fallback, list[Any]] = {
+        "leads": [s.key_points[0] for s in summaries if s.key_points],
+        "points": [p for s in summaries for p in s.key_points],
+        "figures": list(groups.values()),
+        "hedged": [h for s in summaries for h in s.hedged],
+        "quotes": [q for s in summaries for q in s.quotes],
+    }
     return ReduceResult(
         title=sources[0].title if sources else "Brief",
-        bottom_line=[s.key_points[0] for s in summaries if s.key_points][:3],
-        key_developments=points,
-        key_figures=list(groups.values()),
-        unconfirmed=[h for s in summaries for h in s.hedged],
-        quotes=[q for s in summaries for q in s.quotes],
-        what_to_watch=[],
+        **{
+            s.name: parts[s.fallback][: s.max_items] if s.fallback else []
+            for s in ReduceResult.sections
+        },
     )

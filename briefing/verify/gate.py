@@ -1,0 +1,42 @@
+"""The --fail-under gate and the one-line summary of a review."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from briefing.errors import ConfigError, VerificationFailedError
+
+if TYPE_CHECKING:
+    from briefing.models import Review
+
+
+def summary_line(review: Review) -> str:
+    return (
+        f"{review.supported} of {review.total} claims supported "
+        f"({review.fraction_supported:.0%}), {review.partly_supported} partly supported, "
+        f"{review.unsupported} unsupported"
+    )
+
+
+def enforce_threshold(review: Review, fail_under: float | None) -> None:
+    if fail_under is None:
+        return
+    if not 0 <= fail_under <= 1:
+        raise ConfigError(f"--fail-under {fail_under}: give a fraction between 0 and 1, e.g. 0.95")
+    if review.fraction_supported < fail_under:
+        raise VerificationFailedError(
+            f"{summary_line(review)}: below --fail-under {fail_under:g}; fix or drop the "
+            "flagged claims (see the review report) or lower the threshold"
+        )
+
+
+def judge_summary(review: Review) -> str:
+    """One line: how the judge's verdicts fall, for stderr."""
+    verdicts = [c.judge.verdict if c.judge else None for c in review.claims]
+    counts = [
+        f"{verdicts.count('entailed')} entailed",
+        f"{verdicts.count('partly')} partly",
+        f"{verdicts.count('not_entailed')} not entailed",
+        f"{verdicts.count(None)} no verdict",
+    ]
+    return f"{', '.join(counts)} (second opinion by {review.judged_by}; statuses unchanged)"
