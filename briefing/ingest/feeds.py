@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import feedparser
-
 from briefing.ingest.article import Article, UnusableInputError, domain_of
 from briefing.ingest.dates import iso_date
 from briefing.ingest.htmltext import html_to_paragraphs, strip_tags
@@ -22,6 +20,8 @@ def looks_like_feed(data: bytes) -> bool:
 def read_feed(data: bytes, origin: str) -> tuple[list[Article], Problems]:
     # feedparser copes with what strict XML parsers refuse (a blank line before the
     # declaration, Latin-1 bytes without a declaration); it flags them as `bozo`.
+    import feedparser  # noqa: PLC0415 - slow to import; only feeds need it
+
     parsed: Any = feedparser.parse(data)
     if not parsed.entries:
         if parsed.bozo:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import trafilatura
-
 from briefing.ingest.article import Article, UnusableInputError
 from briefing.ingest.dates import iso_date
 from briefing.ingest.text import split_paragraphs
@@ -13,6 +11,8 @@ MIN_SENTENCE_WORDS = 8
 
 
 def read_html(html: str, origin: str) -> list[Article]:
+    import trafilatura  # noqa: PLC0415 - slow to import; only pages need it
+
     document = trafilatura.bare_extraction(
         html,
         with_metadata=True,
