@@ -178,6 +178,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.pass_context
 def generate(  # noqa: PLR0913 - one parameter per option
     ctx: click.Context,
+    /,
     paths: tuple[str, ...],
     output: Path | None,
     fmt: str | None,
@@ -187,17 +188,8 @@ def generate(  # noqa: PLR0913 - one parameter per option
     review: Path | None,
     fail_under: float | None,
     judge: str | None,
-    model: str | None,
-    base_url: str | None,
-    prompts_dir: Path | None,
-    no_cache: bool,
     dry_run: bool,
-    max_concurrency: int | None,
-    max_retries: int | None,
-    timeout: float | None,
-    temperature: float | None,
-    frequency_penalty: float | None,
-    prices_file: Path | None,
+    **llm: Any,  # noqa: ANN401 - the model options, see llm_options()
 ) -> None:
     """Write a brief from PATHS: files, folders or globs of .txt, .md, .html, .json,
     .jsonl and RSS/Atom feeds. Unusable files are skipped with a warning.
@@ -208,18 +200,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
         from briefing.render import format_for  # noqa: PLC0415
 
-        options = llm_options(
-            model=model,
-            base_url=base_url,
-            prompts_dir=prompts_dir,
-            no_cache=no_cache,
-            max_concurrency=max_concurrency,
-            max_retries=max_retries,
-            timeout=timeout,
-            temperature=temperature,
-            frequency_penalty=frequency_penalty,
-            prices_file=prices_file,
-        )
+        options = llm_options(**llm)
         if dry_run:
             if engine == "extractive":
                 raise ConfigError("--dry-run plans model calls; the extractive engine makes none")
@@ -266,16 +247,13 @@ def generate(  # noqa: PLR0913 - one parameter per option
 @click.pass_context
 def verify(  # noqa: PLR0913 - one parameter per option
     ctx: click.Context,
+    /,
     brief_json: Path,
     output: Path | None,
     fail_under: float | None,
     templates: Path | None,
     judge: str | None,
-    model: str | None,
-    base_url: str | None,
-    prompts_dir: Path | None,
-    no_cache: bool,
-    timeout: float | None,
+    **llm: Any,  # noqa: ANN401 - the model options, see llm_options()
 ) -> None:
     """Check every claim of BRIEF_JSON against the passages it cites: citations resolve,
     quotes are verbatim, numbers, dates and names appear, and enough words match.
@@ -286,13 +264,7 @@ def verify(  # noqa: PLR0913 - one parameter per option
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
         from briefing.render import render_report, report_format_for  # noqa: PLC0415
 
-        options = llm_options(
-            model=model,
-            base_url=base_url,
-            prompts_dir=prompts_dir,
-            no_cache=no_cache,
-            timeout=timeout,
-        )
+        options = llm_options(**llm)
         report_format = report_format_for(output)
         brief = pipeline.load(brief_json, allow_unknown_citations=True)
         review = pipeline.verify(brief, judge=judge, **options)
@@ -322,6 +294,7 @@ def _report(review: Review, fail_under: float | None) -> None:
 @click.pass_context
 def render_command(
     ctx: click.Context,
+    /,
     brief_json: Path,
     output: Path | None,
     fmt: str | None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -24,7 +24,7 @@ from pydantic import (
 from briefing.sections import SECTIONS, Kind, Section
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 
 class Strict(BaseModel):
@@ -260,18 +260,31 @@ def list_of(item: type[Any]) -> Any:  # noqa: ANN401 - a type made at run time
     return list[item]  # type: ignore[valid-type]
 
 
+Sectioned = TypeVar("Sectioned", bound=BaseModel)
+
+
+def with_sections(
+    base: type[Sectioned],
+    sections: Sequence[Section],
+    field: Callable[[Section], tuple[Any, Any]],
+    name: str,
+) -> type[Sectioned]:
+    """`base` plus one field per section, in the order given: the one way a schema gets
+    its sections (the brief's, the model's reduce reply)."""
+    fields: dict[str, Any] = {s.name: field(s) for s in sections}
+    model = create_model(name, __base__=base, __module__=base.__module__, **fields)
+    model.sections = tuple(sections)  # type: ignore[attr-defined]
+    return model
+
+
 def brief_model(sections: Sequence[Section], name: str = "Brief") -> type[BriefBase]:
     """The brief schema with one list field per section, in the order given."""
-    fields: dict[str, Any] = {
-        s.name: (
-            list_of(ITEM_TYPES[s.kind]),
-            Field(default_factory=list, description=s.description),
-        )
-        for s in sections
-    }
-    model = create_model(name, __base__=BriefBase, __module__=__name__, **fields)
-    model.sections = tuple(sections)
-    return model
+
+    def field(section: Section) -> tuple[Any, Any]:
+        kind = ITEM_TYPES[section.kind]
+        return list_of(kind), Field(default_factory=list, description=section.description)
+
+    return with_sections(BriefBase, sections, field, name)
 
 
 if TYPE_CHECKING:

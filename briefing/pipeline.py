@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import os
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from briefing import config
 from briefing.brief_file import load_brief
@@ -36,7 +37,7 @@ from briefing.review import Decisions, apply_decisions, load_decisions, with_dec
 from briefing.verify import claim_key, verify_brief
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
+    from collections.abc import Callable, Coroutine
 
     from briefing.engines import Draft, Engine
     from briefing.engines.llm.planning import RunPlan
@@ -47,23 +48,9 @@ Input = str | os.PathLike[str] | Article
 Inputs = Input | Iterable[Input]
 DecisionsLike = Decisions | str | os.PathLike[str]
 T = TypeVar("T")
+P = ParamSpec("P")
 
 LLM_OPTIONS = tuple(f.name for f in dataclasses.fields(LLMSettings))
-
-
-def generate(
-    inputs: Inputs,
-    *,
-    engine: str | Engine = "auto",
-    title: str | None = None,
-    review: DecisionsLike | None = None,
-    judge: str | Judge | None = None,
-    **options: Any,  # noqa: ANN401 - LLMSettings fields, checked by llm_settings()
-) -> Brief:
-    """Write a verified brief from files, folders, globs and `Article`s. See agenerate."""
-    return run_sync(
-        agenerate(inputs, engine=engine, title=title, review=review, judge=judge, **options)
-    )
 
 
 async def agenerate(
@@ -105,17 +92,6 @@ async def agenerate(
     return brief.model_copy(update={"review": checked})
 
 
-def verify(
-    brief: Brief,
-    *,
-    decisions: DecisionsLike | None = None,
-    judge: str | Judge | None = None,
-    **options: Any,  # noqa: ANN401 - LLMSettings fields for the judge
-) -> Review:
-    """Check every claim of `brief` against the passages it cites. See averify."""
-    return run_sync(averify(brief, decisions=decisions, judge=judge, **options))
-
-
 async def averify(
     brief: Brief,
     *,
@@ -132,6 +108,21 @@ async def averify(
     if second is not None:
         checked = await second.areview(brief, checked)
     return checked
+
+
+def blocking(function: Callable[P, Coroutine[Any, Any, T]], name: str) -> Callable[P, T]:
+    """The synchronous form of an async API function (see run_sync)."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return run_sync(function(*args, **kwargs))
+
+    run.__name__ = run.__qualname__ = name
+    return run
+
+
+generate = blocking(agenerate, "generate")
+verify = blocking(averify, "verify")
 
 
 def reviewed(brief: Brief, decisions: DecisionsLike | None = None) -> Brief:

@@ -24,15 +24,15 @@ from pydantic import (
     PrivateAttr,
     StringConstraints,
     ValidationInfo,
-    create_model,
     model_validator,
 )
 
-from briefing.models import JudgeLabel, list_of
+from briefing.models import JudgeLabel, list_of, with_sections
 from briefing.sections import MAX_ITEMS, MAX_POINTS, SECTIONS, Section
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
 
 # Upper bound on citations per item (strict mode allows maxItems), like the sections' own
 # limits in briefing.sections: a looping model cannot run into the token limit.
@@ -224,13 +224,12 @@ def asked_item(section: Section) -> type[Out]:
 
 def reduce_model(sections: Sequence[Section], name: str = "ReduceResult") -> type[ReduceBase]:
     """The reduce step's strict schema: one list per section, in the order given."""
-    fields: dict[str, Any] = {
-        s.name: (list_of(asked_item(s)), Field(max_length=s.max_items, description=s.ask))
-        for s in sections
-    }
-    model = create_model(name, __base__=ReduceBase, __module__=__name__, **fields)
-    model.sections = tuple(sections)
-    return model
+
+    def field(section: Section) -> tuple[Any, Any]:
+        asked = Field(max_length=section.max_items, description=section.ask)
+        return list_of(asked_item(section)), asked
+
+    return with_sections(ReduceBase, sections, field, name)
 
 
 if TYPE_CHECKING:
