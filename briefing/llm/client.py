@@ -62,11 +62,6 @@ class OpenAIBackend:
         timeout: float = 120.0,
         http_client: Any = None,  # noqa: ANN401 - an httpx client for the SDK (tests, proxies)
     ) -> None:
-        if api_key is None and base_url is None:
-            raise ConfigError(
-                "no OPENAI_API_KEY: set it, or point OPENAI_BASE_URL/--base-url at an "
-                "OpenAI-compatible server, or use --engine extractive"
-            )
         self.base_url = base_url or "https://api.openai.com/v1"
         # Local servers usually need no key, but the SDK insists on one.
         self._options: dict[str, Any] = {
