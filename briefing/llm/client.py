@@ -9,21 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 import openai
-from openai.lib._parsing import type_to_response_format_param  # the SDK's parse helper
 
 from briefing.errors import ConfigError, ContextLengthError, ModelCallError
 from briefing.llm.chat import ChatReply, ChatRequest
+from briefing.llm.strict import response_format
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
     from openai.types.shared_params import ResponseFormatJSONSchema
-
-    from briefing.llm.schemas import Out
-
-
-def response_format(schema: type[Out]) -> dict[str, Any]:
-    """The strict json_schema response format the SDK's `parse()` would send."""
-    return dict(type_to_response_format_param(schema))  # type: ignore[arg-type]
 
 
 # OpenAI says code "context_length_exceeded"; llama.cpp's server, type
