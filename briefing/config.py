@@ -32,15 +32,3 @@ def cache_root() -> Path:
     if xdg:
         return Path(xdg) / "briefing"
     return Path(platformdirs.user_cache_dir("briefing", appauthor=False))
-
-
-def use_tiktoken_files(default_dir: Path) -> Path | None:
-    """Point tiktoken at `default_dir` unless the user chose a TIKTOKEN_CACHE_DIR.
-
-    tiktoken reads the variable on every load, so it is the documented way in; returns the
-    directory in effect ("" disables tiktoken's cache, returned as None)."""
-    current = os.environ.get("TIKTOKEN_CACHE_DIR")
-    if current is None:
-        os.environ["TIKTOKEN_CACHE_DIR"] = str(default_dir)
-        return default_dir
-    return Path(current) if current else None

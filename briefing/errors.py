@@ -43,12 +43,19 @@ class VerificationFailedError(BriefingError):
     exit_code = 4
 
 
+def validation_problems(err: ValidationError, whole: str = "top level") -> list[str]:
+    """Each problem pydantic found, as 'field.path: message'; `whole` names the value itself
+    when the problem is not in one field. The LLM engine re-asks with these very lines."""
+    problems = []
+    for error in err.errors(include_url=False):
+        where = ".".join(str(part) for part in error["loc"]) or whole
+        problems.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+    return problems
+
+
 def describe_validation_error(err: ValidationError, limit: int = 3) -> str:
     """The first few problems pydantic found, as 'field.path: message; …'."""
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or 'top level'}: {e['msg']}"
-        for e in err.errors()[:limit]
-    )
+    return "; ".join(validation_problems(err)[:limit])
 
 
 class ModelCallError(BriefingError):

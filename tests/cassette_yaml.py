@@ -1,7 +1,9 @@
-"""A vcrpy serializer that keeps cassettes reviewable: JSON request and response bodies
-are stored as YAML structures (`parsed_body`) with multi-line strings as literal blocks,
-so a prompt reads as a prompt. Loading turns them back into the exact JSON text that
-`normalize_json` gives, which is also what live requests are normalized to before matching.
+"""A vcrpy serializer that keeps cassettes reviewable and free of secrets: JSON request
+and response bodies are stored as YAML structures (`parsed_body`) with multi-line strings
+as literal blocks, so a prompt reads as a prompt, and headers that identify an account, a
+session, a client or a request are dropped from both sides before anything is written.
+Loading turns bodies back into the exact JSON text that `normalize_json` gives, which is
+also what live requests are normalized to before matching.
 """
 
 from __future__ import annotations
@@ -10,6 +12,22 @@ import json
 from typing import Any
 
 import yaml
+
+# Dropped by prefix, so a new SDK or provider header (x-stainless-*, x-ratelimit-*,
+# openai-organization, openai-project, cf-ray, ...) is dropped without being listed first.
+DROPPED_PREFIXES = ("x-", "openai-", "cf-")
+DROPPED_NAMES = frozenset(
+    {"authorization", "api-key", "cookie", "set-cookie", "user-agent", "request-id"}
+)
+
+
+def is_dropped(header: str) -> bool:
+    name = header.lower()
+    return name in DROPPED_NAMES or name.startswith(DROPPED_PREFIXES)
+
+
+def kept_headers(headers: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in headers.items() if not is_dropped(name)}
 
 
 def normalize_json(body: str | bytes) -> str:
@@ -41,6 +59,8 @@ def _parse(text: object) -> object | None:
 def serialize(cassette: dict[str, Any]) -> str:
     for interaction in cassette["interactions"]:
         request, response = interaction["request"], interaction["response"]
+        for side in (request, response):
+            side["headers"] = kept_headers(side.get("headers", {}))
         parsed = _parse(request.get("body"))
         if parsed is not None:
             request["parsed_body"] = parsed

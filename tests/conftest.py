@@ -40,25 +40,6 @@ def shared() -> Path:
 
 # --- cassettes (pytest-recording / vcrpy) for the LLM engine's wire tests ---
 
-# Request and response headers that identify an account or a session.
-SECRET_HEADERS = (
-    "authorization",
-    "api-key",
-    "openai-organization",
-    "openai-project",
-    "cookie",
-    "set-cookie",
-    "x-request-id",
-    "openai-processing-ms",
-    "x-ratelimit-limit-requests",
-    "x-ratelimit-limit-tokens",
-    "x-ratelimit-remaining-requests",
-    "x-ratelimit-remaining-tokens",
-    "x-ratelimit-reset-requests",
-    "x-ratelimit-reset-tokens",
-    "cf-ray",
-)
-
 
 def _decoded(body: bytes, encoding: str) -> bytes:
     if encoding == "gzip":
@@ -69,9 +50,9 @@ def _decoded(body: bytes, encoding: str) -> bytes:
 
 
 def _clean_response(response: dict[str, Any]) -> dict[str, Any]:
-    # content-length goes too: bodies are re-serialized on replay (see cassette_yaml).
-    dropped = (*SECRET_HEADERS, "content-length")
-    headers = {k: v for k, v in response["headers"].items() if k.lower() not in dropped}
+    # Bodies are re-serialized on replay (see cassette_yaml), so their length is not kept;
+    # identifying headers are dropped when the cassette is written (cassette_yaml too).
+    headers = {k: v for k, v in response["headers"].items() if k.lower() != "content-length"}
     encoding = next((v[0] for k, v in headers.items() if k.lower() == "content-encoding"), "")
     body = response["body"]["string"]
     if encoding and isinstance(body, bytes):
@@ -101,7 +82,6 @@ def vcr_config() -> dict[str, Any]:
     # is "none", so a missing or stale cassette fails instead of reaching the network.
     return {
         "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
-        "filter_headers": list(SECRET_HEADERS),
         "before_record_request": _pretty_json_body,
         "before_record_response": _clean_response,
         "decode_compressed_response": True,

@@ -40,3 +40,14 @@ def test_cache_root_honours_xdg_cache_home(tmp_path: Path, monkeypatch):
     assert config.cache_root() == tmp_path / "briefing"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert config.cache_root().name == "briefing"
+
+
+def test_a_failed_write_leaves_no_temporary_file_and_only_warns(tmp_path: Path, caplog):
+    cache = ResponseCache(tmp_path)
+    key = content_key("x")
+    entry = tmp_path / key[:2] / f"{key}.json"
+    entry.mkdir(parents=True)  # a folder where the entry goes: the final rename fails
+    cache.put(key, '{"content": "hi"}')
+    assert "could not write cache entry" in caplog.text
+    assert list(entry.parent.iterdir()) == [entry]  # the written temporary file is gone
+    assert cache.get(key) is None

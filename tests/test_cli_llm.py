@@ -12,9 +12,9 @@ from llm_fixtures import FakeBackend, reply
 
 from briefing import pipeline
 from briefing.cli import cli
-from briefing.engines import llm
 from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.llm import LLMEngine
+from briefing.llm import calls
 from briefing.llm.settings import LLMSettings
 from tests.conftest import EXAMPLES
 
@@ -105,7 +105,7 @@ def fake_server(monkeypatch):
         backends.append(FakeBackend(maps=_map_answer, reduces=_reduce_answer))
         return backends[-1]
 
-    monkeypatch.setattr(llm, "make_backend", make)
+    monkeypatch.setattr(calls, "make_backend", make)
     return backends
 
 

@@ -13,8 +13,8 @@ from llm_fixtures import FakeBackend, reply
 
 from briefing.brief_file import load_brief
 from briefing.cli import cli
-from briefing.engines import llm
 from briefing.errors import VerificationFailedError
+from briefing.llm import calls
 from briefing.llm.chat import ChatReply, ChatRequest
 from briefing.llm.judge import Judge
 from briefing.llm.settings import LLMSettings
@@ -174,7 +174,7 @@ def fake_judge(monkeypatch):
         seen.append(s)
         return backend
 
-    monkeypatch.setattr(llm, "make_backend", make)
+    monkeypatch.setattr(calls, "make_backend", make)
     return seen
 
 

@@ -74,7 +74,7 @@ def test_dry_run_plans_two_rounds_for_a_small_day_without_a_key(monkeypatch):
     assert plan.rounds == 2
     assert plan.exact_tokens
     assert plan.prompt_tokens > 300
-    price = pricing.DEFAULT_PRICES["gpt-4.1-mini"]
+    price = pricing.shipped_prices()["gpt-4.1-mini"]
     expected = (plan.prompt_tokens * price.input + plan.completion_tokens * price.output) / 1e6
     assert plan.cost_usd == pytest.approx(expected)
     text = plan.render()
@@ -123,11 +123,57 @@ def test_a_bad_price_table_says_how_to_fix_it(tmp_path: Path):
         pricing.load_prices(table)
 
 
+def test_a_price_table_error_is_one_line(tmp_path: Path):
+    table = tmp_path / "prices.json"
+    table.write_text('{"m": {"input": "cheap"}}', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        pricing.load_prices(table)
+    assert len(str(caught.value).splitlines()) == 1
+    assert str(caught.value).endswith(
+        '; write JSON like {"my-model": {"input": 0.4, "cached_input": 0.1, "output": 1.6}}'
+    )
+    with pytest.raises(ConfigError, match=r"missing.json: cannot read it \(No such file"):
+        pricing.load_prices(tmp_path / "missing.json")
+
+
+def test_the_shipped_prices_are_the_checked_ones_with_date_and_source():
+    shipped = pricing.shipped_prices()
+    assert {name: (p.input, p.cached_input, p.output) for name, p in shipped.items()} == {
+        "gpt-4.1-mini": (0.40, 0.10, 1.60),
+        "gpt-4o-mini": (0.15, 0.075, 0.60),
+        "gpt-5-mini": (0.25, 0.025, 2.00),
+    }
+    assert all(p.checked is not None and p.checked.year >= 2026 for p in shipped.values())
+    assert all(p.source and "openai.com" in p.source for p in shipped.values())
+
+
+def test_an_override_file_replaces_and_extends_the_shipped_prices(tmp_path: Path):
+    table = tmp_path / "prices.json"
+    table.write_text(
+        json.dumps(
+            {
+                "gpt-4.1-mini": {"input": 9, "cached_input": 9, "output": 9},
+                "gpt-4o": {"input": 2.5, "cached_input": 1.25, "output": 10},
+            }
+        ),
+        encoding="utf-8",
+    )
+    prices = pricing.load_prices(table)
+    assert prices["gpt-4.1-mini"].input == 9
+    assert prices["gpt-4o"].output == 10
+    assert prices["gpt-5-mini"] == pricing.shipped_prices()["gpt-5-mini"]
+    assert pricing.load_prices(None)["gpt-4.1-mini"].input == 0.40  # the shipped list is intact
+
+
 def test_dated_model_names_use_their_family_price():
     table = pricing.load_prices(None)
     assert pricing.price_for("gpt-4o-mini-2024-07-18", table) == table["gpt-4o-mini"]
-    assert pricing.price_for("gpt-4o-2024-08-06", table) == table["gpt-4o"]
-    assert pricing.price_for("gpt-4o", table) == table["gpt-4o"]
+    assert pricing.price_for("gpt-4.1-mini-2025-04-14", table) == table["gpt-4.1-mini"]
+    assert pricing.price_for("gpt-5-mini", table) == table["gpt-5-mini"]
+    # Not listed, so unknown: no guess from a longer or a shorter name.
+    assert pricing.price_for("gpt-4o", table) is None
+    assert pricing.price_for("gpt-4o-2024-08-06", table) is None
+    assert pricing.price_for("gpt-5", table) is None
     assert pricing.price_for("llama3", table) is None
 
 

@@ -7,17 +7,17 @@ import json
 from typing import Any
 
 import pytest
-from openai.lib._pydantic import to_strict_json_schema
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
-from briefing.llm.client import response_format
 from briefing.llm.schemas import (
     CitationContext,
+    JudgeResult,
     MapResult,
     QuoteOut,
     ReduceResult,
     without_dropped,
 )
+from briefing.llm.strict import response_format, strict_schema
 
 # https://platform.openai.com/docs/guides/structured-outputs#supported-schemas
 MAX_PROPERTIES = 5000
@@ -78,19 +78,58 @@ def walk(node: Any, depth: int, defs: dict[str, Any], seen: set[str]) -> tuple[i
     return props, deepest
 
 
-@pytest.mark.parametrize("model", [MapResult, ReduceResult])
-def test_schemas_fit_strict_mode(model):
-    schema = to_strict_json_schema(model)
+def fits_strict_mode(schema: dict[str, Any]) -> None:
+    """Fails (AssertionError) unless `schema` is inside strict mode's limits."""
     assert schema["type"] == "object"  # the root may not be anyOf
     props, depth = walk(schema, 0, schema.get("$defs", {}), set())
     assert props <= MAX_PROPERTIES
     assert depth <= MAX_NESTING
-    names = json.dumps(schema)
-    assert len(names) < MAX_NAME_CHARS
-    sent = response_format(model)
-    assert sent["type"] == "json_schema"
-    assert sent["json_schema"]["strict"] is True
-    assert sent["json_schema"]["name"] == model.__name__
+    assert len(json.dumps(schema)) < MAX_NAME_CHARS
+
+
+@pytest.mark.parametrize("model", [MapResult, ReduceResult, JudgeResult])
+def test_schemas_fit_strict_mode(model):
+    schema = strict_schema(model)
+    fits_strict_mode(schema)
+    # Our models are strict as written: what is sent is exactly pydantic's schema.
+    assert schema == model.model_json_schema()
+    assert response_format(model) == {
+        "type": "json_schema",
+        "json_schema": {"schema": schema, "name": model.__name__, "strict": True},
+    }
+
+
+class Place(BaseModel):
+    name: str
+
+
+class Loose(BaseModel):
+    """Not written for strict mode: an optional field, a described reference, an open list."""
+
+    note: str | None = None
+    where: Place = Field(description="Where it happened.")
+    places: list[Place]
+
+
+def test_a_loose_model_is_made_strict():
+    fits_strict_mode(strict_schema(Loose))
+    properties = strict_schema(Loose)["properties"]
+    assert "default" not in properties["note"]  # still nullable, no longer optional
+    assert {"type": "null"} in properties["note"]["anyOf"]
+    assert properties["where"] == {
+        "additionalProperties": False,
+        "description": "Where it happened.",
+        "properties": {"name": {"title": "Name", "type": "string"}},
+        "required": ["name"],
+        "title": "Place",
+        "type": "object",
+    }
+    assert properties["places"]["items"] == {"$ref": "#/$defs/Place"}
+
+
+def test_the_walker_rejects_the_loose_model_as_pydantic_writes_it():
+    with pytest.raises(AssertionError):
+        fits_strict_mode(Loose.model_json_schema())
 
 
 def test_the_walker_rejects_a_non_strict_schema():

@@ -16,9 +16,9 @@ import pytest
 from llm_fixtures import RECORDING_ENV, as_brief, harrowgate_sources, wire_info
 from pydantic import ValidationError
 
-from briefing.engines.llm import LLMEngine, format_errors
+from briefing.engines.llm import LLMEngine
 from briefing.engines.llm.planning import plan_map
-from briefing.errors import ModelCallError
+from briefing.errors import ModelCallError, validation_problems
 from briefing.llm.chat import ChatReply, ChatRequest
 from briefing.llm.client import OpenAIBackend
 from briefing.llm.prompts import Prompts
@@ -81,7 +81,7 @@ def test_the_small_models_wrong_citations_are_caught(wire, tmp_path):
     context = CitationContext({p.id: p.text for p in source.passages}, {source.id})
     with pytest.raises(ValidationError) as caught:
         MapResult.model_validate_json(reply.content, context=context)
-    errors = "\n".join(format_errors(caught.value))
+    errors = "\n".join(validation_problems(caught.value, whole="reply"))
     assert errors
     for passage_id in invented:
         assert f"cites {passage_id}, which is not a passage id given" in errors

@@ -140,11 +140,6 @@ def test_a_rejected_key_is_a_config_error_and_not_retried():
     assert len(server.requests) == 1
 
 
-def test_no_key_and_no_server_is_a_config_error():
-    with pytest.raises(ConfigError, match="no OPENAI_API_KEY"):
-        OpenAIBackend(api_key=None, base_url=None)
-
-
 @pytest.mark.parametrize(
     ("status", "error"),
     [

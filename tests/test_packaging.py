@@ -1,5 +1,6 @@
-"""The wheel carries templates, prompts and the tiktoken encodings (hatch force-include),
-so a non-editable install renders, prompts and counts tokens offline."""
+"""The wheel carries templates, prompts, the tiktoken encodings and the price list (hatch
+force-include for the first two), so a non-editable install renders, prompts, counts
+tokens offline and estimates costs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 import zipfile
 from typing import TYPE_CHECKING
 
+from briefing.llm.pricing import SHIPPED_PRICES
 from briefing.llm.tokens import VENDORED_DIR
 from tests.conftest import ROOT
 
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def test_wheel_contains_templates_prompts_and_encodings(tmp_path: Path) -> None:
+def test_wheel_contains_templates_prompts_encodings_and_prices(tmp_path: Path) -> None:
     subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
         [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
         cwd=ROOT,
@@ -33,3 +35,5 @@ def test_wheel_contains_templates_prompts_and_encodings(tmp_path: Path) -> None:
     encodings = [p.name for p in VENDORED_DIR.iterdir() if len(p.name) == 40]
     assert len(encodings) == 2
     assert {f"briefing/data/tiktoken/{name}" for name in encodings} <= names
+    assert SHIPPED_PRICES.relative_to(ROOT).as_posix() == "briefing/data/prices.json"
+    assert "briefing/data/prices.json" in names

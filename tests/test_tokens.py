@@ -30,22 +30,32 @@ def test_vendored_files_are_the_published_encodings(name):
 
 
 OFFLINE_SCRIPT = """
-import socket, sys
+import os, socket, sys
+from pathlib import Path
 def refuse(*args, **kwargs):
     raise OSError("network blocked by the test")
 socket.socket.connect = refuse
 socket.create_connection = refuse
+environment = dict(os.environ)
+import briefing.cli
+from briefing.llm import tokens
 from briefing.llm.tokens import TokenCounter
-for model in ("gpt-4.1-mini", "gpt-4", "some-local-model"):
+if len(sys.argv) > 1:  # where the encodings are, instead of the vendored folder
+    tokens.VENDORED_DIR = Path(sys.argv[1])
+for model in ("gpt-4.1-mini", "gpt-4", "some-local-model", "gpt-oss-20b"):
     c = TokenCounter(model)
     print(model, c.encoding_name, c.exact, c.count("The Kessel dam breached on Monday."))
+changed = {k for k in environment.keys() | os.environ.keys() if environment.get(k) != os.environ.get(k)}
+print("environment changed:", sorted(changed))
 """
 
 
-def run_offline(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_offline(
+    env: dict[str, str], encodings: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """A fresh interpreter (no tiktoken state) with every socket connect refused."""
     return subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", OFFLINE_SCRIPT],
+        [sys.executable, "-c", OFFLINE_SCRIPT, *([str(encodings)] if encodings else [])],
         capture_output=True,
         text=True,
         env=env,
@@ -58,23 +68,48 @@ def test_counts_are_exact_offline_on_a_fresh_machine(tmp_path: Path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TMPDIR": str(tmp_path)}
     result = run_offline(env)
     lines = result.stdout.splitlines()
-    assert lines == [
+    assert lines[:4] == [
         "gpt-4.1-mini o200k_base True 8",
         "gpt-4 cl100k_base True 8",
         "some-local-model o200k_base True 8",
+        "gpt-oss-20b o200k_harmony True 8",
     ]
     assert "estimates" not in result.stderr
     assert not list(tmp_path.rglob("data-gym-cache"))  # nothing downloaded or cached
 
 
+def test_importing_briefing_and_counting_tokens_leaves_the_environment_alone(tmp_path: Path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TMPDIR": str(tmp_path)}
+    result = run_offline(env)
+    assert "gpt-4.1-mini o200k_base True 8" in result.stdout.splitlines()  # it did count
+    assert result.stdout.splitlines()[-1] == "environment changed: []"
+
+
 def test_without_encodings_counts_are_estimates_with_a_warning(tmp_path: Path):
     empty = tmp_path / "no-encodings"
     empty.mkdir()
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TIKTOKEN_CACHE_DIR": str(empty)}
-    result = run_offline(env)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TMPDIR": str(tmp_path)}
+    result = run_offline(env, empty)
     assert result.stdout.splitlines()[0] == "gpt-4.1-mini o200k_base False 9"
     assert "token counts are estimates" in result.stderr
-    assert "could not load o200k_base" in result.stderr
+    assert "could not load the o200k_base encoding" in result.stderr
+    assert "reinstall briefing" in result.stderr
+    assert result.stdout.splitlines()[-1] == "environment changed: []"
+
+
+def test_a_damaged_encoding_file_fails_its_hash_and_counts_are_estimates(tmp_path: Path):
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    for original in tokens.VENDORED_DIR.iterdir():
+        data = original.read_bytes()
+        (damaged / original.name).write_bytes(data.replace(b" 1\n", b" 2\n", 1))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TMPDIR": str(tmp_path)}
+    result = run_offline(env, damaged)
+    assert result.stdout.splitlines()[:2] == [
+        "gpt-4.1-mini o200k_base False 9",
+        "gpt-4 cl100k_base False 9",
+    ]
+    assert "its sha256 differs" in result.stderr
 
 
 def test_message_counts_add_the_chat_overhead():

@@ -10,10 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from briefing.errors import BriefingError
+from briefing.output import write_atomically
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +48,8 @@ class ResponseCache:
     def put(self, key: str, text: str) -> None:
         path = self._path(key)
         try:
+            # Entries are spread over folders by key; the writer only writes into a folder.
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            Path(tmp).replace(path)
-        except OSError as err:
+            write_atomically(path, text)
+        except (OSError, BriefingError) as err:
             log.warning("could not write cache entry %s (%s); continuing without it", path, err)

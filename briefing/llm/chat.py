@@ -1,5 +1,5 @@
 """The engine's view of a chat model: a request, a reply, a backend that answers, and a
-cache in front of it. Nothing here imports `openai` (see openai_client.py)."""
+cache in front of it. Nothing here imports `openai` (see client.py)."""
 
 from __future__ import annotations
 

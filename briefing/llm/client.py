@@ -9,21 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 import openai
-from openai.lib._parsing import type_to_response_format_param  # the SDK's parse helper
 
 from briefing.errors import ConfigError, ContextLengthError, ModelCallError
 from briefing.llm.chat import ChatReply, ChatRequest
+from briefing.llm.strict import response_format
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
     from openai.types.shared_params import ResponseFormatJSONSchema
-
-    from briefing.llm.schemas import Out
-
-
-def response_format(schema: type[Out]) -> dict[str, Any]:
-    """The strict json_schema response format the SDK's `parse()` would send."""
-    return dict(type_to_response_format_param(schema))  # type: ignore[arg-type]
 
 
 # OpenAI says code "context_length_exceeded"; llama.cpp's server, type
@@ -62,11 +55,6 @@ class OpenAIBackend:
         timeout: float = 120.0,
         http_client: Any = None,  # noqa: ANN401 - an httpx client for the SDK (tests, proxies)
     ) -> None:
-        if api_key is None and base_url is None:
-            raise ConfigError(
-                "no OPENAI_API_KEY: set it, or point OPENAI_BASE_URL/--base-url at an "
-                "OpenAI-compatible server, or use --engine extractive"
-            )
         self.base_url = base_url or "https://api.openai.com/v1"
         # Local servers usually need no key, but the SDK insists on one.
         self._options: dict[str, Any] = {

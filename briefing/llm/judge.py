@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from briefing.errors import ConfigError, ContextLengthError
-from briefing.llm.cache import ResponseCache
-from briefing.llm.chat import CachingBackend, ChatBackend, ChatRequest, Usage
+from briefing.llm.calls import NoAnswer, open_backend, send
+from briefing.llm.chat import ChatBackend, ChatRequest, Usage
 from briefing.llm.prompts import Prompts
 from briefing.llm.schemas import JudgeResult
 from briefing.models import ClaimCheck, JudgeVerdict
@@ -38,17 +37,9 @@ TOKENS_PER_CLAIM = 120
 
 class Judge:
     def __init__(self, settings: LLMSettings, backend: ChatBackend | None = None) -> None:
-        if backend is None:
-            if settings.api_key is None and settings.base_url is None:
-                raise ConfigError(
-                    "no OPENAI_API_KEY for --judge openai: set it, or point OPENAI_BASE_URL/"
-                    "--base-url at an OpenAI-compatible server, or drop --judge"
-                )
-            from briefing.engines.llm import make_backend  # noqa: PLC0415 - imports openai
-
-            backend = make_backend(settings)
-        cache = ResponseCache(settings.response_cache_dir()) if settings.use_cache else None
-        self.backend = CachingBackend(backend, cache, settings.base_url or "")
+        self.backend = open_backend(
+            settings, backend, option="--judge openai", instead="drop --judge"
+        )
         self.settings = settings
         self.prompts = Prompts(settings.prompts_dir)
         self.usage = Usage()
@@ -98,17 +89,18 @@ class Judge:
             temperature=self.settings.temperature,
             frequency_penalty=self.settings.frequency_penalty,
         )
+        outcome = await send(self.backend, request, self.usage)
+        match outcome.failure:
+            case NoAnswer.TOO_LONG:
+                return _none(keys, "the claims and passages do not fit the judge's context window")
+            case NoAnswer.REFUSED:
+                return _none(keys, f"the judge refused ({outcome.refusal})")
+            case NoAnswer.FILTERED:
+                return _none(keys, "the judge refused (content filter)")
+            case NoAnswer.CUT_OFF:
+                return _none(keys, "the judge's reply was cut off at the token limit")
         try:
-            reply = await self.backend.complete(request)
-        except ContextLengthError:
-            return _none(keys, "the claims and passages do not fit the judge's context window")
-        self.usage.add(reply)
-        if reply.refusal or reply.finish_reason == "content_filter":
-            return _none(keys, f"the judge refused ({reply.refusal or 'content filter'})")
-        if reply.finish_reason == "length":
-            return _none(keys, "the judge's reply was cut off at the token limit")
-        try:
-            result = JudgeResult.model_validate_json(reply.content or "")
+            result = JudgeResult.model_validate_json(outcome.content)
         except ValidationError as err:
             log.info("judge reply does not parse: %s", err.error_count())
             return _none(keys, "the judge's reply did not match the verdict schema")

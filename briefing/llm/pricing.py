@@ -1,22 +1,24 @@
-"""Estimated cost of model calls, from a price table users can override.
+"""Estimated cost of model calls, from the price list shipped in the package.
 
-Prices are US dollars per million tokens. The built-in table is an estimate taken from
-OpenAI's published list prices; pass a JSON file of the same shape to override or extend
-it: {"model-name": {"input": 0.4, "cached_input": 0.1, "output": 1.6}}.
+`briefing/data/prices.json` gives, per model, US dollars per million input, cached-input
+and output tokens, with the date and the source they were checked against. A model not in
+it costs "unknown", never zero. `--prices FILE` (JSON of the same shape; `checked` and
+`source` may be left out) overrides or extends it:
+{"model-name": {"input": 0.4, "cached_input": 0.1, "output": 1.6}}.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date
+from functools import cache
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from briefing.errors import ConfigError
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from briefing.errors import ConfigError, describe_validation_error
 
 PER = 1_000_000
+SHIPPED_PRICES = Path(__file__).resolve().parent.parent / "data" / "prices.json"
 
 
 class Price(BaseModel):
@@ -25,35 +27,37 @@ class Price(BaseModel):
     input: float = Field(ge=0, description="USD per million prompt tokens.")
     cached_input: float = Field(ge=0, description="USD per million cached prompt tokens.")
     output: float = Field(ge=0, description="USD per million completion tokens.")
-
-
-DEFAULT_PRICES: dict[str, Price] = {
-    "gpt-4o": Price(input=2.50, cached_input=1.25, output=10.00),
-    "gpt-4o-mini": Price(input=0.15, cached_input=0.075, output=0.60),
-    "gpt-4.1": Price(input=2.00, cached_input=0.50, output=8.00),
-    "gpt-4.1-mini": Price(input=0.40, cached_input=0.10, output=1.60),
-    "gpt-4.1-nano": Price(input=0.10, cached_input=0.025, output=0.40),
-    "gpt-5": Price(input=1.25, cached_input=0.125, output=10.00),
-    "gpt-5-mini": Price(input=0.25, cached_input=0.025, output=2.00),
-    "gpt-5-nano": Price(input=0.05, cached_input=0.005, output=0.40),
-}
+    checked: date | None = Field(default=None, description="When these were last checked.")
+    source: str | None = Field(default=None, description="What they were checked against.")
 
 
 _PriceTable = TypeAdapter(dict[str, Price])
 
 
-def load_prices(path: Path | None) -> dict[str, Price]:
-    table = dict(DEFAULT_PRICES)
-    if path is None:
-        return table
+def _read_table(path: Path, fix: str) -> dict[str, Price]:
     try:
-        raw = _PriceTable.validate_json(path.read_bytes())
-    except (OSError, ValidationError) as err:
-        raise ConfigError(
-            f"{path}: not a usable price table ({err}); write JSON like "
-            '{"my-model": {"input": 0.4, "cached_input": 0.1, "output": 1.6}}'
-        ) from err
-    table.update(raw)
+        return _PriceTable.validate_json(path.read_bytes())
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read it ({err.strerror}); {fix}") from err
+    except ValidationError as err:
+        problems = describe_validation_error(err)
+        raise ConfigError(f"{path}: not a usable price table ({problems}); {fix}") from err
+
+
+@cache
+def shipped_prices() -> dict[str, Price]:
+    return _read_table(SHIPPED_PRICES, "reinstall briefing")
+
+
+def load_prices(path: Path | None) -> dict[str, Price]:
+    table = dict(shipped_prices())
+    if path is not None:
+        table.update(
+            _read_table(
+                path,
+                'write JSON like {"my-model": {"input": 0.4, "cached_input": 0.1, "output": 1.6}}',
+            )
+        )
     return table
 
 

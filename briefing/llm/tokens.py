@@ -1,50 +1,88 @@
 """Token counts for prompts, before anything is sent.
 
 tiktoken downloads its encoding files on first use; briefing ships the two it needs in
-`briefing/data/tiktoken/` and points tiktoken there (see config.use_tiktoken_files), so
-counting works offline. If the files cannot be loaded, counts fall back to an estimate of
-one token per four characters, and `TokenCounter.exact` says so.
+`briefing/data/tiktoken/` and builds those encodings with tiktoken's own constructors,
+reading the vendored file (sha256 still checked) where they would download. So counting
+works offline, and nothing global changes: no environment variable, no file in tiktoken's
+cache. If an encoding cannot be loaded, counts fall back to an estimate of one token per
+four characters, with a warning, and `TokenCounter.exact` says so.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import math
+import types
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from briefing import config
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     import tiktoken
 
 log = logging.getLogger(__name__)
 
 VENDORED_DIR = Path(__file__).resolve().parent.parent / "data" / "tiktoken"
+VENDORED = ("o200k_base", "cl100k_base")
 DEFAULT_ENCODING = "o200k_base"
+# o200k_harmony (gpt-oss) is o200k_base plus special tokens, which counting never encodes
+# as special (disallowed_special=() reads them as text): its counts are o200k_base's.
+COUNTED_AS = {"o200k_harmony": "o200k_base"}
 # Chat formatting overhead per message and per reply, as in OpenAI's cookbook.
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_REPLY = 3
 CHARS_PER_TOKEN = 4
 
 
+def read_vendored(url: str, expected_hash: str) -> dict[bytes, int]:
+    """What tiktoken's `load_tiktoken_bpe(url, expected_hash)` returns, from the vendored
+    copy of `url` (named as tiktoken's cache names it: the sha1 of the URL)."""
+    path = VENDORED_DIR / hashlib.sha1(url.encode()).hexdigest()  # noqa: S324 - a name, not security
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != expected_hash:
+        raise ValueError(f"{path} is not the published {url} (its sha256 differs)")
+    ranks: dict[bytes, int] = {}
+    for line in data.splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
+
+
+def offline_constructor(name: str) -> Callable[[], dict[str, Any]]:
+    """tiktoken's constructor for `name` (its pattern, special tokens and file hash), with
+    its download replaced by `read_vendored`: the same code run against a copy of its
+    module's globals, so tiktoken itself is left as it was."""
+    if name not in VENDORED:
+        raise LookupError(f"briefing ships only {' and '.join(VENDORED)}")
+    from tiktoken_ext import openai_public  # noqa: PLC0415 - loaded lazily, with tiktoken
+
+    constructor = openai_public.ENCODING_CONSTRUCTORS[name]
+    namespace = {**constructor.__globals__, "load_tiktoken_bpe": read_vendored}
+    built: Callable[[], dict[str, Any]] = types.FunctionType(
+        constructor.__code__, namespace, constructor.__name__
+    )
+    return built
+
+
 @cache
 def _load(name: str) -> tiktoken.Encoding | None:
-    config.use_tiktoken_files(VENDORED_DIR)
     try:
         import tiktoken  # noqa: PLC0415 - loaded lazily: importing it is slow
 
-        return tiktoken.get_encoding(name)
-    except Exception as err:  # noqa: BLE001 - any failure (network, hash, file) means: estimate
+        return tiktoken.Encoding(**offline_constructor(COUNTED_AS.get(name, name))())
+    except Exception as err:  # noqa: BLE001 - any failure (file, hash, tiktoken) means: estimate
         log.warning(
-            "token counts are estimates (4 characters a token): tiktoken could not load %s "
-            "(%s); reinstall briefing or set TIKTOKEN_CACHE_DIR to a folder holding it",
+            "token counts are estimates (4 characters a token): could not load the %s "
+            "encoding (%s); reinstall briefing to restore %s",
             name,
             err,
+            VENDORED_DIR,
         )
         return None
 

@@ -18,10 +18,10 @@ from pydantic import ValidationError
 
 from briefing.engines.llm.draft import fallback_reduce, to_draft
 from briefing.engines.llm.planning import group_by_budget, halve, plan_map
-from briefing.errors import ContextLengthError, ModelCallError
+from briefing.errors import ModelCallError, validation_problems
 from briefing.llm import pricing
-from briefing.llm.cache import ResponseCache
-from briefing.llm.chat import CachingBackend, ChatBackend, ChatRequest, Message, Usage
+from briefing.llm.calls import NoAnswer, open_backend, send
+from briefing.llm.chat import ChatBackend, ChatRequest, Message, Usage
 from briefing.llm.prompts import Prompts
 from briefing.llm.schemas import (
     CitationContext,
@@ -54,31 +54,10 @@ class Answer(Generic[T]):
     dropped: list[str] = field(default_factory=list)
 
 
-def format_errors(err: ValidationError) -> list[str]:
-    lines = []
-    for e in err.errors(include_url=False):
-        where = ".".join(str(part) for part in e["loc"]) or "reply"
-        lines.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
-    return lines
-
-
-def make_backend(settings: LLMSettings) -> ChatBackend:
-    from briefing.llm.client import OpenAIBackend  # noqa: PLC0415 - slow import
-
-    return OpenAIBackend(
-        api_key=settings.api_key,
-        base_url=settings.base_url,
-        max_retries=settings.max_retries,
-        timeout=settings.timeout,
-    )
-
-
 class LLMEngine:
     def __init__(self, settings: LLMSettings, backend: ChatBackend | None = None) -> None:
         self.settings = settings
-        raw = backend if backend is not None else make_backend(settings)
-        cache = ResponseCache(settings.response_cache_dir()) if settings.use_cache else None
-        self.backend = CachingBackend(raw, cache, settings.base_url or "")
+        self.backend = open_backend(settings, backend, instead="use --engine extractive")
         self.prompts = Prompts(settings.prompts_dir)
         self.counter = TokenCounter(settings.model)
         self.usage = Usage()
@@ -147,19 +126,17 @@ class LLMEngine:
             self.counter.count_messages(messages),
         )
         async with self._limit:
-            try:
-                reply = await self.backend.complete(request)
-            except ContextLengthError:
-                log.info("%s call does not fit the context window", schema.__name__)
+            outcome = await send(self.backend, request, self.usage)
+        match outcome.failure:
+            case None:
+                return outcome.content, ""
+            case NoAnswer.REFUSED:
+                return None, f"refused: {outcome.refusal}"
+            case NoAnswer.FILTERED:
+                return None, "refused: the provider's content filter stopped the reply"
+            case NoAnswer.CUT_OFF | NoAnswer.TOO_LONG:
+                # Both mean: this pack is too big for one call; ask() marks it truncated.
                 return None, "length"
-        self.usage.add(reply)
-        if reply.refusal:
-            return None, f"refused: {reply.refusal}"
-        if reply.finish_reason == "content_filter":
-            return None, "refused: the provider's content filter stopped the reply"
-        if reply.finish_reason == "length":
-            return None, "length"
-        return reply.content or "", ""
 
     async def ask(
         self, messages: list[Message], schema: type[T], context: CitationContext
@@ -170,7 +147,7 @@ class LLMEngine:
         try:
             return Answer(schema.model_validate_json(content, context=context))
         except ValidationError as err:
-            errors = format_errors(err)
+            errors = validation_problems(err, whole="reply")
         log.info("re-asking %s: %d problems", schema.__name__, len(errors))
         again = [
             *messages,
@@ -184,7 +161,7 @@ class LLMEngine:
         try:
             value = schema.model_validate_json(content, context=repair)
         except ValidationError as err:
-            first = format_errors(err)[0]
+            first = validation_problems(err, whole="reply")[0]
             return Answer(None, f"invalid reply after a re-ask ({first})")
         return Answer(value, dropped=repair.dropped)
 

@@ -1,0 +1,100 @@
+"""What the LLM engine and the judge share about talking to a model: opening the cached
+backend the settings describe, and sending one request and reading what came back.
+
+Each caller words the outcome for its own report; what a reply means (a refusal, the
+provider's filter, a cut-off, a context overflow) is decided here only.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from briefing.errors import ConfigError, ContextLengthError
+from briefing.llm.cache import ResponseCache
+from briefing.llm.chat import CachingBackend, ChatBackend, ChatRequest, Usage
+
+if TYPE_CHECKING:
+    from briefing.llm.settings import LLMSettings
+
+log = logging.getLogger(__name__)
+
+
+def make_backend(settings: LLMSettings) -> ChatBackend:
+    """The OpenAI-compatible backend the settings point at (tests replace this function)."""
+    from briefing.llm.client import OpenAIBackend  # noqa: PLC0415 - importing openai is slow
+
+    return OpenAIBackend(
+        api_key=settings.api_key,
+        base_url=settings.base_url,
+        max_retries=settings.max_retries,
+        timeout=settings.timeout,
+    )
+
+
+def missing_key_message(option: str, instead: str) -> str:
+    """The one 'no key and no server' error; `option` names what asked for a model ('' for
+    the engine), `instead` the way to do without one."""
+    asked_by = f" for {option}" if option else ""
+    return (
+        f"no OPENAI_API_KEY{asked_by}: set it, or point OPENAI_BASE_URL/--base-url at an "
+        f"OpenAI-compatible server, or {instead}"
+    )
+
+
+def open_backend(
+    settings: LLMSettings,
+    backend: ChatBackend | None = None,
+    *,
+    option: str = "",
+    instead: str,
+) -> CachingBackend:
+    """`backend` (a test's) or the one the settings describe, behind the reply cache.
+
+    Without a key or a server there is nothing to talk to: a ConfigError, before any work."""
+    if backend is None:
+        if settings.api_key is None and settings.base_url is None:
+            raise ConfigError(missing_key_message(option, instead))
+        backend = make_backend(settings)
+    cache = ResponseCache(settings.response_cache_dir()) if settings.use_cache else None
+    return CachingBackend(backend, cache, settings.base_url or "")
+
+
+class NoAnswer(enum.Enum):
+    """Why a call gave no text to read."""
+
+    REFUSED = "refused"  # the model declined; Outcome.refusal has its words
+    FILTERED = "content_filter"  # the provider's content filter stopped the reply
+    CUT_OFF = "length"  # the reply reached max_completion_tokens
+    TOO_LONG = "context_length_exceeded"  # prompt and reply do not fit the context window
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The reply's text (JSON when all went well), or why there is none."""
+
+    content: str = ""
+    failure: NoAnswer | None = None
+    refusal: str = ""
+
+
+async def send(backend: ChatBackend, request: ChatRequest, usage: Usage) -> Outcome:
+    """Send one request, count it in `usage`, and say what the reply amounts to.
+
+    A context overflow is an outcome (a smaller request may fit); any other ModelCallError
+    (what is left after the SDK's retries) or ConfigError propagates."""
+    try:
+        reply = await backend.complete(request)
+    except ContextLengthError:
+        log.info("%s call does not fit the context window", request.schema.__name__)
+        return Outcome(failure=NoAnswer.TOO_LONG)
+    usage.add(reply)
+    if reply.refusal:
+        return Outcome(failure=NoAnswer.REFUSED, refusal=reply.refusal)
+    if reply.finish_reason == "content_filter":
+        return Outcome(failure=NoAnswer.FILTERED)
+    if reply.finish_reason == "length":
+        return Outcome(failure=NoAnswer.CUT_OFF)
+    return Outcome(content=reply.content or "")
