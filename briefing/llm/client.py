@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import openai
 
-from briefing.errors import ConfigError, ContextLengthError, ModelCallError
+from briefing.errors import BriefingError, ConfigError, ContextLengthError, ModelCallError
 from briefing.llm.chat import ChatReply, ChatRequest
 from briefing.llm.strict import response_format
 
@@ -45,6 +45,34 @@ def _is_context_overflow(err: openai.APIStatusError) -> bool:
     return any(marker in text for marker in _OVERFLOW_MARKERS)
 
 
+# Failures the SDK has already retried, each with what to do about it.
+_AFTER_RETRIES: tuple[tuple[type[openai.APIError], type[BriefingError], str], ...] = (
+    (
+        openai.AuthenticationError,
+        ConfigError,
+        "{where} rejected the API key ({err.status_code}); check OPENAI_API_KEY",
+    ),
+    (
+        openai.RateLimitError,
+        ModelCallError,
+        (
+            "{where} is still rate-limiting after the retries; wait, lower --max-concurrency "
+            "or raise --max-retries"
+        ),
+    ),
+    (
+        openai.APITimeoutError,
+        ModelCallError,
+        "{where} did not answer in time after the retries; raise --timeout",
+    ),
+    (
+        openai.APIConnectionError,
+        ModelCallError,
+        "cannot reach {where} ({err}); check OPENAI_BASE_URL or --base-url",
+    ),
+)
+
+
 class OpenAIBackend:
     def __init__(
         self,
@@ -77,6 +105,25 @@ class OpenAIBackend:
             await self._client.close()
             self._client = None
 
+    def _failure(self, err: openai.APIError, model: str) -> BriefingError:
+        """What is left of a failure after the SDK's retries, as one line with the fix."""
+        for kind, error, message in _AFTER_RETRIES:
+            if isinstance(err, kind):
+                return error(message.format(where=self.base_url, err=err))
+        if isinstance(err, openai.APIStatusError):
+            if _is_context_overflow(err):
+                return ContextLengthError(
+                    f"{self.base_url}: prompt and reply do not fit {model}'s context window; "
+                    "lower the token budgets or use a model with a longer context"
+                )
+            answer = f"HTTP {err.status_code}: {_server_message(err)}"
+        else:
+            answer = f"an error: {err.message}"
+        return ModelCallError(
+            f"{self.base_url} answered {answer}; check --model and that the server supports "
+            "json_schema response formats"
+        )
+
     async def complete(self, request: ChatRequest) -> ChatReply:
         temperature = openai.omit if request.temperature is None else request.temperature
         penalty = openai.omit if request.frequency_penalty is None else request.frequency_penalty
@@ -89,33 +136,8 @@ class OpenAIBackend:
                 temperature=temperature,
                 frequency_penalty=penalty,
             )
-        except openai.AuthenticationError as err:
-            raise ConfigError(
-                f"{self.base_url} rejected the API key ({err.status_code}); check OPENAI_API_KEY"
-            ) from err
-        except openai.RateLimitError as err:
-            raise ModelCallError(
-                f"{self.base_url} is still rate-limiting after the retries; wait, lower "
-                "--max-concurrency or raise --max-retries"
-            ) from err
-        except openai.APITimeoutError as err:
-            raise ModelCallError(
-                f"{self.base_url} did not answer in time after the retries; raise --timeout"
-            ) from err
-        except openai.APIConnectionError as err:
-            raise ModelCallError(
-                f"cannot reach {self.base_url} ({err}); check OPENAI_BASE_URL or --base-url"
-            ) from err
-        except openai.APIStatusError as err:
-            if _is_context_overflow(err):
-                raise ContextLengthError(
-                    f"{self.base_url}: prompt and reply do not fit {request.model}'s context "
-                    "window; lower the token budgets or use a model with a longer context"
-                ) from err
-            raise ModelCallError(
-                f"{self.base_url} answered HTTP {err.status_code}: {_server_message(err)}; "
-                "check --model and that the server supports json_schema response formats"
-            ) from err
+        except openai.APIError as err:
+            raise self._failure(err, request.model) from err
         if not completion.choices:
             raise ModelCallError(f"{self.base_url} sent a reply with no choices; check the server")
         choice = completion.choices[0]
