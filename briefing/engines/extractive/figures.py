@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefing.verify.words import STOP_WORDS, normal
+
 _WORD_NUMBERS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
@@ -34,12 +36,6 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _COUNTED_WORD = re.compile(r"\s+([A-Za-z][\w'’-]*)")  # "1300s" counts nothing
-_STOP = frozenset(
-    """the a an of in on at to for from by with and or but was were is are has have had be
-    been will would could may might that which who as than this these those its their his her
-    said says more less per each into after before since during over under about among
-    including while when where what it they he she we all other such""".split()
-)
 _DURATIONS = frozenset(
     "seconds minutes hours days nights weeks months years decades hour day week month year".split()
 )
@@ -49,9 +45,13 @@ _MONEY_WORDS = frozenset(
     budget damage damages repair repairs bid offer value worth fund funding aid bill tax""".split()
 )
 _PLURALS = frozenset("people children men women staff personnel police cattle".split())
+# Words for the same counted thing, by their stems (see Mention.key).
 _SYNONYMS = {
-    "soldier": "troop", "resident": "people", "person": "people", "persons": "people",
-    "inhabitant": "people", "civilian": "people", "villager": "people", "individual": "people",
+    normal(word): normal(same)
+    for word, same in {
+        "soldier": "troop", "resident": "people", "person": "people", "inhabitant": "people",
+        "civilian": "people", "villager": "people", "individual": "people",
+    }.items()
 }  # fmt: skip
 
 
@@ -71,8 +71,7 @@ class Mention:
             return f"{self.unit}|{self.counts}"
         if self.unit and self.unit != "%":
             return self.unit  # km and metres already say what kind of thing it is
-        head = self.counts.split()[-1].lower().removesuffix("'s").removesuffix("’s")
-        head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+        head = normal(self.counts.split()[-1])  # "troops" and "troop's" meet at "troop"
         return f"{self.unit or ''}|{_SYNONYMS.get(head, head)}"
 
 
@@ -135,8 +134,8 @@ def _not_a_quantity(raw: str, before: str, after: str, match: re.Match[str]) -> 
 
 
 def _counted(after: str, offset: int, *, percent: bool) -> tuple[str, int]:
-    """Up to four words after the number name what it counts ('North Korean troops');
-    for a percentage, the words after 'of' ('of the town's homes')."""
+    """Up to four words after the number, up to a stop word, name what it counts ('North
+    Korean troops'); for a percentage, the words after 'of' ('of the town's homes')."""
     rest = after
     position = offset
     if percent:
@@ -149,7 +148,7 @@ def _counted(after: str, offset: int, *, percent: bool) -> tuple[str, int]:
     end = position
     for _ in range(4):
         word = _COUNTED_WORD.match(rest)
-        if not word or word.group(1).lower() in _STOP or word.group(1).endswith("ly"):
+        if not word or word.group(1).lower() in STOP_WORDS or word.group(1).endswith("ly"):
             break
         words.append(word.group(1))
         rest = rest[word.end() :]
