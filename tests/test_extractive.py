@@ -121,6 +121,11 @@ def test_attribution(sentence: str, expected: str | None) -> None:
         ),
         ("In 2004 the firm had 3 p.m. meetings for 89-year-old staff on Nov. 17 2004.", []),
         ("It rained for three days.", []),
+        # Numbers in words are read by text2num, as the verifier reads them.
+        ("Some four thousand residents left overnight.", [(4000, None, "residents")]),
+        ("Seventeen villages were flooded.", [(17, None, "villages")]),
+        ("Thousands of people fled; hundreds of homes were lost.", []),  # sizes, not values
+        ("Fans kept it at #1 for the second week.", []),
     ],
 )
 def test_figures(sentence: str, found: list[tuple[float, str | None, str]]) -> None:
