@@ -7,6 +7,7 @@ from briefing.brief_file import load_brief
 from briefing.errors import InputError
 from briefing.models import Brief
 from briefing.verify import verify_brief
+from briefing.verify.checks import check_text
 
 FIXTURE = Path(__file__).parent / "data" / "brief-harrowgate.json"
 
@@ -126,3 +127,19 @@ def test_unreadable_brief_gets_a_message_not_a_traceback(tmp_path):
         load_brief(bad)
     with pytest.raises(InputError, match="cannot read it"):
         load_brief(tmp_path / "missing.json")
+
+
+def test_one_text_check_says_which_rule_each_finding_breaks():
+    passage = "About 4,000 residents left overnight, Mayor Ilse Varga said."
+    checked = check_text(
+        'Mayor Petra Halm said "we all left" as 5,000 fled the valley', [passage], value=6000
+    )
+    assert [(f.rule, f.subject, f.severe) for f in checked.findings] == [
+        ("quote", "we all left", True),
+        ("number", "5,000", False),
+        ("value", "6,000", False),
+        ("name", "Mayor Petra Halm", False),
+        ("support", "Petra, Halm, fled, valley", True),  # 2 of 6 words: below 40%
+    ]
+    assert not checked.supported
+    assert check_text("About 4,000 residents left", [passage], value=4000).supported
