@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,17 @@ def test_one_text_check_says_which_rule_each_finding_breaks():
     ]
     assert not checked.supported
     assert check_text("About 4,000 residents left", [passage], value=4000).supported
+
+
+def test_the_verifier_imports_no_engine_and_no_model_client():
+    """The rules' one home stays pure: the engines import it, never the other way round."""
+    code = (
+        "import importlib, pkgutil, sys, briefing.verify as v\n"
+        "for m in pkgutil.iter_modules(v.__path__): importlib.import_module(f'{v.__name__}.{m.name}')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'openai'"
+        " or m.startswith(('briefing.engines', 'briefing.llm'))))"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
