@@ -57,37 +57,34 @@ def test_auto_is_the_llm_engine_when_a_key_is_set(monkeypatch):
 
 
 def _map_answer(request: ChatRequest):
-    """A well-behaved model: one key point per source, citing its first sentence."""
+    """A well-behaved model: one key point per source, its first sentence, citing it."""
     user = request.messages[1]["content"]
-    firsts = dict.fromkeys(re.findall(r"^\[(S\d+)\.(\d+)\]", user, flags=re.MULTILINE))
-    seen: dict[str, str] = {}
-    for sid, n in firsts:
-        seen.setdefault(sid, f"{sid}.{n}")
+    firsts: dict[str, tuple[str, str]] = {}
+    for pid, text in re.findall(r"^\[(S\d+\.\d+)\] (.*)$", user, flags=re.MULTILINE):
+        firsts.setdefault(pid.split(".")[0], (pid, text))
     summaries = [
         {
             "source_id": sid,
-            "key_points": [{"citations": [pid], "text": f"Point from {sid}.", "attribution": None}],
+            "key_points": [{"citations": [pid], "text": text, "attribution": None}],
             "figures": [],
             "quotes": [],
             "hedged": [],
         }
-        for sid, pid in seen.items()
+        for sid, (pid, text) in firsts.items()
     ]
     return reply(json.dumps({"summaries": summaries}))
 
 
 def _reduce_answer(request: ChatRequest):
-    ids = sorted(set(re.findall(r'"(S\d+\.\d+)"', request.messages[1]["content"])))
-    point = {"citations": ids[:1], "text": "The dam breached.", "attribution": None}
+    """Every summary's key points as developments, the first also as the bottom line."""
+    summaries = re.findall(r"<summary>\n(.*?)\n</summary>", request.messages[1]["content"])
+    points = [p for s in summaries for p in json.loads(s)["key_points"]]
     return reply(
         json.dumps(
             {
                 "title": "Harrowgate dam breach",
-                "bottom_line": [point],
-                "key_developments": [
-                    {"citations": [i], "text": f"Reported in {i}.", "attribution": None}
-                    for i in ids
-                ],
+                "bottom_line": points[:1],
+                "key_developments": points,
                 "key_figures": [],
                 "unconfirmed": [],
                 "quotes": [],

@@ -5,10 +5,13 @@ import pytest
 from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.extractive.cues import attribution, hedge
 from briefing.engines.extractive.figures import mentions
+from briefing.engines.extractive.similarity import tokens
 from briefing.ingest import ingest
 from briefing.models import Brief, Source
 from briefing.passages import build_sources
 from briefing.pipeline import generate
+from briefing.verify.support import support_score
+from briefing.verify.words import normal
 from tests.conftest import EXAMPLES
 
 
@@ -118,6 +121,11 @@ def test_attribution(sentence: str, expected: str | None) -> None:
         ),
         ("In 2004 the firm had 3 p.m. meetings for 89-year-old staff on Nov. 17 2004.", []),
         ("It rained for three days.", []),
+        # Numbers in words are read by text2num, as the verifier reads them.
+        ("Some four thousand residents left overnight.", [(4000, None, "residents")]),
+        ("Seventeen villages were flooded.", [(17, None, "villages")]),
+        ("Thousands of people fled; hundreds of homes were lost.", []),  # sizes, not values
+        ("Fans kept it at #1 for the second week.", []),
     ],
 )
 def test_figures(sentence: str, found: list[tuple[float, str | None, str]]) -> None:
@@ -148,3 +156,28 @@ def test_decades_and_centuries_are_not_figures() -> None:
         mentions("The plague of the 1300s killed millions in the 1990s films.", "S1.1", "S1", 1.0)
         == []
     )
+
+
+def test_figures_of_one_thing_share_a_key_whatever_the_word_form() -> None:
+    """Mentions are grouped by the stem of what they count, synonyms folded together."""
+
+    def key(sentence: str) -> str:
+        (mention,) = mentions(sentence, "S1.1", "S1", 1.0)
+        return mention.key
+
+    assert key("Russia sent 12,000 soldiers north.") == key("Russia sent 10,000 troops north.")
+    assert key("About 4,000 residents fled.") == key("About 5,500 people fled.")
+    assert key("Officials counted 40 boats.") != key("Officials counted 40 buses.")
+
+
+def test_the_engine_and_the_verifier_reduce_words_alike() -> None:
+    # One stop-word list and one stemmer: what the engine's similarity counts as the same
+    # word, the verifier's support check matches too.
+    assert tokens("The evacuation of troops, and the troop evacuated") == [
+        normal("evacuation"),
+        normal("troops"),
+        normal("troop"),
+        normal("evacuated"),
+    ]
+    assert normal("evacuation") == normal("evacuated")
+    assert support_score("The evacuation of Harrowgate", "Harrowgate was evacuated.") == 1.0

@@ -154,6 +154,17 @@ def point(citations: list[str], text: str = "People were evacuated.") -> dict[st
     return {"citations": citations, "text": text, "attribution": None}
 
 
+def figure(citations: list[str], text: str, value: float) -> dict[str, Any]:
+    return {
+        "text": text,
+        "value": value,
+        "unit": None,
+        "counts": "residents",
+        "attribution": None,
+        "citations": citations,
+    }
+
+
 def test_without_context_nothing_is_checked():
     MapResult.model_validate_json(summary(key_points=[point(["S9.9"])]))
 
@@ -237,3 +248,46 @@ def test_words_a_key_point_puts_in_quotation_marks_must_stand_in_the_passage():
     junk = point(["S1.2"], '<p class="text-left">Reyn said it could not be ruled out.')
     with pytest.raises(ValidationError, match="quotes “text-left”, which the cited passages"):
         MapResult.model_validate_json(summary(key_points=[junk]), context=ctx)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Reyn said "we cannot ... out".',  # an ellipsis splits a quote
+        "Reyn said «we cannot rule it out».",
+        "Reyn said ‘we cannot rule it out’.",
+    ],
+)
+def test_key_points_quoting_verbatim_pass_as_the_verifier_would(text):
+    ctx = CitationContext(PASSAGES, {"S1"})
+    MapResult.model_validate_json(summary(key_points=[point(["S1.2"], text)]), context=ctx)
+
+
+@pytest.mark.parametrize("text", ["Reyn said «we will rebuild».", "Reyn said ‘we will rebuild’."])
+def test_key_points_misquoting_in_any_quotation_marks_are_errors(text):
+    ctx = CitationContext(PASSAGES, {"S1"})
+    with pytest.raises(ValidationError, match="quotes “we will rebuild”, which the cited"):
+        MapResult.model_validate_json(summary(key_points=[point(["S1.2"], text)]), context=ctx)
+
+
+def test_a_claim_is_checked_against_its_first_sources_passages_only():
+    """The drafted claim cites its first source's passages; the others corroborate it, and
+    the verifier checks it against its citations alone."""
+    passages = {**PASSAGES, "S2.1": "About 4,000 residents left, the council said."}
+    ctx = CitationContext(passages, {"S1", "S2"})
+    resting_on_s2 = point(["S1.1", "S2.1"], "About 4,000 residents left.")
+    with pytest.raises(ValidationError, match=r"gives 4,000, .*\(cited: S1\.1; S2\.1 from other"):
+        MapResult.model_validate_json(summary(key_points=[resting_on_s2]), context=ctx)
+    # A figure rests on all the passages it cites.
+    both = figure(["S1.1", "S2.1"], "About 4,000 residents", 4000)
+    MapResult.model_validate_json(summary(figures=[both]), context=ctx)
+
+
+def test_figures_in_words_and_digits_are_the_same_number():
+    passages = {"S1.1": "Some four thousand residents left overnight."}
+    ctx = CitationContext(passages, {"S1"})
+    in_digits = figure(["S1.1"], "4,000 residents", 4000)
+    MapResult.model_validate_json(summary(figures=[in_digits]), context=ctx)
+    wrong = figure(["S1.1"], "five thousand residents", 5000)
+    with pytest.raises(ValidationError, match="gives 5000, which the cited passages do not"):
+        MapResult.model_validate_json(summary(figures=[wrong]), context=ctx)

@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,7 @@ from briefing.brief_file import load_brief
 from briefing.errors import InputError
 from briefing.models import Brief
 from briefing.verify import verify_brief
+from briefing.verify.checks import check_text
 
 FIXTURE = Path(__file__).parent / "data" / "brief-harrowgate.json"
 
@@ -126,3 +129,33 @@ def test_unreadable_brief_gets_a_message_not_a_traceback(tmp_path):
         load_brief(bad)
     with pytest.raises(InputError, match="cannot read it"):
         load_brief(tmp_path / "missing.json")
+
+
+def test_one_text_check_says_which_rule_each_finding_breaks():
+    passage = "About 4,000 residents left overnight, Mayor Ilse Varga said."
+    checked = check_text(
+        'Mayor Petra Halm said "we all left" as 5,000 fled the valley', [passage], value=6000
+    )
+    assert [(f.rule, f.subject, f.severe) for f in checked.findings] == [
+        ("quote", "we all left", True),
+        ("number", "5,000", False),
+        ("value", "6,000", False),
+        ("name", "Mayor Petra Halm", False),
+        ("support", "Petra, Halm, fled, valley", True),  # 2 of 6 words: below 40%
+    ]
+    assert not checked.supported
+    assert check_text("About 4,000 residents left", [passage], value=4000).supported
+
+
+def test_the_verifier_imports_no_engine_and_no_model_client():
+    """The rules' one home stays pure: the engines import it, never the other way round."""
+    code = (
+        "import importlib, pkgutil, sys\nv = importlib.import_module('briefing.verify')\n"
+        "for m in pkgutil.iter_modules(v.__path__): importlib.import_module(f'{v.__name__}.{m.name}')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'openai'"
+        " or m.startswith(('briefing.engines', 'briefing.llm'))))"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

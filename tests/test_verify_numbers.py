@@ -1,7 +1,7 @@
 import pytest
 
 from briefing.verify.entities import entities, missing_entities
-from briefing.verify.numbers import quantities, unsupported_quantities
+from briefing.verify.numbers import quantities, unsupported_quantities, word_numbers
 from briefing.verify.quotes import misquotes, quoted_spans
 from briefing.verify.support import support_score, unsupported_words
 
@@ -123,3 +123,15 @@ def test_missing_words_are_reported_as_the_claim_spells_them():
         "judged",
         "dangerous",
     ]
+
+
+def test_word_numbers_are_found_where_they_stand():
+    text = "Some four thousand residents and twenty-five staff left, one of them on foot."
+    found = [(text[n.start : n.end], n.value) for n in word_numbers(text)]
+    assert found == [("four thousand", 4000.0), ("twenty-five", 25.0)]
+    assert word_numbers("2.5 million people") == []  # the scale word belongs to the digits
+
+
+def test_a_vague_plural_is_not_a_number():
+    assert quantities("Thousands of people left; tens of thousands stayed.") == []
+    assert unsupported_quantities("Thousands of people left", "5,500 people left") == []

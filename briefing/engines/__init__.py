@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from briefing.models import EngineInfo, Item, Source
 
@@ -19,7 +19,7 @@ class Draft:
 
     title: str
     engine: EngineInfo
-    sections: dict[str, Sequence[Item]]
+    sections: Mapping[str, Sequence[Item]]
     # Model usage for the run stats (RunStats fields: calls, tokens, cost, dropped
     # citations); an engine without a model leaves it empty.
     usage: dict[str, Any] = field(default_factory=dict)

@@ -2,18 +2,19 @@
 
 Every field is required and every object forbids extra keys, so the SDK can send these as
 strict JSON schemas. Citations are checked against the real passages through pydantic's
-validation context (`model_validate_json(..., context=CitationContext(...))`):
+validation context (`model_validate_json(..., context=CitationContext(...))`), by the
+verifier's own check (`briefing.verify.checks.check_text`), against the passages the
+verifier will check the drafted item against:
 
 - without a context (the SDK, a plain parse) nothing is checked;
-- with `repair=False` any unknown passage id, or quoted text missing from the cited
-  passages, is a validation error whose message is the re-ask text;
+- with `repair=False` any unknown passage id, or quoted words or numbers missing from the
+  cited passages, is a validation error whose message is the re-ask text;
 - with `repair=True` bad ids are removed, items left without support are marked dropped,
   and every removal is recorded in `context.dropped` for the run report.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, TypeVar
 
@@ -29,22 +30,36 @@ from pydantic import (
 
 from briefing.models import JudgeLabel, list_of, with_sections
 from briefing.sections import MAX_ITEMS, MAX_POINTS, SECTIONS, Section
+from briefing.verify.checks import check_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from briefing.verify.checks import Finding, Rule
 
 
 # Upper bound on citations per item (strict mode allows maxItems), like the sections' own
 # limits in briefing.sections: a looping model cannot run into the token limit.
 MAX_CITATIONS = 6
-_DIGITS = re.compile(r"\d[\d,.]*\d|\d")
-_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
-_QUOTE_CHARS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+# A re-ask names the verifier's findings a model fixes by copying from the passage it cites:
+# quoted words and numbers. Its other findings (too few of the passage's words, a name or a
+# figure's value the passage does not state) raise nothing here; the draft leaves such items
+# out (engines/llm/draft.py). Naming them in re-asks too would change the re-asks recorded
+# in tests/cassettes, which cannot be recorded again without the model server.
+REASKED: frozenset[Rule] = frozenset({"quote", "number"})
 
 
-def normalize(text: str) -> str:
-    """Compare text as readers would: straight quotes, single spaces, case folded."""
-    return " ".join(text.translate(_QUOTE_CHARS).split()).casefold()
+def source_of(passage_id: str) -> str:
+    """The source of a passage: 'S2' for 'S2.14' (an id is its source's id, a dot, a number)."""
+    return passage_id.rpartition(".")[0]
+
+
+def split_by_source(ids: Sequence[str]) -> tuple[list[str], list[str]]:
+    """A claim's citations as drafted: the passages of the first source it cites, which it
+    rests on and the verifier checks it against, and the other sources' passages, which
+    only corroborate it."""
+    first = source_of(ids[0]) if ids else ""
+    return [c for c in ids if source_of(c) == first], [c for c in ids if source_of(c) != first]
 
 
 @dataclass
@@ -75,20 +90,34 @@ class Cited(Out):
     text: str
 
     _dropped: bool = PrivateAttr(default=False)
+    # The whole text is quoted words (QuoteOut), not a statement that may quote some.
+    _is_quotation: ClassVar[bool] = False
 
     @property
     def dropped(self) -> bool:
         return self._dropped
 
-    def text_problem(self, cited_text: str) -> str | None:
-        """Why `text` is not supported by the cited passages' text, or None: words it puts
-        in quotation marks must stand there verbatim."""
-        have = normalize(cited_text)
-        missing = [q for q in _QUOTED.findall(self.text) if normalize(q) not in have]
-        if missing:
-            shown = ", ".join(f"“{q}”" for q in missing[:3])
-            return f"quotes {shown}, which the cited passages do not contain word for word"
-        return None
+    def checked_citations(self, good: list[str]) -> list[str]:
+        """Of its known citations, those the verifier will check the drafted item against."""
+        return good
+
+    def text_problems(self, cited: Sequence[str]) -> list[str]:
+        """What a re-ask should say about `text` against the cited passage texts: the
+        verifier's findings on quoted words and numbers, in the re-ask's own words."""
+        findings = check_text(self.text, cited, quote=self._is_quotation).findings
+        asked = [f for f in findings if f.rule in REASKED]
+        return [why for rule in ("quote", "number") if (why := self._say(rule, asked))]
+
+    def _say(self, rule: Rule, findings: list[Finding]) -> str | None:
+        subjects = [f.subject for f in findings if f.rule == rule]
+        if not subjects:
+            return None
+        if rule == "number":
+            return f"gives {', '.join(subjects)}, which the cited passages do not contain"
+        if self._is_quotation:
+            return "is not found word for word in the cited passages"
+        shown = ", ".join(f"“{q}”" for q in subjects[:3])
+        return f"quotes {shown}, which the cited passages do not contain word for word"
 
     def problems(self, ctx: CitationContext) -> tuple[list[str], set[str]]:
         label = f"{self.text[:60]!r}"
@@ -98,9 +127,15 @@ class Cited(Out):
         found = [f"{label} cites {c}, which is not a passage id given" for c in sorted(bad)]
         good = [c for c in self.citations if c in ctx.passages]
         if good:
-            why = self.text_problem(" ".join(ctx.passages[c] for c in good))
-            if why:
-                found.append(f"{label} {why} (cited: {', '.join(good)})")
+            checked = self.checked_citations(good)
+            cited = ", ".join(checked)
+            if len(checked) < len(good):
+                others = ", ".join(c for c in good if c not in checked)
+                cited += f"; {others} from other sources only corroborate it"
+            found.extend(
+                f"{label} {why} (cited: {cited})"
+                for why in self.text_problems([ctx.passages[c] for c in checked])
+            )
         elif not bad:
             found.append(f"{label} cites no passage")
         return found, bad
@@ -122,14 +157,22 @@ class Cited(Out):
         return self
 
 
-class KeyPoint(Cited):
+class ClaimOut(Cited):
+    """An item drafted as a Claim: it rests on its first cited source's passages; the
+    other sources' passages become its corroboration (engines/llm/draft.py)."""
+
+    def checked_citations(self, good: list[str]) -> list[str]:
+        return split_by_source(good)[0]
+
+
+class KeyPoint(ClaimOut):
     text: str = Field(description="One fact the passages state, in plain words.")
     attribution: str | None = Field(
         description="Who the source credits with it ('the agency said'), or null."
     )
 
 
-class HedgedPoint(Cited):
+class HedgedPoint(ClaimOut):
     text: str = Field(description="A report the source itself hedges, contests or denies.")
     status: Literal["unconfirmed", "disputed"] = Field(
         description="'unconfirmed' if hedged (may, reportedly); 'disputed' if someone denies it."
@@ -145,23 +188,12 @@ class FigureOut(Cited):
     counts: str = Field(description="What the number counts, e.g. 'people evacuated'.")
     attribution: str | None = Field(description="Who the source credits with it, or null.")
 
-    def text_problem(self, cited_text: str) -> str | None:
-        have = normalize(cited_text)
-        missing = [n for n in _DIGITS.findall(self.text) if n not in have]
-        if missing:
-            return f"gives {', '.join(missing)}, which the cited passages do not contain"
-        return super().text_problem(cited_text)
-
 
 class QuoteOut(Cited):
     text: str = Field(description="The quoted words, copied verbatim from the passage.")
     speaker: str | None = Field(description="Who said it, or null if the source does not say.")
 
-    def text_problem(self, cited_text: str) -> str | None:
-        words = normalize(self.text).strip("\"' ")
-        if words and words in normalize(cited_text):
-            return None
-        return "is not found word for word in the cited passages"
+    _is_quotation: ClassVar[bool] = True
 
 
 class SourceSummary(Out):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from briefing.models import CheckStatus, Claim, ClaimCheck, Figure, Quote, Review
 from briefing.verify.entities import missing_entities
@@ -12,13 +13,18 @@ from briefing.verify.quotes import misquotes
 from briefing.verify.support import support_score, unsupported_words
 
 if TYPE_CHECKING:
-    from briefing.models import Brief, Passage
+    from collections.abc import Mapping, Sequence
+
+    from briefing.models import Brief
 
 # Below FULL_SUPPORT the claim is at best partly supported; below LOW_SUPPORT it is unsupported.
 FULL_SUPPORT = 0.75
 LOW_SUPPORT = 0.4
 
 Cited = Claim | Figure | Quote
+# What a finding is about: quoted words, a number or date, a figure's value, a name, or the
+# share of the text's words found in the passages.
+Rule = Literal["quote", "number", "value", "name", "support"]
 
 
 def claim_key(obj: Cited) -> str:
@@ -27,25 +33,93 @@ def claim_key(obj: Cited) -> str:
     return digest[:16]
 
 
-def check(obj: Cited, index: dict[str, Passage], *, section: str, ref: str) -> ClaimCheck:
-    severe: list[str] = []
-    minor = [
+@dataclass(frozen=True)
+class Finding:
+    """One thing in a claim-like text that its cited passages do not bear out."""
+
+    rule: Rule
+    subject: str  # what it is about, as the text writes it: quoted words, a number, a name
+    reason: str  # the sentence the review shows
+    severe: bool  # a severe finding makes the claim unsupported, any other partly supported
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    findings: list[Finding]
+    support: float  # the share of the text's content words found in the passages
+
+    @property
+    def supported(self) -> bool:
+        return not self.findings
+
+
+def check_text(
+    text: str, cited: Sequence[str], *, quote: bool = False, value: float | None = None
+) -> TextCheck:
+    """Check one claim-like text against the texts of the passages it cites: the words it
+    quotes (all of it, when `quote`) stand there verbatim; its numbers, its names and a
+    figure's `value` are stated there; and enough of its words are there.
+
+    The one check of a text: verify_brief and the LLM engine's validators both call it.
+    """
+    passages = " ".join(cited)
+    findings: list[Finding] = []
+    for words in misquotes(text, passages, whole=quote):
+        reason = (
+            f"the quoted words \u201c{words}\u201d do not appear verbatim in the cited passages"
+        )
+        findings.append(Finding("quote", words, reason, severe=True))
+    for q in unsupported_quantities(text, passages):
+        what = {"date": "date", "percent": "percentage", "number": "number"}[q.kind]
+        reason = f"the {what} \u201c{q.text}\u201d is not in the cited passages"
+        findings.append(Finding("number", q.text, reason, severe=False))
+    if value is not None and not _states_value(value, passages):
+        stated = f"{value:,.10g}"
+        reason = f"its value {stated} is not stated in the cited passages"
+        findings.append(Finding("value", stated, reason, severe=False))
+    for name in missing_entities(text, passages):
+        reason = f"names \u201c{name}\u201d, which the cited passages do not mention"
+        findings.append(Finding("name", name, reason, severe=False))
+    score = support_score(text, passages)
+    if score < FULL_SUPPORT:
+        missing = ", ".join(unsupported_words(text, passages)[:6])
+        reason = f"only {score:.0%} of its words appear in the cited passages (missing: {missing})"
+        findings.append(Finding("support", missing, reason, severe=score < LOW_SUPPORT))
+    return TextCheck(findings, score)
+
+
+def check_cited(obj: Cited, texts: Mapping[str, str]) -> TextCheck:
+    """Check a claim, figure or quote against the passages its `citations` name (of
+    `texts`, passage id to text): what verify_brief checks it against. A claim's
+    `corroborated_by` is never checked."""
+    return check_text(
+        obj.text,
+        [texts[pid] for pid in obj.citations if pid in texts],
+        quote=isinstance(obj, Quote),
+        value=obj.value if isinstance(obj, Figure) else None,
+    )
+
+
+def check(obj: Cited, texts: Mapping[str, str], *, section: str, ref: str) -> ClaimCheck:
+    unresolved = [
         f"cites {pid}, which is not a passage of any source in the brief"
         for pid in obj.citations
-        if pid not in index
+        if pid not in texts
     ]
     if isinstance(obj, Claim):
-        minor += [
+        unresolved += [
             f"lists {pid} as corroboration, which is not a passage of any source in the brief"
             for pid in obj.corroborated_by
-            if pid not in index
+            if pid not in texts
         ]
-    cited = [index[pid].text for pid in obj.citations if pid in index]
-    score = 0.0
-    if cited:
-        score = _content_problems(obj, " ".join(cited), severe, minor)
+    if any(pid in texts for pid in obj.citations):
+        checked = check_cited(obj, texts)
+        severe = [f.reason for f in checked.findings if f.severe]
+        minor = unresolved + [f.reason for f in checked.findings if not f.severe]
+        score = checked.support
     else:
-        severe.append("none of its citations resolves to a passage, so nothing supports it")
+        severe = ["none of its citations resolves to a passage, so nothing supports it"]
+        minor, score = unresolved, 0.0
     status: CheckStatus = "unsupported" if severe else "partly supported" if minor else "supported"
     return ClaimCheck(
         key=claim_key(obj),
@@ -58,35 +132,10 @@ def check(obj: Cited, index: dict[str, Passage], *, section: str, ref: str) -> C
     )
 
 
-def _content_problems(obj: Cited, passages: str, severe: list[str], minor: list[str]) -> float:
-    """Append what does not check out to `severe` and `minor`; return the support score."""
-    severe.extend(
-        f"the quoted words \u201c{quote}\u201d do not appear verbatim in the cited passages"
-        for quote in misquotes(obj.text, passages, whole=isinstance(obj, Quote))
-    )
-    for q in unsupported_quantities(obj.text, passages):
-        what = {"date": "date", "percent": "percentage", "number": "number"}[q.kind]
-        minor.append(f"the {what} \u201c{q.text}\u201d is not in the cited passages")
-    if isinstance(obj, Figure) and not _states_value(obj.value, passages):
-        minor.append(f"its value {obj.value:,.10g} is not stated in the cited passages")
-    minor.extend(
-        f"names \u201c{name}\u201d, which the cited passages do not mention"
-        for name in missing_entities(obj.text, passages)
-    )
-    score = support_score(obj.text, passages)
-    if score < FULL_SUPPORT:
-        missing = ", ".join(unsupported_words(obj.text, passages)[:6])
-        sentence = (
-            f"only {score:.0%} of its words appear in the cited passages (missing: {missing})"
-        )
-        (severe if score < LOW_SUPPORT else minor).append(sentence)
-    return score
-
-
 def verify_brief(brief: Brief) -> Review:
-    index = {pid: passage for pid, (_, passage) in brief.passage_index().items()}
+    texts = {pid: passage.text for pid, (_, passage) in brief.passage_index().items()}
     checks = [
-        check(obj, index, section=section.label, ref=ref)
+        check(obj, texts, section=section.label, ref=ref)
         for section, ref, obj in brief.labelled_objects()
     ]
     return summarise(checks)

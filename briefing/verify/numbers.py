@@ -1,5 +1,8 @@
 """Numbers, amounts, percentages and dates, normalised so that different spellings compare equal.
 
+The one home of number parsing: the verifier reads claims and passages here, and the
+extractive engine finds its figures' numbers here too.
+
 10,000 / 10000 / ten thousand / 10k all become the value 10000; 12% / 12 per cent / twelve
 percent become 12 (percent); 23 November 2026 / Nov. 23, 2026 / 2026-11-23 become the date
 (2026, 11, 23). The claim and its passages go through the same normalisation, so a claim's
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dateutil import parser as dateparser
-from text_to_num import alpha2digit
+from text_to_num import alpha2digit, find_numbers
 
 Kind = Literal["number", "percent", "date"]
 
@@ -31,7 +34,7 @@ _DATE_PATTERNS = (
     re.compile(rf"\b{_MONTHS}\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
     re.compile(rf"\b{_MONTHS}\s+{_YEAR}\b"),
 )
-_SCALES = {
+SCALES = {
     "thousand": 1e3,
     "k": 1e3,
     "million": 1e6,
@@ -91,14 +94,81 @@ def quantities(text: str) -> list[Quantity]:
                     found.append(Quantity("number", float(date[0]), str(date[0])))
         rest = pattern.sub(" ", rest)
     rest = _expand_scales(rest)
-    # threshold 1.5: "one" stays a word ("one of them"), two and up become digits.
-    rest = alpha2digit(rest, "en", threshold=1.5)
+    rest = with_digits(rest)
     rest = _expand_scales(rest)  # "ten million" has become "10000000"; "2 million" stays
     for match in _QUANTITY.finditer(rest):
-        value = float(match.group(1).replace(",", ""))
+        value = parse_digits(match.group(1))
         kind: Kind = "percent" if match.group(2) else "number"
         found.append(Quantity(kind, value, match.group(0).strip()))
     return found
+
+
+@dataclass(frozen=True)
+class WordNumber:
+    """A number written in words, where it stands in its text."""
+
+    start: int
+    end: int
+    value: float
+    digits: str  # as text2num writes it: "4000", "25", "2nd"
+    ordinal: bool
+
+
+# text2num reads tokens: numbers in digits, words (hyphenated "twenty-five" as one) and
+# single punctuation marks, which end a number ("seven, eight").
+_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_][\w'\u2019-]*|[^\w\s]")
+# "one" stays a word ("one of them"); two and up are numbers.
+_THRESHOLD = 1.5
+
+
+class _Word:
+    """A token as text2num's `find_numbers` reads it (its Token protocol, methods and all)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def text(self) -> str:
+        return self._text
+
+    def nt_separated(self, previous: _Word) -> bool:  # noqa: ARG002 - the protocol's
+        return False  # written text: only punctuation separates words
+
+    def not_a_number_part(self) -> bool:
+        return False
+
+
+def word_numbers(text: str) -> list[WordNumber]:
+    """The numbers `text` writes in words, read by text2num: "four thousand" (4000),
+    "twenty-five" (25), "second" (2nd, an ordinal).
+
+    Not numbers here: a lone plural ("thousands of", "tens of"), which is a rough size, not a
+    value; and a scale word right after digits ("4 million"), which belongs to the digits.
+    """
+    if alpha2digit(text, "en", threshold=_THRESHOLD) == text:
+        return []  # the common case, found without building tokens
+    words = list(_TOKEN.finditer(text))
+    found: list[WordNumber] = []
+    for hit in find_numbers([_Word(w.group()) for w in words], "en", threshold=_THRESHOLD):
+        first, last = words[hit.start], words[hit.end - 1]
+        lone = hit.end - hit.start == 1
+        if lone and first.group().lower().endswith("s"):
+            continue
+        if lone and hit.start > 0 and words[hit.start - 1].group()[0].isdigit():
+            continue
+        found.append(WordNumber(first.start(), last.end(), hit.value, hit.text, hit.is_ordinal))
+    return found
+
+
+def with_digits(text: str) -> str:
+    """`text` with the numbers it writes in words written in digits."""
+    for number in reversed(word_numbers(text)):
+        text = text[: number.start] + number.digits + text[number.end :]
+    return text
+
+
+def parse_digits(number: str) -> float:
+    """The value of a number written in digits, thousands separators and all: "10,000.5"."""
+    return float(number.replace(",", ""))
 
 
 def unsupported_quantities(claim: str, passages: str) -> list[Quantity]:
@@ -114,7 +184,7 @@ def _expand_scales(text: str) -> str:
 
 
 def _expand_scale(match: re.Match[str]) -> str:
-    value = float(match.group(1).replace(",", "")) * _SCALES[match.group(2).strip().lower()]
+    value = parse_digits(match.group(1)) * SCALES[match.group(2).strip().lower()]
     return f"{value:.0f}" if value.is_integer() else f"{value}"
 
 

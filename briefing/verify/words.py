@@ -1,9 +1,18 @@
-"""Word tokens and stop words shared by the entity and support checks."""
+"""Words: tokens, the one stop-word list and the one stemmer, for the verifier and the engines.
+
+Every part of the project that compares words (the verifier's support and name checks, the
+extractive engine's similarity and figure grouping) reduces them here, so a word that
+matches in one place matches in all of them.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from typing import cast
+
+import snowballstemmer
 
 # \u2019 is the typographic apostrophe.
 _WORD = re.compile(r"[^\W_](?:[\w'\u2019&.-]*[^\W_])?")
@@ -20,6 +29,10 @@ STOP_WORDS = frozenset(
     yourself yourselves said says say told according mr mrs ms dr while however since may
     might must shall also still yet per one""".split()
 )
+
+# Snowball's English (Porter 2) stemmer, pure Python; a news day repeats its words, so
+# each is stemmed once.
+_STEMMER = snowballstemmer.stemmer("english")
 
 
 def fold(text: str) -> str:
@@ -46,12 +59,16 @@ def tokens(text: str) -> list[str]:
     return [_POSSESSIVE.sub("", w).rstrip(".") for w in _WORD.findall(text)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """The stem of a folded word: "evacuated" and "evacuation" both give "evacu", "troops"
+    gives "troop", "harrowgate's" gives "harrowg"."""
+    return cast("str", _STEMMER.stemWord(word))
+
+
 def normal(word: str) -> str:
-    """A word reduced for matching: folded, trailing plural/possessive s removed."""
-    word = fold(word).replace(".", "")
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    return word
+    """A word reduced for matching: folded, dots dropped ("N.M.I."), stemmed."""
+    return stem(fold(word).replace(".", ""))
 
 
 def word_set(text: str) -> set[str]:

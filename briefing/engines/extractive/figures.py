@@ -6,12 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORD_NUMBERS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "hundred": 100, "dozens": 24, "hundreds": 200, "thousands": 2000,
-}  # fmt: skip
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
+from briefing.verify.numbers import SCALES, parse_digits, word_numbers
+from briefing.verify.words import STOP_WORDS, normal
+
 _UNITS = {
     "%": "%", "per cent": "%", "percent": "%", "km": "km", "kilometres": "km",
     "kilometers": "km", "miles": "miles", "metres": "m", "meters": "m", "kg": "kg",
@@ -21,25 +18,21 @@ _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
     "july|august|september|october|november|december"
 )
+# A number written in words ("four thousand") is masked letter for letter with this mark (a
+# private-use character, absent from real text) before the pattern runs, so the pattern
+# finds it in its place with what stands around it.
+_SPELLED = "\ue000"
 _FIGURE = re.compile(
     r"(?P<qualifier>\b(?:about|around|approximately|approx\.|roughly|nearly|almost|more than|"
     r"over|at least|up to|as many as|some|an estimated|fewer than|less than|under)\s+)?"
     r"(?P<currency>US\$|[$€£¥])?"
-    r"(?P<number>\b\d{1,3}(?:,\d{3})+(?:\.\d+)?|\b\d+(?:\.\d+)?|\b(?:"
-    + "|".join(_WORD_NUMBERS)
-    + r")\b)"
+    r"(?P<number>\b\d{1,3}(?:,\d{3})+(?:\.\d+)?|\b\d+(?:\.\d+)?|\ue000+)"
     r"(?P<scale>\s?(?:thousand|million|billion|trillion)\b|(?<=\d)(?:bn|m)\b)?"
     r"(?P<unit>\s?(?:%|per cent|percent\b|km\b|kilometres\b|kilometers\b|miles\b|metres\b|"
     r"meters\b|kg\b|tonnes\b|tons\b|degrees\b))?",
     re.IGNORECASE,
 )
 _COUNTED_WORD = re.compile(r"\s+([A-Za-z][\w'’-]*)")  # "1300s" counts nothing
-_STOP = frozenset(
-    """the a an of in on at to for from by with and or but was were is are has have had be
-    been will would could may might that which who as than this these those its their his her
-    said says more less per each into after before since during over under about among
-    including while when where what it they he she we all other such""".split()
-)
 _DURATIONS = frozenset(
     "seconds minutes hours days nights weeks months years decades hour day week month year".split()
 )
@@ -49,9 +42,13 @@ _MONEY_WORDS = frozenset(
     budget damage damages repair repairs bid offer value worth fund funding aid bill tax""".split()
 )
 _PLURALS = frozenset("people children men women staff personnel police cattle".split())
+# Words for the same counted thing, by their stems (see Mention.key).
 _SYNONYMS = {
-    "soldier": "troop", "resident": "people", "person": "people", "persons": "people",
-    "inhabitant": "people", "civilian": "people", "villager": "people", "individual": "people",
+    normal(word): normal(same)
+    for word, same in {
+        "soldier": "troop", "resident": "people", "person": "people", "inhabitant": "people",
+        "civilian": "people", "villager": "people", "individual": "people",
+    }.items()
 }  # fmt: skip
 
 
@@ -71,15 +68,15 @@ class Mention:
             return f"{self.unit}|{self.counts}"
         if self.unit and self.unit != "%":
             return self.unit  # km and metres already say what kind of thing it is
-        head = self.counts.split()[-1].lower().removesuffix("'s").removesuffix("’s")
-        head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+        head = normal(self.counts.split()[-1])  # "troops" and "troop's" meet at "troop"
         return f"{self.unit or ''}|{_SYNONYMS.get(head, head)}"
 
 
 def mentions(sentence: str, passage_id: str, source_id: str, score: float) -> list[Mention]:
     found: list[Mention] = []
-    for match in _FIGURE.finditer(sentence):
-        parsed = _parse(match, sentence)
+    masked, spelled = _mask_spelled(sentence)
+    for match in _FIGURE.finditer(masked):
+        parsed = _parse(match, sentence, spelled)
         if parsed is None:
             continue
         value, unit, counts, end = parsed
@@ -88,18 +85,32 @@ def mentions(sentence: str, passage_id: str, source_id: str, score: float) -> li
     return found
 
 
-def _parse(match: re.Match[str], sentence: str) -> tuple[float, str | None, str, int] | None:
+def _mask_spelled(sentence: str) -> tuple[str, dict[int, float]]:
+    """The sentence with each number written in words masked, and those numbers' values by
+    where they start. Ordinals ("the second day") are not figures."""
+    numbers = [n for n in word_numbers(sentence) if not n.ordinal]
+    masked = sentence
+    for n in numbers:
+        masked = masked[: n.start] + _SPELLED * (n.end - n.start) + masked[n.end :]
+    return masked, {n.start: n.value for n in numbers}
+
+
+def _parse(
+    match: re.Match[str], sentence: str, spelled: dict[int, float]
+) -> tuple[float, str | None, str, int] | None:
+    """`match` is in the masked sentence; `spelled` holds the values of the numbers written in
+    words, by where they start."""
     raw = match.group("number").lower()
     before = sentence[: match.start("number")].lower()
     after = sentence[match.end() :]
-    is_word = raw in _WORD_NUMBERS
+    is_word = match.start("number") in spelled
     if _not_a_quantity(raw, before, after, match):
         return None
-    value = float(_WORD_NUMBERS[raw]) if is_word else float(raw.replace(",", ""))
+    value = spelled[match.start("number")] if is_word else parse_digits(raw)
     scale = (match.group("scale") or "").strip().lower()
     if scale in {"m", "bn"} and not match.group("currency"):
         return None  # "400m final" is a distance, "£400m" an amount; without a currency, skip
-    value *= _SCALES.get(scale, 1.0)
+    value *= SCALES.get(scale, 1.0)
     unit = _UNITS.get((match.group("unit") or "").strip().lower()) or match.group("currency")
     counts, end = _counted(after, match.end(), percent=unit == "%")
     if not _meaningful(counts, unit, value, is_word=is_word):
@@ -135,8 +146,8 @@ def _not_a_quantity(raw: str, before: str, after: str, match: re.Match[str]) -> 
 
 
 def _counted(after: str, offset: int, *, percent: bool) -> tuple[str, int]:
-    """Up to four words after the number name what it counts ('North Korean troops');
-    for a percentage, the words after 'of' ('of the town's homes')."""
+    """Up to four words after the number, up to a stop word, name what it counts ('North
+    Korean troops'); for a percentage, the words after 'of' ('of the town's homes')."""
     rest = after
     position = offset
     if percent:
@@ -149,7 +160,7 @@ def _counted(after: str, offset: int, *, percent: bool) -> tuple[str, int]:
     end = position
     for _ in range(4):
         word = _COUNTED_WORD.match(rest)
-        if not word or word.group(1).lower() in _STOP or word.group(1).endswith("ly"):
+        if not word or word.group(1).lower() in STOP_WORDS or word.group(1).endswith("ly"):
             break
         words.append(word.group(1))
         rest = rest[word.end() :]

@@ -10,34 +10,17 @@ import math
 import re
 from collections import Counter
 
+from briefing.verify.words import STOP_WORDS, fold, stem
+
 Vector = dict[str, float]
 
-_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|\d[\d,.]*\d|\d")
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i if
-    in into is it its itself just me more most my myself no nor not now of off on once only
-    or other our ours ourselves out over own same she should so some such than that the their
-    theirs them themselves then there these they this those through to too under until up
-    very was we were what when where which while who whom why will with would you your yours
-    said says say told according mr mrs ms dr new one two also its it's""".split()
-)
+_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|\d[\d,.]*\d|\d")
 
 
 def tokens(text: str) -> list[str]:
-    words = (w.replace(",", "") for w in _WORD.findall(text.lower()))
-    return [_stem(w) for w in words if w not in STOPWORDS and len(w) > 1]
-
-
-def _stem(word: str) -> str:
-    # Just enough folding that "troops"/"troop" and "evacuated"/"evacuation" meet.
-    word = word.removesuffix("'s").removesuffix("’s")
-    for suffix, repl in (("ies", "y"), ("ations", "ate"), ("ation", "ate"), ("ing", ""),
-                         ("ed", ""), ("es", ""), ("s", "")):  # fmt: skip
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            return word[: -len(suffix)] + repl
-    return word
+    """Stems of the content words and numbers of `text`, for tf-idf vectors."""
+    words = (w.replace(",", "").removesuffix("'s") for w in _WORD.findall(fold(text)))
+    return [stem(w) for w in words if w not in STOP_WORDS and len(w) > 1]
 
 
 def tfidf(documents: list[list[str]]) -> list[Vector]:

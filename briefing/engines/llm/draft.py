@@ -1,6 +1,7 @@
 """From validated model output to the project's Draft: claim ids, corroboration across
 sources, figure groups with computed disagreement. Items without surviving citations are
-left out here, so an uncited claim is never rendered as cited."""
+left out here, so an uncited claim is never rendered as cited; so is every item the
+verifier would not support, checked as the verifier will check it (`check_cited`)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from briefing.llm.schemas import (
     QuoteOut,
     ReduceResult,
     SourceSummary,
+    source_of,
+    split_by_source,
     without_dropped,
 )
 from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote
 from briefing.sections import MAX_POINTS
+from briefing.verify.checks import check_cited
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,48 +34,68 @@ if TYPE_CHECKING:
 
 class _Builder:
     def __init__(self, sources: Sequence[Source]) -> None:
-        self.source_of = {p.id: s.id for s in sources for p in s.passages}
+        self.texts = {p.id: p.text for s in sources for p in s.passages}
         self.next_id = 0
+        self.left_out: list[str] = []
 
     def ids(self, citations: Sequence[str]) -> list[str]:
-        return [c for c in dict.fromkeys(citations) if c in self.source_of]
+        return [c for c in dict.fromkeys(citations) if c in self.texts]
+
+    def supported(self, obj: Claim | Figure | Quote) -> bool:
+        """Whether the verifier will support `obj`; if not, why is recorded for the run."""
+        checked = check_cited(obj, self.texts)
+        if not checked.supported:
+            why = "; ".join(f.reason for f in checked.findings)
+            cited = ", ".join(obj.citations)
+            self.left_out.append(f"{obj.text[:60]!r} left out: {why} (cited: {cited})")
+        return checked.supported
 
     def claim(self, point: KeyPoint | HedgedPoint) -> Claim | None:
         ids = self.ids(point.citations)
         if not ids:
             return None
-        first = self.source_of[ids[0]]
-        self.next_id += 1
+        citations, corroborated_by = split_by_source(ids)
         status: HedgedPoint | None = point if isinstance(point, HedgedPoint) else None
-        return Claim(
-            id=f"C{self.next_id}",
+        claim = Claim(
+            id=f"C{self.next_id + 1}",
             text=point.text,
-            citations=[c for c in ids if self.source_of[c] == first],
-            corroborated_by=[c for c in ids if self.source_of[c] != first],
+            citations=citations,
+            corroborated_by=corroborated_by,
             attribution=point.attribution,
             status=status.status if status else "reported",
             status_reason=status.status_reason if status else None,
         )
+        if not self.supported(claim):
+            return None
+        self.next_id += 1
+        return claim
 
     def claims(self, points: Sequence[KeyPoint | HedgedPoint]) -> list[Claim]:
         return [c for c in map(self.claim, points) if c is not None]
+
+    def quote(self, out: QuoteOut) -> Quote | None:
+        ids = self.ids(out.citations)
+        if not ids:
+            return None
+        quote = Quote(text=out.text, citations=ids, speaker=out.speaker)
+        return quote if self.supported(quote) else None
 
     def key_figure(self, group: FigureGroup) -> KeyFigure | None:
         figures = []
         for fig in group.figures:
             ids = self.ids(fig.citations)
             if ids:
-                figures.append(
-                    Figure(
-                        text=fig.text,
-                        citations=ids,
-                        value=fig.value,
-                        unit=fig.unit,
-                        counts=fig.counts,
-                        source_ids=list(dict.fromkeys(self.source_of[c] for c in ids)),
-                        attribution=fig.attribution,
-                    )
+                figure = Figure(
+                    text=fig.text,
+                    citations=ids,
+                    value=fig.value,
+                    unit=fig.unit,
+                    counts=fig.counts,
+                    source_ids=list(dict.fromkeys(source_of(c) for c in ids)),
+                    attribution=fig.attribution,
                 )
+                if self.supported(figure):
+                    figures.append(figure)
         if not figures:
             return None
         disagree = len({f.value for f in figures}) > 1
@@ -83,11 +107,8 @@ def _section_items(build: _Builder, section: Section, asked: Sequence[Out]) -> l
         groups = (build.key_figure(g) for g in asked if isinstance(g, FigureGroup))
         return [g for g in groups if g is not None]
     if section.kind == "quotes":
-        return [
-            Quote(text=q.text, citations=ids, speaker=q.speaker)
-            for q in asked
-            if isinstance(q, QuoteOut) and (ids := build.ids(q.citations))
-        ]
+        quotes = (build.quote(q) for q in asked if isinstance(q, QuoteOut))
+        return [q for q in quotes if q is not None]
     return list(build.claims([p for p in asked if isinstance(p, KeyPoint | HedgedPoint)]))
 
 
@@ -101,6 +122,7 @@ def to_draft(
     """`usage` holds the run's model usage as RunStats fields."""
     result = without_dropped(result)
     build = _Builder(sources)
+    sections = {s.name: _section_items(build, s, result.items(s)) for s in result.sections}
     note = f"Written by {model} from per-source summaries; every citation was checked."
     if notes:
         counted = Counter(notes)  # parts of one source can fail alike
@@ -109,8 +131,11 @@ def to_draft(
     return Draft(
         title=result.title,
         engine=EngineInfo(name="openai", model=model, note=note),
-        sections={s.name: _section_items(build, s, result.items(s)) for s in result.sections},
-        usage=usage,
+        sections=sections,
+        usage={
+            **usage,
+            "dropped_citations": [*usage.get("dropped_citations", []), *build.left_out],
+        },
     )
 
 
