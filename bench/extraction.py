@@ -35,7 +35,7 @@ def main() -> None:
     for page in pages:
         (article,) = read_html(page.read_text(encoding="utf-8", errors="replace"), page.name)
         gold = page.with_suffix(".gold.txt").read_text(encoding="utf-8")
-        text = article.title + "\n" + "\n".join(article.paragraphs)
+        text = article.title + "\n" + "\n".join(article.paragraphs())
         p, r, f = scores(text, gold)
         totals = [totals[0] + p, totals[1] + r, totals[2] + f]
         print(f"{page.stem:32} {p:9.3f} {r:6.3f} {f:6.3f}")

@@ -55,7 +55,7 @@ def main() -> None:
             with target.open("w", encoding="utf-8") as out:
                 for copy in range(scale):
                     for a in articles:
-                        text = "\n".join([f"Edition {copy} of this report.", *a.paragraphs])
+                        text = "\n".join([f"Edition {copy} of this report.", *a.paragraphs()])
                         out.write(json.dumps({"title": a.title, "text": text}) + "\n")
             seconds, sources, passages, peak = run([str(target)])
         base = base or seconds
