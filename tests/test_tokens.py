@@ -127,3 +127,26 @@ def test_this_test_process_cannot_reach_the_network_either():
         pytest.raises(RuntimeError, match="Network is disabled"),
     ):
         sock.connect(("127.0.0.1", 9))
+
+
+def test_huge_text_is_counted_without_failing():
+    # tiktoken's pattern gives up on a run of about a million spaces ("Max stack size
+    # exceeded for backtracking"); a reply of 5 MB of padding must not end the run.
+    counter = tokens.TokenCounter("gpt-4.1-mini")
+    assert counter.exact
+    assert counter.count(" " * 5_000_000) > 0
+    assert counter.count("\u3000" * 2_000_000 + " x") > 0
+    words = "The Kessel dam breached on Monday. " * 20_000  # 700,000 characters
+    exact = tokens._load("o200k_base")  # noqa: SLF001 - tiktoken itself, in one piece
+    assert exact is not None
+    assert counter.count(words) == len(exact.encode(words))
+
+
+def test_a_piece_tiktoken_cannot_encode_is_estimated(monkeypatch):
+    class Refuses:
+        def encode(self, text: str, **options: object) -> list[int]:  # noqa: ARG002
+            raise ValueError("Regex error while tokenizing")
+
+    monkeypatch.setattr(tokens, "_load", lambda _: Refuses())
+    counter = tokens.TokenCounter("gpt-4.1-mini")
+    assert counter.count("x" * 400) == 100

@@ -6,6 +6,9 @@ reading the vendored file (sha256 still checked) where they would download. So c
 works offline, and nothing global changes: no environment variable, no file in tiktoken's
 cache. If an encoding cannot be loaded, counts fall back to an estimate of one token per
 four characters, with a warning, and `TokenCounter.exact` says so.
+
+Counting never fails: long text is counted in pieces (tiktoken's pattern gives up on a run
+of about a million spaces), and a piece tiktoken cannot encode is estimated the same way.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     import tiktoken
 
@@ -37,6 +40,9 @@ COUNTED_AS = {"o200k_harmony": "o200k_base"}
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_REPLY = 3
 CHARS_PER_TOKEN = 4
+# Text longer than this is counted piece by piece, each cut before a line break or a space
+# where there is one; ordinary prompts are far shorter, so their counts are exact.
+PIECE_CHARS = 100_000
 
 
 def read_vendored(url: str, expected_hash: str) -> dict[bytes, int]:
@@ -110,11 +116,36 @@ class TokenCounter:
     def count(self, text: str) -> int:
         encoding = _load(self.encoding_name)
         if encoding is None:
-            return math.ceil(len(text) / CHARS_PER_TOKEN)
-        return len(encoding.encode(text, disallowed_special=()))
+            return _estimate(text)
+        return sum(_encoded_length(encoding, piece) for piece in _pieces(text))
 
     def count_messages(self, messages: Iterable[Mapping[str, str]]) -> int:
         total = TOKENS_PER_REPLY
         for message in messages:
             total += TOKENS_PER_MESSAGE + sum(self.count(v) for v in message.values())
         return total
+
+
+def _estimate(text: str) -> int:
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """`text` in pieces of at most PIECE_CHARS, each cut before its last line break or space
+    (tiktoken starts a word with the space before it)."""
+    start = 0
+    while len(text) - start > PIECE_CHARS:
+        end = start + PIECE_CHARS
+        cut = max(text.rfind("\n", start, end), text.rfind(" ", start, end))
+        end = cut if cut > start else end
+        yield text[start:end]
+        start = end
+    yield text[start:]
+
+
+def _encoded_length(encoding: tiktoken.Encoding, piece: str) -> int:
+    try:
+        return len(encoding.encode(piece, disallowed_special=()))
+    except Exception:  # noqa: BLE001 - tiktoken's pattern or merges gave up: estimate this piece
+        log.debug("estimating the tokens of %d characters tiktoken cannot encode", len(piece))
+        return _estimate(piece)
