@@ -11,6 +11,7 @@ import httpx2
 import pytest
 
 from briefing.errors import ConfigError, ContextLengthError, ModelCallError
+from briefing.llm import client
 from briefing.llm.chat import ChatReply, ChatRequest
 from briefing.llm.client import OpenAIBackend
 from briefing.llm.schemas import MapResult
@@ -172,3 +173,86 @@ def test_other_bad_requests_are_not_context_errors():
     with pytest.raises(ModelCallError, match="answered HTTP 400: bad schema") as caught:
         send(server, max_retries=0)
     assert not isinstance(caught.value, ContextLengthError)
+
+
+# --- replies that are not chat completions ---------------------------------------------
+
+
+@pytest.fixture
+def no_backoff(monkeypatch):
+    monkeypatch.setattr(client, "RETRY_DELAY", 0.0)
+
+
+NOT_COMPLETIONS = [
+    (
+        httpx2.Response(200, text="<html>\n<body>Gateway\nerror</body></html>"),
+        "a body that is not JSON: '<html> <body>Gateway error</body></html>'",
+    ),
+    (
+        httpx2.Response(200, json={"error": {"message": "model\noverloaded", "type": "server"}}),
+        "an error: model overloaded",
+    ),
+    (httpx2.Response(200, json={"error": "busy"}), "an error: busy"),
+    (httpx2.Response(200, json={"id": "x", "choices": []}), "a completion with no choices"),
+    (httpx2.Response(200, json={"choices": [{"index": 0}]}), "a choice with no message"),
+    (
+        httpx2.Response(200, json={"choices": [{"message": {"content": [1, 2]}}]}),
+        "a message whose content is not text",
+    ),
+    (httpx2.Response(200, json=["not", "an", "object"]), "JSON that is not a chat completion"),
+    (httpx2.Response(200, text="[" * 100_000), "a body that is not JSON: '[[[[[["),
+    (
+        httpx2.Response(200, text='{"usage": ' + "9" * 5000 + "}"),
+        'a body that is not JSON: \'{"usage": 9999',
+    ),
+]
+
+
+@pytest.mark.parametrize(("answer", "said"), NOT_COMPLETIONS)
+def test_a_200_that_is_not_a_completion_is_retried_then_one_typed_line(no_backoff, answer, said):
+    server = Server(answer)
+    with pytest.raises(ModelCallError) as caught:
+        send(server, max_retries=2)
+    assert len(server.requests) == 3
+    message = str(caught.value)
+    assert f"http://llm.test/v1 sent a reply that is not a chat completion ({said}" in message
+    assert "also after the retries" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(("answer", "said"), NOT_COMPLETIONS[:5])
+def test_a_200_that_is_not_a_completion_then_a_good_one_is_a_reply(no_backoff, answer, said):
+    server = Server(answer, httpx2.Response(200, json=completion()))
+    assert send(server, max_retries=1).content == '{"summaries": []}'
+    assert len(server.requests) == 2
+
+
+def test_all_retries_share_one_count_whatever_goes_wrong(no_backoff):
+    error = httpx2.Response(500, json={"error": {"message": "boom"}}, headers=FAST_RETRY)
+    garbage = httpx2.Response(200, text="not json")
+    server = Server(error, garbage, error, httpx2.Response(200, json=completion()))
+    with pytest.raises(ModelCallError, match="answered HTTP 500: boom"):
+        send(server, max_retries=2)
+    assert len(server.requests) == 3  # 1 + max_retries, not (1 + max_retries) squared
+    server = Server(error, garbage, error, httpx2.Response(200, json=completion()))
+    assert send(server, max_retries=3).finish_reason == "stop"
+    assert len(server.requests) == 4
+
+
+def test_missing_fields_of_a_completion_have_defaults():
+    body = {"choices": [{"message": {"content": "{}", "refusal": ""}}], "usage": {"x": 1}}
+    reply = send(Server(httpx2.Response(200, json=body)))
+    assert (reply.content, reply.refusal, reply.finish_reason) == ("{}", None, "stop")
+    assert (reply.prompt_tokens, reply.completion_tokens, reply.cached_tokens) == (0, 0, 0)
+
+
+def test_a_server_error_page_becomes_one_short_line():
+    page = "<html>\n<head><title>502 Bad Gateway</title></head>\n" + "x" * 5000 + "\n</html>"
+    server = Server(httpx2.Response(502, text=page, headers=FAST_RETRY))
+    with pytest.raises(ModelCallError) as caught:
+        send(server, max_retries=0)
+    message = str(caught.value)
+    assert "answered HTTP 502: " in message
+    assert "<head><title>502 Bad Gateway</title></head>" in message
+    assert "\n" not in message
+    assert len(message) < 400

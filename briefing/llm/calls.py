@@ -62,6 +62,13 @@ def open_backend(
     return CachingBackend(backend, cache, settings.base_url or "")
 
 
+def one_line(text: str, limit: int = 160) -> str:
+    """A server's or a model's words as one short line: control characters and line breaks
+    become spaces, runs of white space one space, and the rest is cut with an ellipsis."""
+    flat = " ".join("".join(c if c.isprintable() else " " for c in text[: limit * 4]).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 class NoAnswer(enum.Enum):
     """Why a call gave no text to read."""
 
@@ -92,7 +99,7 @@ async def send(backend: ChatBackend, request: ChatRequest, usage: Usage) -> Outc
         return Outcome(failure=NoAnswer.TOO_LONG)
     usage.add(reply)
     if reply.refusal:
-        return Outcome(failure=NoAnswer.REFUSED, refusal=reply.refusal)
+        return Outcome(failure=NoAnswer.REFUSED, refusal=one_line(reply.refusal))
     if reply.finish_reason == "content_filter":
         return Outcome(failure=NoAnswer.FILTERED)
     if reply.finish_reason == "length":

@@ -1,22 +1,39 @@
 """The only module that imports `openai`: sends one structured-output request.
 
 Retries with backoff on 429, 5xx, timeouts and dropped connections are the SDK's own
-(`max_retries`, `timeout`); what is left after them becomes a typed BriefingError.
+(`max_retries`, `timeout`). A 200 reply that is not a chat completion (a body that is not
+JSON, an error object, no choices, a choice without a message) is retried here with
+backoff, from the same `max_retries`: a request is sent at most 1 + max_retries times,
+whatever goes wrong. What is left after the retries becomes a typed BriefingError with a
+one-line message.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 from typing import TYPE_CHECKING, Any, cast
 
 import openai
 
 from briefing.errors import BriefingError, ConfigError, ContextLengthError, ModelCallError
+from briefing.llm.calls import one_line
 from briefing.llm.chat import ChatReply, ChatRequest
 from briefing.llm.strict import response_format
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
     from openai.types.shared_params import ResponseFormatJSONSchema
+
+log = logging.getLogger(__name__)
+
+# Seconds before retrying a reply that is not a chat completion, doubled each time up to
+# MAX_RETRY_DELAY (tests set it to 0).
+RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+# Characters of a body that is not JSON shown in a message.
+SHOWN = 60
 
 
 # OpenAI says code "context_length_exceeded"; llama.cpp's server, type
@@ -34,8 +51,10 @@ def _server_message(err: openai.APIStatusError) -> str:
     """The server's own words, without the SDK's 'Error code: NNN - ' wrapping."""
     body = err.body
     if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return str(body["message"])
-    return err.message
+        return one_line(str(body["message"]))
+    if isinstance(body, str) and body.strip():  # not JSON: a proxy's error page, say
+        return one_line(body)
+    return one_line(err.message)
 
 
 def _is_context_overflow(err: openai.APIStatusError) -> bool:
@@ -43,6 +62,57 @@ def _is_context_overflow(err: openai.APIStatusError) -> bool:
         return False
     text = f"{err.code} {err.type} {err.message}".lower()
     return any(marker in text for marker in _OVERFLOW_MARKERS)
+
+
+def _tokens(usage: dict[str, Any], name: str) -> int:
+    value = usage.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def read_completion(body: bytes) -> ChatReply | str:
+    """The chat completion a 200 reply's body holds, or what is wrong with it."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        shown = one_line(body[: SHOWN * 4].decode(errors="replace"), SHOWN)
+        return f"a body that is not JSON: {shown!r}"
+    choice = _first_choice(data)
+    if isinstance(choice, str):
+        return choice
+    message = choice["message"]
+    refusal, finish = message.get("refusal"), choice.get("finish_reason")
+    usage = data.get("usage")
+    usage = usage if isinstance(usage, dict) else {}
+    details = usage.get("prompt_tokens_details")
+    return ChatReply(
+        content=message.get("content"),
+        refusal=refusal if isinstance(refusal, str) and refusal else None,
+        finish_reason=finish if isinstance(finish, str) and finish else "stop",
+        prompt_tokens=_tokens(usage, "prompt_tokens"),
+        completion_tokens=_tokens(usage, "completion_tokens"),
+        cached_tokens=_tokens(details, "cached_tokens") if isinstance(details, dict) else 0,
+    )
+
+
+def _first_choice(data: object) -> dict[str, Any] | str:
+    """A completion's first choice, with a message whose content is text or null; else
+    what is wrong."""
+    if not isinstance(data, dict):
+        return "JSON that is not a chat completion"
+    choices = data.get("choices")
+    if not choices and "error" in data:
+        error = data["error"]
+        said = error.get("message") if isinstance(error, dict) else error
+        return f"an error: {one_line(said)}" if isinstance(said, str) else "an error object"
+    choice = choices[0] if isinstance(choices, list) and choices else None
+    if not isinstance(choice, dict):
+        return "a completion with no choices"
+    message = choice.get("message")
+    if not isinstance(message, dict):
+        return "a choice with no message"
+    if not isinstance(message.get("content"), str | None):
+        return "a message whose content is not text"
+    return choice
 
 
 # Failures the SDK has already retried, each with what to do about it.
@@ -84,6 +154,7 @@ class OpenAIBackend:
         http_client: Any = None,  # noqa: ANN401 - an httpx client for the SDK (tests, proxies)
     ) -> None:
         self.base_url = base_url or "https://api.openai.com/v1"
+        self.max_retries = max_retries
         # Local servers usually need no key, but the SDK insists on one.
         self._options: dict[str, Any] = {
             "api_key": api_key or "no-key",
@@ -118,17 +189,40 @@ class OpenAIBackend:
                 )
             answer = f"HTTP {err.status_code}: {_server_message(err)}"
         else:
-            answer = f"an error: {err.message}"
+            answer = f"an error: {one_line(err.message)}"
         return ModelCallError(
             f"{self.base_url} answered {answer}; check --model and that the server supports "
             "json_schema response formats"
         )
 
     async def complete(self, request: ChatRequest) -> ChatReply:
+        retries, attempt = self.max_retries, 0
+        while True:
+            body, retried = await self._post(request, retries)
+            reply = read_completion(body)
+            if isinstance(reply, ChatReply):
+                return reply
+            retries -= retried + 1
+            if retries < 0:
+                raise ModelCallError(
+                    f"{self.base_url} sent a reply that is not a chat completion ({reply}), "
+                    "also after the retries; check that --base-url is an OpenAI-compatible "
+                    "API (it usually ends in /v1), or raise --max-retries"
+                )
+            log.info("retrying a reply that is not a chat completion (%s)", reply)
+            await asyncio.sleep(min(RETRY_DELAY * 2**attempt, MAX_RETRY_DELAY))
+            attempt += 1
+
+    async def _post(self, request: ChatRequest, retries: int) -> tuple[bytes, int]:
+        """The body of a 200 reply and how many retries the SDK took to get it; the SDK
+        retries at most `retries` times."""
+        client = self._connection()
+        if retries != self.max_retries:
+            client = client.with_options(max_retries=retries)
         temperature = openai.omit if request.temperature is None else request.temperature
         penalty = openai.omit if request.frequency_penalty is None else request.frequency_penalty
         try:
-            completion = await self._connection().chat.completions.create(
+            raw = await client.chat.completions.with_raw_response.create(
                 model=request.model,
                 messages=cast("list[ChatCompletionMessageParam]", request.messages),
                 response_format=cast("ResponseFormatJSONSchema", response_format(request.schema)),
@@ -138,16 +232,4 @@ class OpenAIBackend:
             )
         except openai.APIError as err:
             raise self._failure(err, request.model) from err
-        if not completion.choices:
-            raise ModelCallError(f"{self.base_url} sent a reply with no choices; check the server")
-        choice = completion.choices[0]
-        usage = completion.usage
-        details = usage.prompt_tokens_details if usage else None
-        return ChatReply(
-            content=choice.message.content,
-            refusal=getattr(choice.message, "refusal", None),
-            finish_reason=choice.finish_reason or "stop",
-            prompt_tokens=usage.prompt_tokens if usage else 0,
-            completion_tokens=usage.completion_tokens if usage else 0,
-            cached_tokens=(details.cached_tokens or 0) if details else 0,
-        )
+        return raw.content, raw.retries_taken
