@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
+import pytest
+from llm_fixtures import reply
+
 from briefing import config
+from briefing.errors import ContextLengthError
 from briefing.llm.cache import ResponseCache, content_key
+from briefing.llm.chat import CachingBackend, ChatReply, ChatRequest
+from briefing.llm.schemas import JudgeResult
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -51,3 +58,118 @@ def test_a_failed_write_leaves_no_temporary_file_and_only_warns(tmp_path: Path, 
     assert "could not write cache entry" in caplog.text
     assert list(entry.parent.iterdir()) == [entry]  # the written temporary file is gone
     assert cache.get(key) is None
+
+
+# --- what the caching backend stores: whole answers only ------------------------------
+
+
+class Answers:
+    """A backend that gives its replies (or raises its errors) in turn and counts requests."""
+
+    def __init__(self, *answers: ChatReply | Exception) -> None:
+        self.answers = list(answers)
+        self.requests = 0
+
+    async def complete(self, request: ChatRequest) -> ChatReply:  # noqa: ARG002
+        self.requests += 1
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    async def aclose(self) -> None:
+        pass
+
+
+REQUEST = ChatRequest(
+    model="m",
+    messages=[{"role": "user", "content": "judge this"}],
+    schema=JudgeResult,
+    max_completion_tokens=100,
+)
+GOOD = reply('{"verdicts": []}')
+FAILURES = {
+    "refused": reply(None, refusal="I can't."),
+    "cut off": reply('{"verdicts": [', finish_reason="length"),
+    "content filter": reply('{"verdicts": []}', finish_reason="content_filter"),
+    "invalid JSON": reply('{"verdicts": [}'),
+    "empty": reply(""),
+    "no content": reply(None),
+    "wrong shape": reply('{"answers": []}'),
+    "wrong types": reply('{"verdicts": [{"key": 1}]}'),
+}
+
+
+def complete(backend: CachingBackend) -> ChatReply:
+    return asyncio.run(backend.complete(REQUEST))
+
+
+@pytest.mark.parametrize("failure", FAILURES.values(), ids=FAILURES)
+def test_a_failed_reply_is_not_cached_and_the_next_run_asks_again(tmp_path: Path, failure):
+    cache = ResponseCache(tmp_path)
+    first = Answers(failure)
+    assert complete(CachingBackend(first, cache)) == failure
+    assert list(tmp_path.rglob("*.json")) == []
+    healthy = Answers(GOOD)
+    assert complete(CachingBackend(healthy, cache)) == GOOD
+    assert healthy.requests == 1
+    again = Answers()
+    assert complete(CachingBackend(again, cache)).from_cache
+    assert again.requests == 0
+
+
+@pytest.mark.parametrize("failure", FAILURES.values(), ids=FAILURES)
+def test_a_failure_an_earlier_version_cached_is_dropped_and_asked_again(tmp_path: Path, failure):
+    cache = ResponseCache(tmp_path)
+    key = REQUEST.cache_key()
+    cache.put(key, failure.model_dump_json())
+    healthy = Answers(GOOD)
+    assert complete(CachingBackend(healthy, cache)) == GOOD
+    assert healthy.requests == 1
+    assert ChatReply.model_validate_json(cache.get(key) or "") == GOOD
+
+
+def test_an_overflow_is_not_cached_and_an_earlier_versions_entry_is_dropped(tmp_path: Path):
+    cache = ResponseCache(tmp_path)
+    cache.put(REQUEST.cache_key(), '{"context_length_exceeded": "too long"}')
+    small = Answers(ContextLengthError("too long"))
+    with pytest.raises(ContextLengthError):
+        complete(CachingBackend(small, cache))
+    assert list(tmp_path.rglob("*.json")) == []
+    bigger = Answers(GOOD)  # the same server restarted with a longer context
+    assert complete(CachingBackend(bigger, cache)) == GOOD
+    assert bigger.requests == 1
+
+
+def test_a_kept_failure_is_replayed(tmp_path: Path):
+    cache = ResponseCache(tmp_path)
+    cut = FAILURES["cut off"]
+    backend = CachingBackend(Answers(cut), cache)
+    assert complete(backend) == cut
+    backend.keep(REQUEST)  # the engine got around it (its smaller retries all succeeded)
+    again = Answers()
+    replayed = complete(CachingBackend(again, cache))
+    assert (replayed.content, replayed.finish_reason, replayed.from_cache) == (
+        cut.content,
+        "length",
+        True,
+    )
+    assert again.requests == 0
+    overflow = CachingBackend(Answers(ContextLengthError("does not fit")), cache, "other")
+    with pytest.raises(ContextLengthError):
+        complete(overflow)
+    overflow.keep(REQUEST)
+    with pytest.raises(ContextLengthError, match="does not fit"):
+        complete(CachingBackend(Answers(), cache, "other"))
+
+
+def test_keep_stores_nothing_for_a_good_reply_or_without_a_cache(tmp_path: Path):
+    cache = ResponseCache(tmp_path)
+    backend = CachingBackend(Answers(GOOD), cache)
+    complete(backend)
+    backend.keep(REQUEST)
+    (entry,) = tmp_path.rglob("*.json")
+    assert not ChatReply.model_validate_json(entry.read_text(encoding="utf-8")).recovered
+    uncached = CachingBackend(Answers(FAILURES["refused"]), None)
+    complete(uncached)
+    uncached.keep(REQUEST)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
-from llm_fixtures import FakeBackend, as_brief, harrowgate_sources, reply, saved
+from llm_fixtures import FakeBackend, _source, as_brief, harrowgate_sources, reply, saved
 
-from briefing.engines.llm import LLMEngine
+from briefing.engines.llm import MAP_REQUESTS, LLMEngine
 from briefing.errors import ContextLengthError, ModelCallError
 from briefing.llm.settings import LLMSettings
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from briefing.models import Source
 
 
 def settings(**kw: object) -> LLMSettings:
@@ -129,12 +132,17 @@ def test_what_is_still_wrong_after_the_reask_is_dropped_and_reported():
 
 
 def test_invalid_json_is_reasked_then_given_up():
-    backend = FakeBackend(
-        maps=[reply('{"summaries": [ {"source_id": "S1"'), reply("not json either")],
-    )
-    with pytest.raises(ModelCallError, match=r"S1, S2 not summarized \(invalid reply after"):
+    backend = FakeBackend(maps=lambda _: reply('{"summaries": [ {"source_id": "S1"'))
+    with pytest.raises(ModelCallError) as caught:
         asyncio.run(LLMEngine(settings(), backend).awrite(harrowgate_sources()))
     assert "Invalid JSON" in backend.sent("MapResult")[1].messages[3]["content"]
+    # The pack of two is asked again source by source (so that one source cannot cost the
+    # other), each with its re-ask: six requests, then each source is given up.
+    users = [r.messages[1]["content"] for r in backend.sent("MapResult")]
+    assert len(users) == 6
+    assert sum('<source id="S2">' not in u for u in users) == 2
+    for source in ("S1", "S2"):
+        assert f"{source} not summarized (invalid reply after a re-ask" in str(caught.value)
 
 
 def test_a_refusal_marks_its_sources_not_summarized_and_the_rest_go_on():
@@ -367,7 +375,7 @@ def test_a_pack_too_big_for_the_context_is_retried_smaller():
     assert "not summarized" not in draft.engine.note
 
 
-def test_a_context_overflow_is_cached_so_an_identical_rerun_sends_nothing(tmp_path: Path):
+def test_an_overflow_the_smaller_packs_got_around_is_kept_so_a_rerun_sends_nothing(tmp_path: Path):
     def answer(request):
         ids, good = _per_source(request)
         if len(ids) > 1:
@@ -422,3 +430,98 @@ def test_sources_the_model_skipped_are_asked_for_again():
     assert '<source id="S1"' not in users[1]
     assert '<source id="S2"' in users[1]
     assert "not summarized" not in draft.engine.note
+
+
+def test_prompt_tokens_are_counted_for_the_debug_log_only_when_it_is_shown(monkeypatch, caplog):
+    engine = LLMEngine(settings(use_cache=False), FakeBackend())
+    counted: list[int] = []
+
+    def count(messages):
+        counted.append(len(messages))
+        return 42
+
+    monkeypatch.setattr(engine.counter, "count_messages", count)
+    asyncio.run(engine.awrite(harrowgate_sources()))
+    assert counted == []
+    caplog.set_level(logging.DEBUG, logger="briefing.engines.llm")
+    engine.backend.backend = FakeBackend()
+    asyncio.run(engine.awrite(harrowgate_sources()))
+    assert counted == [2, 2]
+    assert "sending MapResult call, 42 prompt tokens" in caplog.text
+
+
+def test_an_overflow_never_got_around_is_not_cached_and_a_bigger_context_recovers(
+    tmp_path: Path,
+):
+    def overflow(request):
+        raise ContextLengthError("does not fit")
+
+    cached = settings(cache_dir=tmp_path)
+    small = FakeBackend(maps=overflow)
+    with pytest.raises(ModelCallError, match="did not fit the context window, even for one"):
+        asyncio.run(LLMEngine(cached, small).awrite(harrowgate_sources()))
+    assert list(tmp_path.rglob("*.json")) == []
+    bigger = FakeBackend()  # the same server, restarted with a longer context
+    draft = asyncio.run(LLMEngine(cached, bigger).awrite(harrowgate_sources()))
+    assert len(bigger.requests) == 2
+    assert "not summarized" not in draft.engine.note
+    again = FakeBackend(maps=[], reduces=[])
+    asyncio.run(LLMEngine(cached, again).awrite(harrowgate_sources()))
+    assert again.requests == []
+
+
+def test_a_reply_the_reask_repaired_is_kept_so_a_rerun_sends_nothing(tmp_path: Path):
+    cached = settings(cache_dir=tmp_path)
+    first = FakeBackend(
+        maps=[reply('{"summaries": ['), reply(saved("map_S1_S2.json"))],
+        reduces=[reply('{"title": 3}'), reply(saved("reduce.json"))],
+    )
+    draft = asyncio.run(LLMEngine(cached, first).awrite(harrowgate_sources()))
+    assert len(first.requests) == 4
+    again = FakeBackend(maps=[], reduces=[])
+    rerun = asyncio.run(LLMEngine(cached, again).awrite(harrowgate_sources()))
+    assert again.requests == []
+    assert (rerun.usage["calls"], rerun.usage["cached_calls"]) == (0, 4)
+    assert rerun.sections == draft.sections
+
+
+def _story(number: int) -> Source:
+    """A short source of our own: three paragraphs about a fictional ferry strike."""
+    sid = f"S{number}"
+    paragraphs = [
+        [f"Ferry crews in Port Elsin stopped work for the {number}th day on Tuesday."],
+        [f"The union said {number * 100} sailings had been cancelled since the strike began."],
+        [f"Talks with the operator are due to resume on day {number + 7}, a spokesman said."],
+    ]
+    return _source(sid, f"Ferry strike, day {number}", "Elsin Courier", paragraphs)
+
+
+def test_requests_per_source_are_bounded_when_every_reply_is_cut_off():
+    sources = [_story(n) for n in range(1, 6)]
+    backend = FakeBackend(maps=lambda _: reply('{"summaries": [', finish_reason="length"))
+    engine = LLMEngine(settings(use_cache=False), backend)
+    with pytest.raises(ModelCallError, match="no source could be summarized") as caught:
+        asyncio.run(engine.awrite(sources))
+    users = [r.messages[1]["content"] for r in backend.sent("MapResult")]
+    for source in sources:
+        assert sum(f'<source id="{source.id}"' in u for u in users) <= MAP_REQUESTS
+        assert f"{source.id} not summarized (the reply was cut off" in str(caught.value)
+    # One pack of five, then halves of halves: 1 + 2 + 4 + 2, and no paragraph splits,
+    # which would take each source past its MAP_REQUESTS (it was 67 requests before).
+    assert len(users) == 9
+    assert "no requests left for smaller retries: at most 4 per source" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_refused_pack_is_asked_again_source_by_source():
+    def answer(request):
+        ids, good = _per_source(request)
+        return reply(None, refusal="Not\nthis one.") if "S1" in ids else good
+
+    backend = FakeBackend(maps=answer)
+    draft = asyncio.run(LLMEngine(settings(use_cache=False), backend).awrite(harrowgate_sources()))
+    users = [r.messages[1]["content"] for r in backend.sent("MapResult")]
+    assert len(users) == 3  # S1 and S2 together, then each alone
+    assert "S1 not summarized (refused: Not this one.)" in draft.engine.note
+    assert "S2 not summarized" not in draft.engine.note
+    assert '"source_id":"S2"' in backend.sent("ReduceResult")[0].messages[1]["content"]

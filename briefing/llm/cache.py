@@ -1,7 +1,8 @@
 """An on-disk, content-addressed cache of model replies.
 
 The key is a sha256 over everything that shapes a reply (model, messages, schema,
-parameters); the entry is the reply as JSON. Writes are atomic; an unreadable or corrupt
+parameters); the entry is the reply as JSON. Which replies are stored is decided by
+chat.CachingBackend (whole answers only). Writes are atomic; an unreadable or corrupt
 entry is logged and treated as a miss, never as an error.
 """
 
@@ -44,6 +45,14 @@ class ResponseCache:
             log.warning("ignoring corrupt cache entry %s (%s); it will be replaced", path, err)
             return None
         return text
+
+    def discard(self, key: str) -> None:
+        """Remove an entry, if it is there; a failure only warns."""
+        path = self._path(key)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as err:
+            log.warning("could not remove cache entry %s (%s)", path, err)
 
     def put(self, key: str, text: str) -> None:
         path = self._path(key)

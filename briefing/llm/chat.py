@@ -1,9 +1,9 @@
 """The engine's view of a chat model: a request, a reply, a backend that answers, and a
-cache in front of it. Nothing here imports `openai` (see client.py)."""
+cache in front of it that keeps only whole answers. Nothing here imports `openai` (see
+client.py)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -58,6 +58,10 @@ class ChatReply(BaseModel):
     completion_tokens: int = 0
     cached_tokens: int = 0
     from_cache: bool = False
+    recovered: bool = Field(
+        default=False,
+        description="A failure kept in the cache because the run got around it completely.",
+    )
 
 
 class ChatBackend(Protocol):
@@ -86,16 +90,39 @@ class Usage:
         self.cached_tokens += reply.cached_tokens
 
 
+def is_answer(reply: ChatReply, schema: type[Out]) -> bool:
+    """Whether `reply` is a whole answer of the asked shape: not refused, not stopped by the
+    token limit or a content filter, and JSON the schema accepts (citations aside)."""
+    if reply.refusal or reply.finish_reason in {"length", "content_filter"} or not reply.content:
+        return False
+    try:
+        schema.model_validate_json(reply.content)
+    except ValidationError:
+        return False
+    return True
+
+
+# The finish reason of a kept context overflow (the request did not fit the window).
+OVERFLOW = "context_length_exceeded"
+
+
 class CachingBackend:
-    """Answers from the cache when it can; stores every reply the backend gives."""
+    """Answers from the cache when it can, and stores every whole answer the backend gives
+    (see `is_answer`). A failure (refused, cut off, filtered, not JSON of the asked shape,
+    too long for the context window) is not stored: the next run asks again. The engine
+    may `keep` one only when it got around it completely (a re-ask or smaller retries all
+    succeeded), so that an identical rerun replays the same successful run."""
 
     def __init__(self, backend: ChatBackend, cache: ResponseCache | None, server: str = "") -> None:
         self.backend = backend
         self.cache = cache
         # The same model name on two servers (an alias on a local server) is two models.
         self.server = server
+        # This run's failures by cache key, until they are kept or the run ends.
+        self._failed: dict[str, ChatReply] = {}
 
     async def aclose(self) -> None:
+        self._failed.clear()
         await self.backend.aclose()
 
     async def complete(self, request: ChatRequest) -> ChatReply:
@@ -104,31 +131,44 @@ class CachingBackend:
         key = request.cache_key(self.server)
         stored = self.cache.get(key)
         if stored is not None:
-            overflow = _stored_overflow(stored)
-            if overflow is not None:
-                raise ContextLengthError(overflow)
-            try:
-                return ChatReply.model_validate_json(stored).model_copy(update={"from_cache": True})
-            except ValidationError as err:
-                log.warning("ignoring cache entry %s: not a reply (%s)", key, err.error_count())
+            replayed = self._replay(self.cache, key, stored, request)
+            if replayed is not None:
+                return replayed
         try:
             reply = await self.backend.complete(request)
         except ContextLengthError as err:
-            # Too big for the context window is the server's answer to this exact request,
-            # as a reply is; keeping it lets an identical rerun send nothing at all.
-            self.cache.put(key, json.dumps({_OVERFLOW: str(err)}))
+            self._failed[key] = ChatReply(content=str(err), finish_reason=OVERFLOW)
             raise
-        self.cache.put(key, reply.model_dump_json())
+        if is_answer(reply, request.schema):
+            self.cache.put(key, reply.model_dump_json())
+        else:
+            self._failed[key] = reply
         return reply
 
+    def keep(self, request: ChatRequest) -> None:
+        """Store this run's failed reply to `request` after all: the run got around it."""
+        failed = self._failed.pop(request.cache_key(self.server), None)
+        if self.cache is not None and failed is not None:
+            kept = failed.model_copy(update={"recovered": True})
+            self.cache.put(request.cache_key(self.server), kept.model_dump_json())
 
-_OVERFLOW = "context_length_exceeded"
-
-
-def _stored_overflow(stored: str) -> str | None:
-    try:
-        data = json.loads(stored)
-    except json.JSONDecodeError:
-        return None
-    message = data.get(_OVERFLOW) if isinstance(data, dict) else None
-    return message if isinstance(message, str) else None
+    @staticmethod
+    def _replay(
+        cache: ResponseCache, key: str, stored: str, request: ChatRequest
+    ) -> ChatReply | None:
+        """The stored reply, None if it is not one to replay (then it is removed), or the
+        stored overflow raised again."""
+        try:
+            reply = ChatReply.model_validate_json(stored)
+        except ValidationError as err:
+            log.warning("ignoring cache entry %s: not a reply (%s)", key, err.error_count())
+            cache.discard(key)
+            return None
+        if reply.recovered and reply.finish_reason == OVERFLOW:
+            raise ContextLengthError(reply.content or "does not fit the context window")
+        if not reply.recovered and not is_answer(reply, request.schema):
+            # A failure stored by an earlier version: ask again.
+            log.info("dropping cache entry %s: a failed reply", key)
+            cache.discard(key)
+            return None
+        return reply.model_copy(update={"from_cache": True})

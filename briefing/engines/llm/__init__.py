@@ -3,14 +3,20 @@ the summaries into the brief (in a tree when they do not fit one call).
 
 Each call's reply is validated against the real passages (pydantic validation context). A
 reply that fails gets one re-ask stating the exact errors; what is still wrong after it is
-dropped and listed in the run report. A refusal or a reply that stays truncated marks its
-sources not summarized; a truncated reply is first retried with a smaller pack.
+dropped and listed in the run report. A pack whose reply is cut off or does not fit the
+context window is retried in smaller packs (one source is split on a paragraph boundary);
+so is a pack of several sources whose reply is refused or still invalid after the re-ask,
+so that one source cannot cost the others. Each source, or part of a long source, takes
+part in at most MAP_REQUESTS map requests; after that, or when nothing smaller is left to
+try, its sources are marked not summarized and the run goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -34,7 +40,7 @@ from briefing.llm.schemas import (
 from briefing.llm.tokens import TokenCounter
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from briefing.engines import Draft
     from briefing.engines.llm.planning import Unit
@@ -45,13 +51,55 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=Out)
 
+# Map requests each source, or each part of a source too long for one call, may take part
+# in: first try, re-ask, smaller retries and asking again for a skipped source all count.
+# (Each request is sent at most 1 + --max-retries times; see briefing/llm/client.py.)
+MAP_REQUESTS = 4
+TOO_BIG = "the reply was cut off at the token limit, or did not fit the context window"
+
+
+class Failure(enum.Enum):
+    """Why an exchange gave no answer."""
+
+    TOO_BIG = "too big"  # cut off at the token limit, or too long for the context window
+    REFUSED = "refused"  # refused, or stopped by the provider's content filter
+    INVALID = "invalid"  # still not valid after the re-ask
+    SPENT = "spent"  # its sources' map requests are used up
+
 
 @dataclass
 class Answer(Generic[T]):
     value: T | None
-    problem: str | None = None
-    truncated: bool = False
+    problem: str = ""
+    failure: Failure | None = None
     dropped: list[str] = field(default_factory=list)
+    # The requests of a failed exchange, whose replies were not cached: the caller keeps
+    # them (CachingBackend.keep) when it gets around the failure completely.
+    failed: list[ChatRequest] = field(default_factory=list)
+
+
+class RequestBudget:
+    """How many map requests each source, or part of a long source, has taken part in."""
+
+    def __init__(self, limit: int = MAP_REQUESTS) -> None:
+        self.limit = limit
+        self.used: Counter[str] = Counter()
+
+    def allows(self, needs: Mapping[str, int]) -> bool:
+        return all(self.used[key] + more <= self.limit for key, more in needs.items())
+
+    def spend(self, keys: Iterable[str]) -> bool:
+        """Count one request for each of `keys`; False, counting nothing, if one is spent."""
+        wanted = Counter(set(keys))
+        if not self.allows(wanted):
+            return False
+        self.used.update(wanted)
+        return True
+
+
+def unit_keys(pack: Sequence[Unit]) -> list[str]:
+    """What the request budget counts: a source, or a part of a long source."""
+    return list(dict.fromkeys(f"{u.source.id}#{u.part}" for u in pack))
 
 
 class LLMEngine:
@@ -63,6 +111,7 @@ class LLMEngine:
         self.usage = Usage()
         self.dropped: list[str] = []
         self._limit = asyncio.Semaphore(settings.max_concurrency)
+        self._budget = RequestBudget()
 
     async def awrite(self, sources: Sequence[Source]) -> Draft:
         """The draft of a brief; the connection is closed at the end, and opened again by
@@ -76,10 +125,11 @@ class LLMEngine:
         self._limit = asyncio.Semaphore(self.settings.max_concurrency)
         self.usage = Usage()
         self.dropped = []
+        self._budget = RequestBudget()
         passages = {p.id: p.text for s in sources for p in s.passages}
         packs = plan_map(sources, self.counter, self.settings.map_budget_tokens)
         mapped = await asyncio.gather(*(self._map(pack, passages) for pack in packs))
-        summaries = [summary for group in mapped for summary in group]
+        summaries = [summary for group, _ in mapped for summary in group]
         if not summaries:
             raise ModelCallError(
                 "no source could be summarized: "
@@ -110,9 +160,8 @@ class LLMEngine:
 
     # --- one structured call, with one re-ask ------------------------------------------
 
-    async def _send(self, messages: list[Message], schema: type[Out]) -> tuple[str | None, str]:
-        """The reply's content and a problem ('' if none), counting the call."""
-        request = ChatRequest(
+    def _request(self, messages: list[Message], schema: type[Out]) -> ChatRequest:
+        return ChatRequest(
             model=self.settings.model,
             messages=messages,
             schema=schema,
@@ -120,74 +169,81 @@ class LLMEngine:
             temperature=self.settings.temperature,
             frequency_penalty=self.settings.frequency_penalty,
         )
-        log.debug(
-            "sending %s call, %d prompt tokens",
-            schema.__name__,
-            self.counter.count_messages(messages),
-        )
+
+    async def _send(
+        self, request: ChatRequest, keys: Sequence[str]
+    ) -> tuple[str | None, Failure | None, str]:
+        """The reply's content, or why there is none and the problem in words, counting the
+        call (and, for a map call, the request against its sources' budget)."""
+        if not self._budget.spend(keys):
+            return None, Failure.SPENT, f"no requests left: at most {MAP_REQUESTS} per source"
+        if log.isEnabledFor(logging.DEBUG):  # counting tokens takes time; only when shown
+            tokens = self.counter.count_messages(request.messages)
+            log.debug("sending %s call, %d prompt tokens", request.schema.__name__, tokens)
         async with self._limit:
             outcome = await send(self.backend, request, self.usage)
         match outcome.failure:
             case None:
-                return outcome.content, ""
+                return outcome.content, None, ""
             case NoAnswer.REFUSED:
-                return None, f"refused: {outcome.refusal}"
+                return None, Failure.REFUSED, f"refused: {outcome.refusal}"
             case NoAnswer.FILTERED:
-                return None, "refused: the provider's content filter stopped the reply"
+                return None, Failure.REFUSED, "refused: the provider's content filter stopped it"
             case NoAnswer.CUT_OFF | NoAnswer.TOO_LONG:
-                # Both mean: this pack is too big for one call; ask() marks it truncated.
-                return None, "length"
+                return None, Failure.TOO_BIG, TOO_BIG
 
     async def ask(
-        self, messages: list[Message], schema: type[T], context: CitationContext
+        self,
+        messages: list[Message],
+        schema: type[T],
+        context: CitationContext,
+        keys: Sequence[str] = (),
     ) -> Answer[T]:
-        content, problem = await self._send(messages, schema)
+        first = self._request(messages, schema)
+        content, failure, problem = await self._send(first, keys)
         if content is None:
-            return Answer(None, problem, truncated=problem == "length")
+            return Answer(None, problem, failure, failed=[first])
         try:
             return Answer(schema.model_validate_json(content, context=context))
         except ValidationError as err:
             errors = validation_problems(err, whole="reply")
         log.info("re-asking %s: %d problems", schema.__name__, len(errors))
-        again = [
-            *messages,
-            {"role": "assistant", "content": content},
-            self.prompts.reask_message(errors),
-        ]
-        content, problem = await self._send(again, schema)
+        again = self._request(
+            [
+                *messages,
+                {"role": "assistant", "content": content},
+                self.prompts.reask_message(errors),
+            ],
+            schema,
+        )
+        content, failure, problem = await self._send(again, keys)
         if content is None:
-            return Answer(None, problem, truncated=problem == "length")
+            return Answer(None, problem, failure, failed=[first, again])
         repair = CitationContext(context.passages, context.source_ids, repair=True)
         try:
             value = schema.model_validate_json(content, context=repair)
         except ValidationError as err:
-            first = validation_problems(err, whole="reply")[0]
-            return Answer(None, f"invalid reply after a re-ask ({first})")
+            why = f"invalid reply after a re-ask ({validation_problems(err, whole='reply')[0]})"
+            return Answer(None, why, Failure.INVALID, failed=[first, again])
+        self.backend.keep(first)  # the re-ask got around it, if it was a failure
         return Answer(value, dropped=repair.dropped)
 
     # --- map ----------------------------------------------------------------------------
 
-    async def _map(self, pack: list[Unit], passages: dict[str, str]) -> list[SourceSummary]:
+    async def _map(
+        self, pack: list[Unit], passages: dict[str, str]
+    ) -> tuple[list[SourceSummary], bool]:
+        """The pack's summaries, and whether all of every source in it was summarized."""
         ids = list(dict.fromkeys(u.source.id for u in pack))
         context = CitationContext(passages, set(ids))
+        messages = self.prompts.map_messages(pack)
         try:
-            answer = await self.ask(self.prompts.map_messages(pack), MapResult, context)
-        except ModelCallError as err:  # after the SDK's retries: give up on this pack only
-            self.usage.notes.append(f"{', '.join(ids)} not summarized ({err})")
-            return []
-        if answer.truncated:
-            smaller = halve(pack, self.counter)
-            if smaller is not None:
-                log.info("reply for %s truncated; retrying in smaller packs", "+".join(ids))
-                parts = await asyncio.gather(*(self._map(p, passages) for p in smaller))
-                return [s for part in parts for s in part]
-            answer.problem = (
-                "the reply was cut off at the token limit, or did not fit the context window, "
-                "even for one paragraph"
-            )
+            answer = await self.ask(messages, MapResult, context, unit_keys(pack))
+        except ModelCallError as err:  # after the retries: give up on this pack only
+            self._not_summarized(ids, str(err))
+            return [], False
         if answer.value is None:
-            self.usage.notes.append(f"{', '.join(ids)} not summarized ({answer.problem})")
-            return []
+            return await self._map_smaller(pack, passages, answer)
         self.dropped.extend(answer.dropped)
         summaries = [without_dropped(s) for s in answer.value.summaries]
         if len(ids) == 1:
@@ -199,10 +255,44 @@ class LLMEngine:
         if rest and len(rest) < len(pack):
             # The model skipped some sources of the pack: ask again for them alone.
             log.info("no summary for %s; asking again for them alone", ", ".join(missing))
-            return summaries + await self._map(rest, passages)
+            more, whole = await self._map(rest, passages)
+            return summaries + more, whole
         if missing:
-            self.usage.notes.append(f"{', '.join(missing)} not summarized (no summary given)")
-        return summaries
+            self._not_summarized(missing, "no summary given")
+        return summaries, not missing
+
+    async def _map_smaller(
+        self, pack: list[Unit], passages: dict[str, str], answer: Answer[MapResult]
+    ) -> tuple[list[SourceSummary], bool]:
+        """After a failed exchange, the pack again in smaller packs where that may help and
+        its sources have requests left; else they are marked not summarized."""
+        ids = list(dict.fromkeys(u.source.id for u in pack))
+        smaller = None
+        if answer.failure is Failure.TOO_BIG or (
+            answer.failure in {Failure.REFUSED, Failure.INVALID} and len(pack) > 1
+        ):
+            smaller = halve(pack, self.counter)
+        problem = answer.problem
+        if smaller is not None and not self._budget.allows(
+            Counter(key for part in smaller for key in unit_keys(part))
+        ):
+            smaller = None
+            problem += f"; no requests left for smaller retries: at most {MAP_REQUESTS} per source"
+        elif smaller is None and answer.failure is Failure.TOO_BIG:
+            problem += ", even for one paragraph"
+        if smaller is None:
+            self._not_summarized(ids, problem)
+            return [], False
+        log.info("no answer for %s (%s); retrying in smaller packs", "+".join(ids), problem)
+        parts = await asyncio.gather(*(self._map(part, passages) for part in smaller))
+        whole = all(done for _, done in parts)
+        if whole:  # every smaller pack made it: an identical rerun may replay this failure
+            for request in answer.failed:
+                self.backend.keep(request)
+        return [s for found, _ in parts for s in found], whole
+
+    def _not_summarized(self, ids: Sequence[str], why: str) -> None:
+        self.usage.notes.append(f"{', '.join(ids)} not summarized ({why})")
 
     # --- reduce -------------------------------------------------------------------------
 
@@ -231,8 +321,7 @@ class LLMEngine:
             self.usage.notes.append(f"a merge call failed ({err})")
             return None
         if answer.value is None:
-            problem = "cut off at the token limit" if answer.truncated else answer.problem
-            self.usage.notes.append(f"a merge call failed ({problem})")
+            self.usage.notes.append(f"a merge call failed ({answer.problem})")
             return None
         self.dropped.extend(answer.dropped)
         return answer.value
