@@ -13,7 +13,7 @@ from llm_fixtures import FakeBackend, reply
 
 from briefing.brief_file import load_brief
 from briefing.cli import cli
-from briefing.errors import VerificationFailedError
+from briefing.errors import ConfigError, ModelCallError, VerificationFailedError
 from briefing.llm import calls
 from briefing.llm.chat import ChatReply, ChatRequest
 from briefing.llm.judge import Judge
@@ -249,3 +249,55 @@ def test_generate_with_judge_and_no_key_fails_before_writing(tmp_path):
         "--base-url at an OpenAI-compatible server, or drop --judge\n"
     )
     assert not out.exists()
+
+
+class Down:
+    """A judge server that fails after the retries, as the client reports it."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    async def complete(self, request: ChatRequest) -> ChatReply:  # noqa: ARG002
+        raise self.error
+
+    async def aclose(self) -> None:
+        pass
+
+
+FAILURES = [
+    ModelCallError("cannot reach http://judge.invalid/v1 (Connection error.); check --base-url"),
+    ModelCallError("http://judge.invalid/v1 sent a reply that is not a chat completion (x)"),
+    ConfigError("http://judge.invalid/v1 rejected the API key (401); check OPENAI_API_KEY"),
+]
+
+
+@pytest.mark.parametrize("error", FAILURES, ids=["down", "garbage", "key"])
+def test_a_failing_judge_server_means_no_verdict_with_the_reason(brief, tmp_path, error, caplog):
+    review = verify_brief(brief)
+    judged = asyncio.run(Judge(settings(tmp_path), Down(error)).areview(brief, review))
+    assert judged.judged_by == "judge-model"
+    assert [c.model_dump(exclude={"judge"}) for c in judged.claims] == [
+        c.model_dump(exclude={"judge"}) for c in review.claims
+    ]
+    assert {c.judge.reason for c in judged.claims if c.judge} == {
+        f"the judge could not be asked: {error}"
+    }
+    assert all(c.judge is not None and c.judge.verdict is None for c in judged.claims)
+    assert f"judge: no verdict for 13 claims ({error})" in caplog.text
+
+
+def test_generate_keeps_the_brief_when_the_judge_fails(monkeypatch, tmp_path):
+    monkeypatch.setattr(calls, "make_backend", lambda _: Down(FAILURES[0]))
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    out = tmp_path / "brief.json"
+    result = run(
+        "generate", "--engine", "extractive", examples, "-o", out,
+        "--judge", "openai", "--base-url", "http://judge.invalid/v1",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "judge: 0 entailed, 0 partly, 0 not entailed" in result.stderr
+    assert "unexpected" not in result.output
+    saved = load_brief(out)
+    assert saved.review is not None
+    assert saved.key_developments
+    assert {c.judge.verdict for c in saved.review.claims if c.judge} == {None}

@@ -5,7 +5,8 @@ It is reported next to the deterministic verdict and never replaces it: the judg
 fills `ClaimCheck.judge` and `Review.judged_by`; statuses, counts and the --fail-under
 gate stay the verifier's. Claims are sent in batches, one structured call per batch.
 Verdicts for keys that were not asked about are ignored; a claim the reply leaves out, or a
-batch whose reply is refused, cut off or malformed, gets "no verdict" with the reason.
+batch whose reply is refused, cut off or malformed, or whose server fails after the
+retries, gets "no verdict" with the reason: the judge never costs the brief.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from briefing.llm.calls import NoAnswer, open_backend, send
+from briefing.errors import BriefingError
+from briefing.llm.calls import NoAnswer, Outcome, open_backend, send
 from briefing.llm.chat import ChatBackend, ChatRequest, Usage
 from briefing.llm.prompts import Prompts
 from briefing.llm.schemas import JudgeResult
@@ -89,21 +91,14 @@ class Judge:
             temperature=self.settings.temperature,
             frequency_penalty=self.settings.frequency_penalty,
         )
-        outcome = await send(self.backend, request, self.usage)
-        match outcome.failure:
-            case NoAnswer.TOO_LONG:
-                return _none(keys, "the claims and passages do not fit the judge's context window")
-            case NoAnswer.REFUSED:
-                return _none(keys, f"the judge refused ({outcome.refusal})")
-            case NoAnswer.FILTERED:
-                return _none(keys, "the judge refused (content filter)")
-            case NoAnswer.CUT_OFF:
-                return _none(keys, "the judge's reply was cut off at the token limit")
         try:
-            result = JudgeResult.model_validate_json(outcome.content)
-        except ValidationError as err:
-            log.info("judge reply does not parse: %s", err.error_count())
-            return _none(keys, "the judge's reply did not match the verdict schema")
+            outcome = await send(self.backend, request, self.usage)
+        except BriefingError as err:  # the server is down or broken, or refuses the key
+            log.warning("judge: no verdict for %d claims (%s)", len(keys), err)
+            return _none(keys, f"the judge could not be asked: {err}")
+        result = _read(outcome)
+        if isinstance(result, str):
+            return _none(keys, result)
         wanted = set(keys)
         verdicts: dict[str, JudgeVerdict] = {}
         for item in result.verdicts:
@@ -111,6 +106,24 @@ class Judge:
                 verdicts[item.key] = JudgeVerdict(verdict=item.verdict, reason=item.reason)
         missing = _none([k for k in keys if k not in verdicts], "the judge gave none")
         return verdicts | missing
+
+
+def _read(outcome: Outcome) -> JudgeResult | str:
+    """The verdicts in a reply, or why there are none."""
+    match outcome.failure:
+        case NoAnswer.TOO_LONG:
+            return "the claims and passages do not fit the judge's context window"
+        case NoAnswer.REFUSED:
+            return f"the judge refused ({outcome.refusal})"
+        case NoAnswer.FILTERED:
+            return "the judge refused (content filter)"
+        case NoAnswer.CUT_OFF:
+            return "the judge's reply was cut off at the token limit"
+    try:
+        return JudgeResult.model_validate_json(outcome.content)
+    except ValidationError as err:
+        log.info("judge reply does not parse: %s", err.error_count())
+        return "the judge's reply did not match the verdict schema"
 
 
 def _claim_data(
