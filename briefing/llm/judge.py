@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from briefing.errors import BriefingError
 from briefing.llm.calls import NoAnswer, Outcome, open_backend, send
 from briefing.llm.chat import ChatBackend, ChatRequest, Usage
-from briefing.llm.prompts import Prompts
+from briefing.llm.prompts import ClaimData, Prompts
 from briefing.llm.schemas import JudgeResult
 from briefing.models import ClaimCheck, JudgeVerdict
 from briefing.verify.checks import claim_key
@@ -126,9 +126,7 @@ def _read(outcome: Outcome) -> JudgeResult | str:
         return "the judge's reply did not match the verdict schema"
 
 
-def _claim_data(
-    check: ClaimCheck, citations: list[str], index: dict[str, str]
-) -> dict[str, object]:
+def _claim_data(check: ClaimCheck, citations: list[str], index: dict[str, str]) -> ClaimData:
     return {
         "key": check.key,
         "text": check.text,
