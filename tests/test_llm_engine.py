@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -525,3 +526,44 @@ def test_a_refused_pack_is_asked_again_source_by_source():
     assert "S1 not summarized (refused: Not this one.)" in draft.engine.note
     assert "S2 not summarized" not in draft.engine.note
     assert '"source_id":"S2"' in backend.sent("ReduceResult")[0].messages[1]["content"]
+
+
+def _two_points_each(request):
+    """Every source's first two sentences as key points, each citing itself."""
+    user = request.messages[1]["content"]
+    found: dict[str, list[tuple[str, str]]] = {}
+    for pid, text in re.findall(r"^\[(S\d+\.\d+)\] (.*)$", user, flags=re.MULTILINE):
+        found.setdefault(pid.split(".")[0], []).append((pid, text))
+    summaries = [
+        {
+            "source_id": sid,
+            "key_points": [
+                {"citations": [pid], "text": text, "attribution": None} for pid, text in lines[:2]
+            ],
+            "figures": [],
+            "quotes": [],
+            "hedged": [],
+        }
+        for sid, lines in found.items()
+    ]
+    return reply(json.dumps({"summaries": summaries}))
+
+
+def test_when_every_merge_fails_the_summaries_fill_the_brief_within_its_limits():
+    sources = [_story(n) for n in range(1, 6)]
+
+    def merge(request):
+        raise ModelCallError("http://llm.test/v1 answered HTTP 500: boom")
+
+    backend = FakeBackend(maps=_two_points_each, reduces=merge)
+    draft = asyncio.run(LLMEngine(settings(use_cache=False), backend).awrite(sources))
+    # Ten key points from five sources, against the schema's eight: eight are listed, the
+    # sources taking turns so that each is there, and the brief validates (it used to end
+    # in a pydantic dump).
+    assert len(draft.sections["key_developments"]) == 8
+    assert len(draft.sections["bottom_line"]) == 3
+    note = "so the summaries are listed unmerged, 2 items beyond the sections' limits left out"
+    assert note in draft.engine.note
+    brief = as_brief(draft, sources)
+    firsts = [c.citations[0] for c in brief.key_developments]
+    assert firsts == ["S1.1", "S2.1", "S3.1", "S4.1", "S5.1", "S1.2", "S2.2", "S3.2"]

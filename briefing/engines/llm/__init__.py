@@ -139,8 +139,9 @@ class LLMEngine:
         context = CitationContext(passages, {s.id for s in sources})
         result = await self._reduce([s.model_dump_json() for s in summaries], context)
         if result is None:
-            self.usage.notes.append("so the summaries are listed unmerged")
-            result = fallback_reduce(summaries, sources)
+            result, left_out = fallback_reduce(summaries, sources)
+            beyond = f", {left_out} items beyond the sections' limits left out" if left_out else ""
+            self.usage.notes.append(f"so the summaries are listed unmerged{beyond}")
         price = pricing.price_for(
             self.settings.model, pricing.load_prices(self.settings.prices_file)
         )

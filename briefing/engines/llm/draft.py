@@ -6,7 +6,8 @@ verifier would not support, checked as the verifier will check it (`check_cited`
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from itertools import zip_longest
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing.engines import Draft
 from briefing.llm.schemas import (
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from briefing.llm.schemas import Out, ReduceBase
     from briefing.models import Item, Source
     from briefing.sections import Fallback, Section
+
+Asked = TypeVar("Asked", bound="Out")
 
 
 class _Builder:
@@ -139,28 +142,40 @@ def to_draft(
     )
 
 
-def fallback_reduce(summaries: Sequence[SourceSummary], sources: Sequence[Source]) -> ReduceBase:
-    """The summaries side by side, unmerged, when every merge call fails; each section
-    within its limit, so the result is as valid as a model's."""
+def fallback_reduce(
+    summaries: Sequence[SourceSummary], sources: Sequence[Source]
+) -> tuple[ReduceBase, int]:
+    """The summaries side by side, unmerged, when every merge call fails, and how many of
+    their items the sections' limits left out. Sources take turns (each one's first item,
+    then each one's second, ...), so every source is in the brief while there is room; each
+    section stays within its limit, so the result is as valid as a model's."""
     summaries = [without_dropped(s) for s in summaries]
     groups: dict[str, FigureGroup] = {}
-    for summary in summaries:
-        for fig in summary.figures:
-            key = " ".join(fig.counts.lower().split())
-            group = groups.setdefault(key, FigureGroup(subject=fig.counts, figures=[]))
-            if len(group.figures) < MAX_POINTS:
-                group.figures.append(fig)
+    left_out = 0
+    for fig in _taking_turns([s.figures for s in summaries]):
+        key = " ".join(fig.counts.lower().split())
+        group = groups.setdefault(key, FigureGroup(subject=fig.counts, figures=[]))
+        if len(group.figures) < MAX_POINTS:
+            group.figures.append(fig)
+        else:
+            left_out += 1
     parts: dict[Fallback, list[Any]] = {
         "leads": [s.key_points[0] for s in summaries if s.key_points],
-        "points": [p for s in summaries for p in s.key_points],
+        "points": _taking_turns([s.key_points for s in summaries]),
         "figures": list(groups.values()),
-        "hedged": [h for s in summaries for h in s.hedged],
-        "quotes": [q for s in summaries for q in s.quotes],
+        "hedged": _taking_turns([s.hedged for s in summaries]),
+        "quotes": _taking_turns([s.quotes for s in summaries]),
     }
-    return ReduceResult(
-        title=sources[0].title if sources else "Brief",
-        **{
-            s.name: parts[s.fallback][: s.max_items] if s.fallback else []
-            for s in ReduceResult.sections
-        },
-    )
+    listed: dict[str, list[Any]] = {}
+    for section in ReduceResult.sections:
+        found = parts[section.fallback] if section.fallback else []
+        listed[section.name] = found[: section.max_items]
+        if section.fallback != "leads":  # the leads are listed among the points too
+            left_out += len(found) - len(listed[section.name])
+    title = sources[0].title if sources else "Brief"
+    return ReduceResult(title=title, **listed), left_out
+
+
+def _taking_turns(lists: Sequence[Sequence[Asked]]) -> list[Asked]:
+    """Every list's first item, then every list's second, and so on."""
+    return [item for row in zip_longest(*lists) for item in row if item is not None]
