@@ -1,0 +1,249 @@
+"""A real OpenAI-compatible chat-completions server on 127.0.0.1, in a thread, for the
+fault-injection matrix (tests/test_faults.py).
+
+It answers like a careful model (`well_answered`: every source's first two sentences as key
+points, citing them word for word; a merge that lists them; "entailed" for every claim
+judged), unless its `fault` says otherwise for a request. A fault is a function of the
+request and its number (1, 2, ...) that returns what to do instead, or None to answer well.
+Every request's JSON body is kept in `requests`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import struct
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import zip_longest
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+Body = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer: a status, a body (JSON if not bytes) and headers."""
+
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reset:
+    """Drop the connection without answering (a TCP reset)."""
+
+
+@dataclass(frozen=True)
+class Slow:
+    """Answer well, but only after `seconds`."""
+
+    seconds: float
+
+
+Action = Reply | Reset | Slow
+
+# The SDK honours this header: its retries do not sleep.
+NO_WAIT = {"retry-after-ms": "1"}
+
+
+def completion(content: str | None, finish_reason: str = "stop", **message: Any) -> Body:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake-model",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": finish_reason,
+                "message": {"role": "assistant", "content": content, **message},
+            }
+        ],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+    }
+
+
+# --- what a careful model answers ---------------------------------------------------------
+
+
+def schema_name(body: Body) -> str:
+    return str(body["response_format"]["json_schema"]["name"])
+
+
+def user_prompt(body: Body) -> str:
+    """The first user message: the instructions and the data (a re-ask adds messages)."""
+    return next(str(m["content"]) for m in body["messages"] if m["role"] == "user")
+
+
+def source_ids(body: Body) -> list[str]:
+    return re.findall(r'<source id="(S\d+)"', user_prompt(body))
+
+
+def _map_answer(body: Body) -> Body:
+    lines: dict[str, list[tuple[str, str]]] = {}
+    for pid, text in re.findall(r"^\[(S\d+\.\d+)\] (.*)$", user_prompt(body), flags=re.MULTILINE):
+        lines.setdefault(pid.split(".")[0], []).append((pid, text))
+    summaries = [
+        {
+            "source_id": sid,
+            "key_points": [
+                {"citations": [pid], "text": text, "attribution": None} for pid, text in found[:2]
+            ],
+            "figures": [],
+            "quotes": [],
+            "hedged": [],
+        }
+        for sid, found in lines.items()
+    ]
+    return {"summaries": summaries}
+
+
+def _reduce_answer(body: Body) -> Body:
+    per_input = []
+    for text in re.findall(r"<summary>\n(.*?)\n</summary>", user_prompt(body), flags=re.DOTALL):
+        data = json.loads(text)
+        per_input.append(data.get("key_points") or data.get("key_developments") or [])
+    points = [p for row in zip_longest(*per_input) for p in row if p is not None]
+    fields = body["response_format"]["json_schema"]["schema"]["properties"]
+    answer: Body = {name: [] for name in fields}
+    answer.update(title="Port Elsin ferry strike", bottom_line=points[:3])
+    answer["key_developments"] = points[:8]
+    return answer
+
+
+def _judge_answer(body: Body) -> Body:
+    keys = re.findall(r'<claim key="([0-9a-f]+)">', user_prompt(body))
+    return {"verdicts": [{"key": k, "verdict": "entailed", "reason": "Stated."} for k in keys]}
+
+
+ANSWERS = {"MapResult": _map_answer, "ReduceResult": _reduce_answer, "JudgeResult": _judge_answer}
+
+
+def well_answered(body: Body) -> Reply:
+    return Reply(body=completion(json.dumps(ANSWERS[schema_name(body)](body))))
+
+
+# --- the server ----------------------------------------------------------------------------
+
+
+class FakeServer:
+    def __init__(self) -> None:
+        self.fault: Callable[[Body, int], Action | None] | None = None
+        self.requests: list[Body] = []
+        self.errors: list[BaseException] = []  # the server's own (a bug in a test's fault)
+        self._lock = threading.Lock()
+        self._http = _HTTPServer(("127.0.0.1", 0), _Handler)
+        self._http.fake = self
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._http.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def sent(self, schema: str | None = None) -> list[Body]:
+        with self._lock:
+            return [b for b in self.requests if schema is None or schema_name(b) == schema]
+
+    def action(self, body: Body) -> Action:
+        with self._lock:
+            self.requests.append(body)
+            number = len(self.requests)
+            fault = self.fault
+        chosen = fault(body, number) if fault else None
+        return chosen or well_answered(body)
+
+    def start(self) -> FakeServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._http.shutdown()
+        self._http.server_close()
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:  # noqa: ARG002
+        """A client that gave up (a timeout) closed the socket: nothing to report; any
+        other error is kept, and fails the test (see `serving`)."""
+        error = sys.exc_info()[1]
+        if error is not None and not isinstance(error, ConnectionError):
+            self.fake.errors.append(error)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        pass
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("content-length", "0"))
+        body = json.loads(self.rfile.read(length))
+        action = self.server.fake.action(body)
+        if isinstance(action, Reset):
+            # Linger 0: closing sends a TCP reset instead of an orderly shutdown.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
+        if isinstance(action, Slow):
+            time.sleep(action.seconds)
+            action = well_answered(body)
+        payload = (
+            action.body if isinstance(action.body, bytes) else json.dumps(action.body).encode()
+        )
+        self.send_response(action.status)
+        content_type = "application/json" if not isinstance(action.body, bytes) else "text/html"
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(payload)))
+        for name, value in action.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+def serving() -> Iterator[FakeServer]:
+    """A started server, stopped afterwards (for a pytest fixture)."""
+    server = FakeServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert server.errors == [], f"the fake server failed: {server.errors!r}"
+
+
+# --- faults --------------------------------------------------------------------------------
+
+
+def always(action: Action, schema: str | None = None) -> Callable[[Body, int], Action | None]:
+    """`action` for every request (of `schema`, if given)."""
+    return lambda body, _: action if schema in {None, schema_name(body)} else None
+
+
+def first(count: int, action: Action) -> Callable[[Body, int], Action | None]:
+    """`action` for the first `count` requests, then good answers."""
+    return lambda _, number: action if number <= count else None
+
+
+def for_source(source: str, action: Action) -> Callable[[Body, int], Action | None]:
+    """`action` for every map request whose pack holds `source`."""
+    return lambda body, _: action if source in source_ids(body) else None
+
+
+def for_packs_of_several(action: Action) -> Callable[[Body, int], Action | None]:
+    """`action` for every map request with more than one source."""
+    return lambda body, _: action if len(source_ids(body)) > 1 else None

@@ -1,0 +1,450 @@
+"""The fault-injection matrix: the real LLM engine (OpenAI SDK, HTTP, reply cache) against a
+real local server (tests/fake_server.py) that fails in one way per case.
+
+Every case asserts the documented outcome (a brief, exit 0; or a ModelCallError, exit 1,
+when no source could be summarized), a one-line message that never says "unexpected", that
+no source that could be summarized is missing, that the brief round-trips (JSON -> load ->
+verify), and that nothing bad was cached: against a healthy server the next run recovers
+in full, and an identical run after that sends no request at all.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+from fake_server import (
+    NO_WAIT,
+    Reply,
+    Reset,
+    Slow,
+    always,
+    completion,
+    first,
+    for_packs_of_several,
+    for_source,
+    serving,
+)
+
+import briefing
+from briefing.cli import cli
+from briefing.errors import BriefingError, ModelCallError
+from briefing.llm import client
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+    from fake_server import Action, Body, FakeServer
+
+    from briefing.models import Brief
+
+# The suite blocks the network; these tests talk to their own server on the loopback only.
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+
+# Our own writing: five short reports of one fictional day.
+ARTICLES = {
+    "a.txt": [
+        "Ferry crews in Port Elsin strike for a third day",
+        "Ferry crews in Port Elsin stayed off work on Tuesday for the third day running. The walkout has stopped all sailings to the four outer islands.",
+        "The crews' union said its members want a new rota and an 8 percent pay rise.",
+    ],
+    "b.txt": [
+        "Island shops run short as ferries stay in port",
+        "Shops on Harl Island reported empty shelves of bread and milk by Tuesday morning. One grocer said her last delivery arrived on Saturday.",
+        "The island council has asked the regional government for an emergency supply boat.",
+    ],
+    "c.txt": [
+        "Operator offers talks to end ferry walkout",
+        "The ferry operator, Elsin Sound Lines, said it was ready to meet the union on Thursday. Its chief executive called the pay demand unaffordable.",
+        "The company carried about 2,300 passengers a day before the strike.",
+    ],
+    "d.txt": [
+        "Students stranded on the mainland by the ferry strike",
+        "About 140 secondary students from the outer islands could not get home after school on Monday. Families in Port Elsin offered them rooms for the week.",
+        "The school said lessons would continue online.",
+    ],
+    "e.txt": [
+        "Fishermen carry islanders while the ferries are idle",
+        "Several fishing crews began carrying passengers between Port Elsin and Harl Island on Wednesday. The harbour master warned that the boats were not licensed for it.",
+        "No one was reported hurt.",
+    ],
+}
+EVERY_SOURCE = {"S1", "S2", "S3", "S4", "S5"}
+# Generous for a well-behaved run (a map call, a merge, a judge call) and a few retries;
+# the slow cases set their own.
+TIMEOUT = 10.0
+FIVE_MB = 5 * 1024 * 1024
+
+
+@pytest.fixture(autouse=True)
+def instant_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our retries of malformed replies do not sleep (the SDK's obey NO_WAIT)."""
+    monkeypatch.setattr(client, "RETRY_DELAY", 0.0)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeServer]:
+    yield from serving()
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for name, (title, *paragraphs) in ARTICLES.items():
+        (folder / name).write_text("\n\n".join([title, *paragraphs]) + "\n", encoding="utf-8")
+    return folder
+
+
+def generate(inputs: Path, server: FakeServer, **options: object) -> Brief:
+    values: dict[str, object] = {"max_retries": 1, "timeout": TIMEOUT}
+    values.update(options)
+    return briefing.generate(
+        [inputs], engine="openai", base_url=server.url, model="fake-model", **values
+    )
+
+
+def attempt(inputs: Path, server: FakeServer, **options: object) -> Brief | BriefingError:
+    """The brief, or the error a user would be shown (anything else fails the test)."""
+    try:
+        return generate(inputs, server, **options)
+    except BriefingError as err:
+        return err
+
+
+def cited_sources(brief: Brief) -> set[str]:
+    return {c.split(".")[0] for obj in brief.cited_objects() for c in obj.citations}
+
+
+def assert_round_trips(brief: Brief, folder: Path) -> None:
+    """What generate wrote, render and verify accept, with the same verdicts."""
+    assert brief.review is not None
+    path = folder / "brief.json"
+    path.write_text(briefing.render(brief, "json"), encoding="utf-8")
+    loaded = briefing.load(path)
+    review = briefing.verify(loaded)
+    counts = ("total", "supported", "partly_supported", "unsupported")
+    assert [getattr(review, n) for n in counts] == [getattr(brief.review, n) for n in counts]
+    assert review.supported == review.total > 0
+    assert briefing.render(loaded, "md").startswith("# ")
+
+
+def assert_one_line(message: str) -> None:
+    assert message
+    assert "\n" not in message
+    assert "\r" not in message
+    assert "unexpected" not in message.lower()
+    assert "Traceback" not in message
+
+
+NOT_JSON = Reply(body=b"<html>\n<h1>502 Bad Gateway</h1>\n</html>")
+
+
+def reply_with(content: str | None, finish_reason: str = "stop", **message: object) -> Reply:
+    return Reply(body=completion(content, finish_reason, **message))
+
+
+MAP = "MapResult"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    fault: Callable[[Body, int], Action | None]
+    # None: a brief is written; else the run fails with a ModelCallError saying this.
+    error: str | None = None
+    lost: frozenset[str] = frozenset()  # sources the brief cannot have
+    timeout: float = TIMEOUT
+    max_requests: int | None = None
+
+
+def bad_status(status: int) -> Reply:
+    return Reply(status, {"error": {"message": f"upstream said {status}\nretry"}}, NO_WAIT)
+
+
+# llama-server's and OpenAI's ways of saying it.
+TOO_LONG_LLAMA_SERVER = Reply(
+    400,
+    {"error": {"message": "Context size has been exceeded.", "type": "exceed_context_size_error"}},
+)
+TOO_LONG_OPENAI = Reply(
+    400,
+    {"error": {"message": "maximum context length is 8 tokens", "code": "context_length_exceeded"}},
+)
+
+CASES = [
+    # Retried by the SDK, then answered.
+    Case("429 then ok", first(1, Reply(429, {"error": {"message": "slow down"}}, NO_WAIT))),
+    Case("500 then ok", first(1, bad_status(500))),
+    Case("502 html then ok", first(1, Reply(502, b"<html>\nBad gateway\n</html>", NO_WAIT))),
+    Case("503 then ok", first(1, bad_status(503))),
+    Case("connection reset then ok", first(1, Reset())),
+    Case("slow then ok", first(1, Slow(1.5)), timeout=0.5),
+    # Retried here (the SDK takes any 200), then answered.
+    Case("non-JSON 200 then ok", first(1, NOT_JSON)),
+    Case("error object 200 then ok", first(1, Reply(body={"error": {"message": "busy"}}))),
+    Case("empty choices then ok", first(1, Reply(body={"id": "x", "choices": []}))),
+    Case("no message then ok", first(1, Reply(body={"choices": [{"index": 0}]}))),
+    Case("5 MB reply then ok", first(1, reply_with('{"summaries": [' + " " * FIVE_MB))),
+    # Failing for some sources or some calls only: the rest of the day goes on.
+    Case(
+        "refusal for one source",
+        for_source("S3", reply_with(None, refusal="No.\nNot this.")),
+        lost=frozenset({"S3"}),
+    ),
+    Case(
+        "content filter for one source",
+        for_source("S2", reply_with("", finish_reason="content_filter")),
+        lost=frozenset({"S2"}),
+    ),
+    Case(
+        "context overflow for packs of several",
+        for_packs_of_several(TOO_LONG_LLAMA_SERVER),
+    ),
+    Case("every merge fails", always(bad_status(500), "ReduceResult")),
+    Case("every merge is cut off", always(reply_with("{", finish_reason="length"), "ReduceResult")),
+    # Failing for every request: no source can be summarized, exit 1, one line.
+    Case(
+        "429 always",
+        always(Reply(429, {"error": {"message": "slow down"}}, NO_WAIT)),
+        error="still rate-limiting after the retries",
+    ),
+    Case("500 always", always(bad_status(500)), error="answered HTTP 500: upstream said 500 retry"),
+    Case("connection reset always", always(Reset()), error="cannot reach"),
+    Case("slow always", always(Slow(1.5)), error="did not answer in time", timeout=0.5),
+    Case(
+        "non-JSON 200 always",
+        always(NOT_JSON),
+        error="not a chat completion (a body that is not JSON",
+    ),
+    Case(
+        "error object 200 always",
+        always(Reply(body={"error": {"message": "model\nbusy"}})),
+        error="not a chat completion (an error: model busy)",
+    ),
+    Case("empty choices always", always(Reply(body={"choices": []})), error="no choices"),
+    Case(
+        "cut off always",
+        always(reply_with('{"summaries": [', finish_reason="length")),
+        error="cut off at the token limit",
+        max_requests=4 * 5,
+    ),
+    Case("refusal always", always(reply_with(None, refusal="I can't.")), error="refused: I can't."),
+    Case(
+        "content filter always",
+        always(reply_with("", finish_reason="content_filter")),
+        error="refused: the provider's content filter",
+    ),
+    Case(
+        "invalid JSON always",
+        always(reply_with('{"summaries": [{"source_id": ')),
+        error="invalid reply after a re-ask (reply: Invalid JSON",
+    ),
+    Case(
+        "wrong shape always",
+        always(reply_with('{"answers": [1, 2]}')),
+        error="invalid reply after a re-ask (summaries: Field required",
+    ),
+    Case("empty content always", always(reply_with("")), error="invalid reply after a re-ask"),
+    Case(
+        "5 MB reply always",
+        always(reply_with('{"summaries": [' + " " * FIVE_MB), MAP),
+        error="invalid reply after a re-ask",
+        max_requests=4 * 5,
+    ),
+    Case(
+        "context overflow always", always(TOO_LONG_OPENAI), error="did not fit the context window"
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_a_fault_costs_only_what_it_must_and_poisons_nothing(
+    case: Case, server: FakeServer, inputs: Path, tmp_path: Path
+):
+    server.fault = case.fault
+    outcome = attempt(inputs, server, timeout=case.timeout)
+    if case.error is not None:
+        assert isinstance(outcome, ModelCallError), f"the run should have failed: {outcome!r}"
+        assert outcome.exit_code == 1
+        assert_one_line(str(outcome))
+        assert str(outcome).startswith("no source could be summarized: ")
+        assert case.error in str(outcome)
+    else:
+        assert not isinstance(outcome, BriefingError), f"{type(outcome).__name__}: {outcome}"
+        assert cited_sources(outcome) == EVERY_SOURCE - case.lost
+        for source in case.lost:
+            assert f"{source} not summarized" in (outcome.engine.note or "")
+        assert_one_line(outcome.engine.note or "")
+        assert_round_trips(outcome, tmp_path)
+    if case.max_requests is not None:
+        assert len(server.requests) <= case.max_requests
+    # Nothing bad was cached: a healthy server gets the whole day...
+    server.fault = None
+    healthy = generate(inputs, server)
+    assert cited_sources(healthy) == EVERY_SOURCE
+    assert "Not everything made it" not in (healthy.engine.note or "")
+    assert_round_trips(healthy, tmp_path)
+    # ...and an identical run after that is answered from the cache alone.
+    sent = len(server.requests)
+    again = generate(inputs, server)
+    assert len(server.requests) == sent
+    replies = healthy.stats.calls + healthy.stats.cached_calls
+    assert (again.stats.calls, again.stats.cached_calls) == (0, replies)
+    assert again.key_developments == healthy.key_developments
+
+
+def test_a_merge_that_always_fails_keeps_every_source_within_the_limits(
+    server: FakeServer, inputs: Path
+):
+    server.fault = always(bad_status(500), "ReduceResult")
+    brief = generate(inputs, server)
+    # Ten key points (two per source) against the schema's eight: every source is there.
+    assert len(brief.key_developments) == 8
+    assert {c.citations[0].split(".")[0] for c in brief.key_developments} == EVERY_SOURCE
+    assert "so the summaries are listed unmerged, 2 items beyond" in (brief.engine.note or "")
+
+
+def test_a_5_mb_reply_with_debug_logging_on(
+    server: FakeServer, inputs: Path, caplog: pytest.LogCaptureFixture
+):
+    # The re-ask holds the 5 MB reply: counting its tokens for the debug log used to crash
+    # tiktoken (a million spaces), and the crash was cached.
+    caplog.set_level(logging.DEBUG, logger="briefing")
+    server.fault = first(1, reply_with('{"summaries": [' + " " * FIVE_MB))
+    brief = generate(inputs, server)
+    assert cited_sources(brief) == EVERY_SOURCE
+    assert len(server.sent(MAP)) == 2
+    assert "sending MapResult call" in caplog.text
+
+
+def test_cut_off_replies_get_a_bounded_number_of_requests(server: FakeServer, inputs: Path):
+    server.fault = always(reply_with('{"summaries": [', finish_reason="length"))
+    with pytest.raises(ModelCallError):
+        generate(inputs, server)
+    # One pack of five, then halves of halves; each source in at most four requests.
+    per_source = dict.fromkeys(EVERY_SOURCE, 0)
+    for body in server.sent(MAP):
+        for source in EVERY_SOURCE:
+            per_source[source] += f'<source id="{source}"' in body["messages"][1]["content"]
+    assert max(per_source.values()) <= 4
+    assert len(server.sent()) == 9
+
+
+# --- the judge ------------------------------------------------------------------------------
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+JUDGE_FAULTS = {
+    "500": always(bad_status(500), "JudgeResult"),
+    "non-JSON 200": always(Reply(body=b"<html>oops</html>"), "JudgeResult"),
+    "garbage verdicts": always(reply_with('{"verdicts": "all fine"}'), "JudgeResult"),
+    "refusal": always(reply_with(None, refusal="No."), "JudgeResult"),
+}
+
+
+@pytest.mark.parametrize("fault", JUDGE_FAULTS.values(), ids=JUDGE_FAULTS)
+def test_a_failing_judge_keeps_the_brief(fault, server: FakeServer, inputs: Path, tmp_path):
+    server.fault = fault
+    brief = generate(inputs, server, judge="openai")
+    assert cited_sources(brief) == EVERY_SOURCE
+    assert brief.review is not None
+    assert brief.review.judged_by == "fake-model"
+    reasons = {c.judge.reason for c in brief.review.claims if c.judge and c.judge.verdict is None}
+    assert len(reasons) == 1
+    assert_one_line(reasons.pop())
+    assert_round_trips(brief, tmp_path)
+    # The judge's failure was not cached either.
+    server.fault = None
+    judged = generate(inputs, server, judge="openai")
+    assert judged.review is not None
+    assert {c.judge.verdict for c in judged.review.claims if c.judge} == {"entailed"}
+
+
+def test_a_judge_server_that_is_down_keeps_the_brief(inputs: Path, tmp_path: Path):
+    out = tmp_path / "brief.json"
+    args = [
+        "generate",
+        str(inputs),
+        "--engine",
+        "extractive",
+        "--judge",
+        "openai",
+        "--base-url",
+        f"http://127.0.0.1:{closed_port()}/v1",
+        "--max-retries",
+        "0",
+        "-o",
+        str(out),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "judge: 0 entailed, 0 partly, 0 not entailed" in result.stderr
+    assert "unexpected" not in result.output
+    brief = briefing.load(out)
+    assert brief.review is not None
+    assert brief.review.claims
+    for check in brief.review.claims:
+        assert check.judge is not None
+        assert check.judge.verdict is None
+        assert check.judge.reason.startswith("the judge could not be asked: cannot reach")
+
+
+# --- the command line: exit codes and one-line messages -----------------------------------
+
+
+CLI_CASES = {
+    "ok after a 503": (first(1, bad_status(503)), 0, set()),
+    "one source refused": (for_source("S4", reply_with(None, refusal="No.")), 0, {"S4"}),
+    "cut off always": (always(reply_with("{", finish_reason="length")), 1, EVERY_SOURCE),
+    "non-JSON 200 always": (always(NOT_JSON), 1, EVERY_SOURCE),
+}
+
+
+@pytest.mark.parametrize("case", CLI_CASES.values(), ids=CLI_CASES)
+def test_the_command_line_exit_code_and_message(
+    case: tuple[Callable[[Body, int], Action | None], int, set[str]],
+    server: FakeServer,
+    inputs: Path,
+    tmp_path: Path,
+):
+    server.fault, code, lost = case
+    out = tmp_path / "brief.json"
+    args = [
+        "generate",
+        str(inputs),
+        "--engine",
+        "openai",
+        "--base-url",
+        server.url,
+        "--max-retries",
+        "1",
+        "-o",
+        str(out),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == code, result.output
+    assert "unexpected" not in result.output
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    if code:
+        assert len(errors) == 1
+        assert result.stderr.splitlines()[-1] == errors[0]
+        assert not out.exists()
+    else:
+        assert errors == []
+        brief = json.loads(out.read_text(encoding="utf-8"))
+        cited = {c.split(".")[0] for item in brief["key_developments"] for c in item["citations"]}
+        assert cited == EVERY_SOURCE - lost
+        assert_round_trips(briefing.load(out), tmp_path)
