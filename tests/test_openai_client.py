@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import httpx2
@@ -256,3 +257,43 @@ def test_a_server_error_page_becomes_one_short_line():
     assert "<head><title>502 Bad Gateway</title></head>" in message
     assert "\n" not in message
     assert len(message) < 400
+
+
+def test_absurd_usage_counts_are_read_as_zero():
+    usage = {"prompt_tokens": 10**400, "completion_tokens": -5, "total_tokens": "many"}
+    body = {"choices": [{"message": {"content": "{}"}}], "usage": usage}
+    reply = send(Server(httpx2.Response(200, json=body)))
+    assert (reply.prompt_tokens, reply.completion_tokens) == (0, 0)
+
+
+def test_a_reply_dripped_slower_than_the_timeout_allows_is_cut_off():
+    async def drip():
+        for _ in range(200):  # ten seconds, each byte well within the read timeout
+            await asyncio.sleep(0.05)
+            yield b" "
+
+    def server(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers={"content-type": "application/json"}, content=drip())
+
+    backend = OpenAIBackend(
+        api_key="sk-test-not-real",
+        base_url="http://llm.test/v1",
+        max_retries=0,
+        timeout=0.3,
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(server)),
+    )
+    request = ChatRequest(
+        model="m", messages=[{"role": "user", "content": "hi"}], schema=MapResult,
+        max_completion_tokens=100,
+    )  # fmt: skip
+
+    async def once() -> ChatReply:
+        try:
+            return await backend.complete(request)
+        finally:
+            await backend.aclose()
+
+    started = time.monotonic()
+    with pytest.raises(ModelCallError, match="did not answer in time after the retries"):
+        asyncio.run(once())
+    assert time.monotonic() - started < 5

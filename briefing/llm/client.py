@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 # MAX_RETRY_DELAY (tests set it to 0).
 RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
+# Token counts above this in a reply's usage are nonsense: counted as 0.
+MAX_TOKENS = 10**9
 # Characters of a body that is not JSON shown in a message.
 SHOWN = 60
 
@@ -66,7 +68,9 @@ def _is_context_overflow(err: openai.APIStatusError) -> bool:
 
 def _tokens(usage: dict[str, Any], name: str) -> int:
     value = usage.get(name)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_TOKENS:
+        return value
+    return 0
 
 
 def read_completion(body: bytes) -> ChatReply | str:
@@ -115,6 +119,8 @@ def _first_choice(data: object) -> dict[str, Any] | str:
     return choice
 
 
+NOT_IN_TIME = "{where} did not answer in time after the retries; raise --timeout"
+
 # Failures the SDK has already retried, each with what to do about it.
 _AFTER_RETRIES: tuple[tuple[type[openai.APIError], type[BriefingError], str], ...] = (
     (
@@ -130,11 +136,7 @@ _AFTER_RETRIES: tuple[tuple[type[openai.APIError], type[BriefingError], str], ..
             "or raise --max-retries"
         ),
     ),
-    (
-        openai.APITimeoutError,
-        ModelCallError,
-        "{where} did not answer in time after the retries; raise --timeout",
-    ),
+    (openai.APITimeoutError, ModelCallError, NOT_IN_TIME),
     (
         openai.APIConnectionError,
         ModelCallError,
@@ -155,6 +157,7 @@ class OpenAIBackend:
     ) -> None:
         self.base_url = base_url or "https://api.openai.com/v1"
         self.max_retries = max_retries
+        self.timeout = timeout
         # Local servers usually need no key, but the SDK insists on one.
         self._options: dict[str, Any] = {
             "api_key": api_key or "no-key",
@@ -215,21 +218,28 @@ class OpenAIBackend:
 
     async def _post(self, request: ChatRequest, retries: int) -> tuple[bytes, int]:
         """The body of a 200 reply and how many retries the SDK took to get it; the SDK
-        retries at most `retries` times."""
+        retries at most `retries` times. `timeout` bounds each read of the SDK's; the whole
+        is bounded too, so a server that drips its reply cannot hold a call for ever."""
         client = self._connection()
         if retries != self.max_retries:
             client = client.with_options(max_retries=retries)
         temperature = openai.omit if request.temperature is None else request.temperature
         penalty = openai.omit if request.frequency_penalty is None else request.frequency_penalty
+        deadline = (retries + 1) * self.timeout + retries * MAX_RETRY_DELAY
         try:
-            raw = await client.chat.completions.with_raw_response.create(
-                model=request.model,
-                messages=cast("list[ChatCompletionMessageParam]", request.messages),
-                response_format=cast("ResponseFormatJSONSchema", response_format(request.schema)),
-                max_completion_tokens=request.max_completion_tokens,
-                temperature=temperature,
-                frequency_penalty=penalty,
-            )
+            async with asyncio.timeout(deadline):
+                raw = await client.chat.completions.with_raw_response.create(
+                    model=request.model,
+                    messages=cast("list[ChatCompletionMessageParam]", request.messages),
+                    response_format=cast(
+                        "ResponseFormatJSONSchema", response_format(request.schema)
+                    ),
+                    max_completion_tokens=request.max_completion_tokens,
+                    temperature=temperature,
+                    frequency_penalty=penalty,
+                )
+        except TimeoutError as err:
+            raise ModelCallError(NOT_IN_TIME.format(where=self.base_url)) from err
         except openai.APIError as err:
             raise self._failure(err, request.model) from err
         return raw.content, raw.retries_taken
