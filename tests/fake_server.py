@@ -49,7 +49,14 @@ class Slow:
     seconds: float
 
 
-Action = Reply | Reset | Slow
+@dataclass(frozen=True)
+class Drip:
+    """Start a good answer at once, then send it one byte every `seconds`."""
+
+    seconds: float
+
+
+Action = Reply | Reset | Slow | Drip
 
 # The SDK honours this header: its retries do not sleep.
 NO_WAIT = {"retry-after-ms": "1"}
@@ -203,6 +210,9 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(action, Slow):
             time.sleep(action.seconds)
             action = well_answered(body)
+        if isinstance(action, Drip):
+            self._drip(json.dumps(well_answered(body).body).encode(), action.seconds)
+            return
         payload = (
             action.body if isinstance(action.body, bytes) else json.dumps(action.body).encode()
         )
@@ -214,6 +224,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
+
+    def _drip(self, payload: bytes, seconds: float) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        for byte in payload:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(seconds)
 
 
 def serving() -> Iterator[FakeServer]:

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from fake_server import (
     NO_WAIT,
+    Drip,
     Reply,
     Reset,
     Slow,
@@ -29,6 +30,7 @@ from fake_server import (
     for_packs_of_several,
     for_source,
     serving,
+    well_answered,
 )
 
 import briefing
@@ -80,6 +82,8 @@ EVERY_SOURCE = {"S1", "S2", "S3", "S4", "S5"}
 # the slow cases set their own.
 TIMEOUT = 10.0
 FIVE_MB = 5 * 1024 * 1024
+# A model in the price table, so that every run computes a cost from the usage it is sent.
+MODEL = "gpt-4.1-mini"
 
 
 @pytest.fixture(autouse=True)
@@ -105,9 +109,7 @@ def inputs(tmp_path: Path) -> Path:
 def generate(inputs: Path, server: FakeServer, **options: object) -> Brief:
     values: dict[str, object] = {"max_retries": 1, "timeout": TIMEOUT}
     values.update(options)
-    return briefing.generate(
-        [inputs], engine="openai", base_url=server.url, model="fake-model", **values
-    )
+    return briefing.generate([inputs], engine="openai", base_url=server.url, model=MODEL, **values)
 
 
 def attempt(inputs: Path, server: FakeServer, **options: object) -> Brief | BriefingError:
@@ -161,6 +163,7 @@ class Case:
     error: str | None = None
     lost: frozenset[str] = frozenset()  # sources the brief cannot have
     timeout: float = TIMEOUT
+    retries: int = 1
     max_requests: int | None = None
 
 
@@ -178,6 +181,13 @@ TOO_LONG_OPENAI = Reply(
     {"error": {"message": "maximum context length is 8 tokens", "code": "context_length_exceeded"}},
 )
 
+
+def absurd_usage(body: Body, _: int) -> Reply:
+    """A good answer whose usage no cost can be computed from."""
+    usage = {"prompt_tokens": 10**400, "completion_tokens": -1, "total_tokens": "x"}
+    return Reply(body={**well_answered(body).body, "usage": usage})
+
+
 CASES = [
     # Retried by the SDK, then answered.
     Case("429 then ok", first(1, Reply(429, {"error": {"message": "slow down"}}, NO_WAIT))),
@@ -192,6 +202,7 @@ CASES = [
     Case("empty choices then ok", first(1, Reply(body={"id": "x", "choices": []}))),
     Case("no message then ok", first(1, Reply(body={"choices": [{"index": 0}]}))),
     Case("5 MB reply then ok", first(1, reply_with('{"summaries": [' + " " * FIVE_MB))),
+    Case("absurd usage counts", absurd_usage),
     # Failing for some sources or some calls only: the rest of the day goes on.
     Case(
         "refusal for one source",
@@ -218,6 +229,10 @@ CASES = [
     Case("500 always", always(bad_status(500)), error="answered HTTP 500: upstream said 500 retry"),
     Case("connection reset always", always(Reset()), error="cannot reach"),
     Case("slow always", always(Slow(1.5)), error="did not answer in time", timeout=0.5),
+    # Each byte in time, the whole not: --timeout bounds the call, not only each read.
+    Case(
+        "dripped reply", always(Drip(0.05)), error="did not answer in time", timeout=0.5, retries=0
+    ),
     Case(
         "non-JSON 200 always",
         always(NOT_JSON),
@@ -269,7 +284,7 @@ def test_a_fault_costs_only_what_it_must_and_poisons_nothing(
     case: Case, server: FakeServer, inputs: Path, tmp_path: Path
 ):
     server.fault = case.fault
-    outcome = attempt(inputs, server, timeout=case.timeout)
+    outcome = attempt(inputs, server, timeout=case.timeout, max_retries=case.retries)
     if case.error is not None:
         assert isinstance(outcome, ModelCallError), f"the run should have failed: {outcome!r}"
         assert outcome.exit_code == 1
@@ -282,6 +297,7 @@ def test_a_fault_costs_only_what_it_must_and_poisons_nothing(
         for source in case.lost:
             assert f"{source} not summarized" in (outcome.engine.note or "")
         assert_one_line(outcome.engine.note or "")
+        assert outcome.stats.cost_usd is not None
         assert_round_trips(outcome, tmp_path)
     if case.max_requests is not None:
         assert len(server.requests) <= case.max_requests
@@ -360,7 +376,7 @@ def test_a_failing_judge_keeps_the_brief(fault, server: FakeServer, inputs: Path
     brief = generate(inputs, server, judge="openai")
     assert cited_sources(brief) == EVERY_SOURCE
     assert brief.review is not None
-    assert brief.review.judged_by == "fake-model"
+    assert brief.review.judged_by == MODEL
     reasons = {c.judge.reason for c in brief.review.claims if c.judge and c.judge.verdict is None}
     assert len(reasons) == 1
     assert_one_line(reasons.pop())
