@@ -2,8 +2,8 @@
 fault-injection matrix (tests/test_faults.py).
 
 It answers like a careful model (`well_answered`: every source's first two sentences as key
-points, citing them word for word; a merge that lists them; "entailed" for every claim
-judged), unless its `fault` says otherwise for a request. A fault is a function of the
+points, citing them word for word; a merge that lists them, sources taking turns, with the
+summaries' figures grouped by what they count; "entailed" for every claim judged), unless its `fault` says otherwise for a request. A fault is a function of the
 request and its number (1, 2, ...) that returns what to do instead, or None to answer well.
 Every request's JSON body is kept in `requests`.
 """
@@ -115,15 +115,21 @@ def _map_answer(body: Body) -> Body:
 
 
 def _reduce_answer(body: Body) -> Body:
-    per_input = []
+    per_input, groups = [], {}
     for text in re.findall(r"<summary>\n(.*?)\n</summary>", user_prompt(body), flags=re.DOTALL):
         data = json.loads(text)
         per_input.append(data.get("key_points") or data.get("key_developments") or [])
+        for figure in data.get("figures", []):
+            group = groups.setdefault(figure["counts"], {"subject": figure["counts"]})
+            group.setdefault("figures", []).append(figure)
+        for group in data.get("key_figures", []):
+            groups.setdefault(group["subject"], group)
     points = [p for row in zip_longest(*per_input) for p in row if p is not None]
     fields = body["response_format"]["json_schema"]["schema"]["properties"]
     answer: Body = {name: [] for name in fields}
     answer.update(title="Port Elsin ferry strike", bottom_line=points[:3])
     answer["key_developments"] = points[:8]
+    answer["key_figures"] = list(groups.values())[:8]
     return answer
 
 

@@ -29,6 +29,7 @@ from fake_server import (
     first,
     for_packs_of_several,
     for_source,
+    schema_name,
     serving,
     well_answered,
 )
@@ -188,6 +189,18 @@ def absurd_usage(body: Body, _: int) -> Reply:
     return Reply(body={**well_answered(body).body, "usage": usage})
 
 
+def infinite_figure(body: Body, _: int) -> Reply | None:
+    """A good map answer, plus a figure whose value (1e400) no float can hold."""
+    if schema_name(body) != MAP:
+        return None
+    answer = json.loads(well_answered(body).body["choices"][0]["message"]["content"])
+    figure = {"citations": ["S3.3"], "text": "about 2,300", "value": 1.5e300, "unit": None}
+    figure |= {"counts": "passengers a day", "attribution": None}
+    for summary in answer["summaries"]:
+        summary["figures"] = [figure] if summary["source_id"] == "S3" else []
+    return reply_with(json.dumps(answer).replace("1.5e+300", "1e400"))
+
+
 CASES = [
     # Retried by the SDK, then answered.
     Case("429 then ok", first(1, Reply(429, {"error": {"message": "slow down"}}, NO_WAIT))),
@@ -203,6 +216,7 @@ CASES = [
     Case("no message then ok", first(1, Reply(body={"choices": [{"index": 0}]}))),
     Case("5 MB reply then ok", first(1, reply_with('{"summaries": [' + " " * FIVE_MB))),
     Case("absurd usage counts", absurd_usage),
+    Case("a figure no float can hold", infinite_figure),
     # Failing for some sources or some calls only: the rest of the day goes on.
     Case(
         "refusal for one source",

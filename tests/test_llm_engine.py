@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 from llm_fixtures import FakeBackend, _source, as_brief, harrowgate_sources, reply, saved
 
+import briefing
 from briefing.engines.llm import MAP_REQUESTS, LLMEngine
 from briefing.errors import ContextLengthError, ModelCallError
 from briefing.llm.settings import LLMSettings
@@ -567,3 +568,30 @@ def test_when_every_merge_fails_the_summaries_fill_the_brief_within_its_limits()
     brief = as_brief(draft, sources)
     firsts = [c.citations[0] for c in brief.key_developments]
     assert firsts == ["S1.1", "S2.1", "S3.1", "S4.1", "S5.1", "S1.2", "S2.2", "S3.2"]
+
+
+def test_a_figure_value_no_brief_can_hold_is_reasked_then_dropped(tmp_path: Path):
+    def infinite(name: str, groups: str) -> str:
+        data = json.loads(saved(name))
+        for figure in (f for g in data[groups] for f in g["figures"]):
+            figure["value"] = 1e300
+        return json.dumps(data).replace("1e+300", "1e400")  # beyond a float: inf
+
+    sources = harrowgate_sources()
+    backend = FakeBackend(
+        maps=lambda _: reply(infinite("map_S1_S2.json", "summaries")),
+        reduces=lambda _: reply(infinite("reduce.json", "key_figures")),
+    )
+    draft = asyncio.run(LLMEngine(settings(use_cache=False), backend).awrite(sources))
+    assert (
+        "has value inf; give the number itself"
+        in backend.sent("MapResult")[1].messages[-1]["content"]
+    )
+    assert draft.sections["key_figures"] == []
+    assert (
+        "'About 4,000 residents' has value inf; give the number itself"
+        in draft.usage["dropped_citations"]
+    )
+    path = tmp_path / "brief.json"
+    path.write_text(briefing.render(as_brief(draft, sources), "json"), encoding="utf-8")
+    assert briefing.load(path).key_developments

@@ -15,6 +15,7 @@ verifier will check the drafted item against:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, TypeVar
 
@@ -187,6 +188,12 @@ class FigureOut(Cited):
     unit: str | None = Field(description="Currency, percent or measure, or null.")
     counts: str = Field(description="What the number counts, e.g. 'people evacuated'.")
     attribution: str | None = Field(description="Who the source credits with it, or null.")
+
+    def problems(self, ctx: CitationContext) -> tuple[list[str], set[str]]:
+        found, bad = super().problems(ctx)
+        if not math.isfinite(self.value):  # 1e400 in JSON: a brief cannot hold it
+            found.append(f"{self.text[:60]!r} has value {self.value}; give the number itself")
+        return found, bad
 
 
 class QuoteOut(Cited):
