@@ -232,6 +232,10 @@ CASES = [
         "context overflow for packs of several",
         for_packs_of_several(TOO_LONG_LLAMA_SERVER),
     ),
+    Case(
+        "a proxy's 413 for packs of several",
+        for_packs_of_several(Reply(413, b"<html>413 Request Entity Too Large</html>")),
+    ),
     Case("every merge fails", always(bad_status(500), "ReduceResult")),
     Case("every merge is cut off", always(reply_with("{", finish_reason="length"), "ReduceResult")),
     # Failing for every request: no source can be summarized, exit 1, one line.

@@ -595,3 +595,13 @@ def test_a_figure_value_no_brief_can_hold_is_reasked_then_dropped(tmp_path: Path
     path = tmp_path / "brief.json"
     path.write_text(briefing.render(as_brief(draft, sources), "json"), encoding="utf-8")
     assert briefing.load(path).key_developments
+
+
+def test_the_models_headline_is_one_line_of_at_most_200_characters():
+    reduced = json.loads(saved("reduce.json"))
+    reduced["title"] = "Dam breach\n# Injected heading\n" + "x" * 500
+    backend = FakeBackend(reduces=[reply(json.dumps(reduced))])
+    draft = asyncio.run(LLMEngine(settings(use_cache=False), backend).awrite(harrowgate_sources()))
+    assert draft.title.startswith("Dam breach # Injected heading xxx")
+    assert len(draft.title) == 200
+    assert "\n" not in draft.title

@@ -297,3 +297,11 @@ def test_a_reply_dripped_slower_than_the_timeout_allows_is_cut_off():
     with pytest.raises(ModelCallError, match="did not answer in time after the retries"):
         asyncio.run(once())
     assert time.monotonic() - started < 5
+
+
+def test_a_request_too_large_for_the_server_is_a_context_overflow():
+    # A proxy's 413 names no context window, but the answer is the same: send less.
+    page = "<html><body>413 Request Entity Too Large</body></html>"
+    server = Server(httpx2.Response(413, text=page))
+    with pytest.raises(ContextLengthError):
+        send(server, max_retries=0)

@@ -60,7 +60,9 @@ def _server_message(err: openai.APIStatusError) -> str:
 
 
 def _is_context_overflow(err: openai.APIStatusError) -> bool:
-    if err.status_code not in {400, 413, 500}:
+    if err.status_code == 413:  # the request is too large, whoever says so: send less
+        return True
+    if err.status_code not in {400, 500}:
         return False
     text = f"{err.code} {err.type} {err.message}".lower()
     return any(marker in text for marker in _OVERFLOW_MARKERS)

@@ -10,6 +10,7 @@ from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing.engines import Draft
+from briefing.llm.calls import one_line
 from briefing.llm.schemas import (
     FigureGroup,
     HedgedPoint,
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
     from briefing.sections import Fallback, Section
 
 Asked = TypeVar("Asked", bound="Out")
+
+
+# The model's headline, as one line of at most this many characters.
+TITLE_CHARS = 200
 
 
 class _Builder:
@@ -132,7 +137,7 @@ def to_draft(
         listed = [n if k == 1 else f"{n} (x{k})" for n, k in counted.items()]
         note += " Not everything made it: " + "; ".join(listed) + "."
     return Draft(
-        title=result.title,
+        title=one_line(result.title, TITLE_CHARS),
         engine=EngineInfo(name="openai", model=model, note=note),
         sections=sections,
         usage={
