@@ -95,7 +95,8 @@ def source_ids(body: Body) -> list[str]:
     return re.findall(r'<source id="(S\d+)"', user_prompt(body))
 
 
-def _map_answer(body: Body) -> Body:
+def map_answer(body: Body) -> Body:
+    """Every source's first two sentences as key points, each citing itself."""
     lines: dict[str, list[tuple[str, str]]] = {}
     for pid, text in re.findall(r"^\[(S\d+\.\d+)\] (.*)$", user_prompt(body), flags=re.MULTILINE):
         lines.setdefault(pid.split(".")[0], []).append((pid, text))
@@ -138,7 +139,7 @@ def _judge_answer(body: Body) -> Body:
     return {"verdicts": [{"key": k, "verdict": "entailed", "reason": "Stated."} for k in keys]}
 
 
-ANSWERS = {"MapResult": _map_answer, "ReduceResult": _reduce_answer, "JudgeResult": _judge_answer}
+ANSWERS = {"MapResult": map_answer, "ReduceResult": _reduce_answer, "JudgeResult": _judge_answer}
 
 
 def well_answered(body: Body) -> Reply:

@@ -195,13 +195,17 @@ def test_verify_with_judge_reports_beside_the_verifier(fake_judge, tmp_path):
     assert {c["judge"]["verdict"] for c in data["claims"]} == {"not_entailed"}
 
 
-def test_generate_with_judge_shows_it_in_the_brief(fake_judge, tmp_path):
+def generate_examples_with_judge(out: Path):
     examples = Path(__file__).resolve().parent.parent / "examples"
-    out = tmp_path / "brief.md"
-    result = run(
+    return run(
         "generate", "--engine", "extractive", examples, "-o", out,
         "--judge", "openai", "--base-url", "http://judge.invalid/v1",
     )  # fmt: skip
+
+
+def test_generate_with_judge_shows_it_in_the_brief(fake_judge, tmp_path):
+    out = tmp_path / "brief.md"
+    result = generate_examples_with_judge(out)
     assert result.exit_code == 0, result.output
     assert "judge: 0 entailed" in result.stderr
     text = out.read_text(encoding="utf-8")
@@ -288,12 +292,8 @@ def test_a_failing_judge_server_means_no_verdict_with_the_reason(brief, tmp_path
 
 def test_generate_keeps_the_brief_when_the_judge_fails(monkeypatch, tmp_path):
     monkeypatch.setattr(calls, "make_backend", lambda _: Down(FAILURES[0]))
-    examples = Path(__file__).resolve().parent.parent / "examples"
     out = tmp_path / "brief.json"
-    result = run(
-        "generate", "--engine", "extractive", examples, "-o", out,
-        "--judge", "openai", "--base-url", "http://judge.invalid/v1",
-    )  # fmt: skip
+    result = generate_examples_with_judge(out)
     assert result.exit_code == 0, result.output
     assert "judge: 0 entailed, 0 partly, 0 not entailed" in result.stderr
     assert "unexpected" not in result.output

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
+from fake_server import map_answer
 from llm_fixtures import FakeBackend, _source, as_brief, harrowgate_sources, reply, saved
 
 import briefing
@@ -531,23 +531,7 @@ def test_a_refused_pack_is_asked_again_source_by_source():
 
 def _two_points_each(request):
     """Every source's first two sentences as key points, each citing itself."""
-    user = request.messages[1]["content"]
-    found: dict[str, list[tuple[str, str]]] = {}
-    for pid, text in re.findall(r"^\[(S\d+\.\d+)\] (.*)$", user, flags=re.MULTILINE):
-        found.setdefault(pid.split(".")[0], []).append((pid, text))
-    summaries = [
-        {
-            "source_id": sid,
-            "key_points": [
-                {"citations": [pid], "text": text, "attribution": None} for pid, text in lines[:2]
-            ],
-            "figures": [],
-            "quotes": [],
-            "hedged": [],
-        }
-        for sid, lines in found.items()
-    ]
-    return reply(json.dumps({"summaries": summaries}))
+    return reply(json.dumps(map_answer({"messages": request.messages})))
 
 
 def test_when_every_merge_fails_the_summaries_fill_the_brief_within_its_limits():
