@@ -191,3 +191,11 @@ def test_hostile_inputs_end_to_end(tmp_path: Path) -> None:
              "Needs a look"}  # fmt: skip
     for tag, text in headings[1:]:
         assert text in known or (tag == "h3" and re.match(r"S\d+\. ", text)), (tag, text)
+
+
+def test_the_messages_of_a_hostile_path_stay_on_one_line(tmp_path: Path) -> None:
+    name = tmp_path / "brief\n# heading \x1b[31m.json"
+    result = CliRunner().invoke(cli, ["render", str(name)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "\\n# heading \\x1b[31m.json" in result.stderr

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from briefing.errors import ConfigError
+from briefing.output import is_special
 from briefing.render.escape import code_span, escape_markdown, markdown_link
 from briefing.templating import make_environment, render_template
 
@@ -30,8 +31,8 @@ FORMATS: dict[str, Format] = {
 def format_for(path: Path | None, explicit: str | None) -> Format:
     if explicit:
         return FORMATS[f".{explicit}"]
-    if path is None:
-        return "md"
+    if path is None or str(path) == "-" or (not path.suffix and is_special(path)):
+        return "md"  # standard output, /dev/stdout, a FIFO
     try:
         return FORMATS[path.suffix.lower()]
     except KeyError:
@@ -88,8 +89,8 @@ REPORT_FORMATS: dict[str, ReportFormat] = {".md": "md", ".markdown": "md", ".jso
 
 
 def report_format_for(path: Path | None) -> ReportFormat:
-    if path is None:
-        return "md"
+    if path is None or str(path) == "-" or (not path.suffix and is_special(path)):
+        return "md"  # standard output, /dev/stdout, a FIFO
     suffix = path.suffix.lower()
     if suffix not in REPORT_FORMATS:
         raise ConfigError(f"{path}: unknown report format {suffix!r}; name it .md or .json")
