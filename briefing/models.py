@@ -291,40 +291,30 @@ def _id_problems(brief: BriefBase) -> list[str]:
     sources: dict[str, str] = {}
     passages: dict[str, str] = {}
     for i, source in enumerate(brief.sources):
-        where = f"sources[{i}]"
-        if source.id in sources:
-            problems.append(
-                f"{where}.id: {_shown(source.id)} is also the id of {sources[source.id]}; "
-                "give every source its own id"
-            )
-        sources.setdefault(source.id, where)
+        problems += _repeated(sources, source.id, f"sources[{i}]", "source")
         for j, passage in enumerate(source.passages):
-            at = f"{where}.passages[{j}]"
+            at = f"sources[{i}].passages[{j}]"
             number = passage.id.removeprefix(f"{source.id}.")
             if number == passage.id or not number.isdecimal():
                 problems.append(
                     f"{at}.id: {_shown(passage.id)} is not a passage id of source "
                     f"{_shown(source.id)}; name it {source.id}.N (N: the sentence number)"
                 )
-            if passage.id in passages:
-                problems.append(
-                    f"{at}.id: {_shown(passage.id)} is also the id of {passages[passage.id]}; "
-                    "give every passage its own id"
-                )
-            passages.setdefault(passage.id, at)
+            problems += _repeated(passages, passage.id, at, "passage")
     claims: dict[str, str] = {}
     for section in brief.sections:
         for i, item in enumerate(brief.items(section)):
-            if not isinstance(item, Claim):
-                continue
-            where = f"{section.name}[{i}]"
-            if item.id in claims:
-                problems.append(
-                    f"{where}.id: {_shown(item.id)} is also the id of {claims[item.id]}; "
-                    "give every claim its own id"
-                )
-            claims.setdefault(item.id, where)
+            if isinstance(item, Claim):
+                problems += _repeated(claims, item.id, f"{section.name}[{i}]", "claim")
     return problems
+
+
+def _repeated(seen: dict[str, str], value: str, where: str, what: str) -> list[str]:
+    """Remember where an id first appears; a problem when it appeared before."""
+    first = seen.setdefault(value, where)
+    if first == where:
+        return []
+    return [f"{where}.id: {_shown(value)} is also the id of {first}; give every {what} its own id"]
 
 
 def _count_problems(brief: BriefBase) -> list[str]:
