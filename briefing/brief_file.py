@@ -1,38 +1,141 @@
 """Reading a brief's JSON file, with errors that say how to fix it.
 
 `render` needs every citation to resolve; `verify` lets unknown ones through so that it
-can report them claim by claim instead of refusing the whole file."""
+can report them claim by claim instead of refusing the whole file. Either way a file
+that is not a brief gets one line naming what is wrong: not a regular file (a FIFO is
+never opened for reading), not UTF-8, not JSON, a key given twice in one object, NaN or
+Infinity, a number too long to be one, text that is not valid Unicode, or a field the
+schema refuses (see `briefing.models`). `-` reads the brief from standard input.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import os
+import re
+import stat
+import sys
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from briefing.errors import InputError, describe_validation_error
+from briefing.errors import InputError, validation_problems
 from briefing.models import Brief
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+STDIN = "-"
+# Longer than any count the schema allows, far shorter than Python's limit on turning
+# digits into an int (4,300): the file is tampered with, and the message should say so.
+_MAX_DIGITS = 400
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class _NotABriefError(ValueError):
+    """What makes a JSON text unusable as a brief, worded for the user."""
+
 
 def load_brief(path: Path, *, allow_unknown_citations: bool = False) -> Brief:
+    name = "standard input" if str(path) == STDIN else str(path)
+    raw = sys.stdin.buffer.read() if str(path) == STDIN else _read_regular(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputError(f"{path}: cannot read it ({err.strerror}); check the path") from err
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        data = _parse(raw)
+    except _NotABriefError as err:
         raise InputError(
-            f"{path}: not a JSON brief ({err}); pass the file written by "
+            f"{name}: not a JSON brief ({err}); pass the file written by "
             "`briefing generate -o brief.json`"
         ) from err
     try:
         context = {"unknown_citations": "allow"} if allow_unknown_citations else None
         return Brief.model_validate(data, context=context)
     except ValidationError as err:
-        problems = describe_validation_error(err)
+        problems = "; ".join(validation_problems(err, whole="")[:3])
         raise InputError(
-            f"{path}: not a valid brief ({problems}); regenerate it with `briefing generate` "
+            f"{name}: not a valid brief ({problems}); regenerate it with `briefing generate` "
             "or fix those fields"
         ) from err
+
+
+def _read_regular(path: Path) -> bytes:
+    """The file's bytes; a FIFO, device or folder is refused before anything is read
+    (opened non-blocking, so a FIFO with no writer cannot hang the run)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read it ({err.strerror}); check the path") from err
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            raise InputError(
+                f"{path}: {kind}; pass a brief.json file, or - to read the brief from "
+                "standard input"
+            )
+        os.set_blocking(fd, True)
+        try:
+            return handle.read()
+        except OSError as err:
+            raise InputError(f"{path}: cannot read it ({err.strerror}); check the path") from err
+
+
+def _parse(raw: bytes) -> Any:  # noqa: ANN401 - whatever JSON holds
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise _NotABriefError(f"not UTF-8 text: {err.reason} at byte {err.start}") from err
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_object,
+            parse_constant=_constant,
+            parse_int=_integer,
+        )
+    except _NotABriefError:
+        raise
+    except RecursionError as err:
+        raise _NotABriefError("nested too deeply") from err
+    except ValueError as err:  # json.JSONDecodeError among them
+        raise _NotABriefError(str(err)) from err
+    if _SURROGATE_ESCAPE.search(text):  # only escapes can make one: UTF-8 text cannot
+        _check_unicode(data)
+    return data
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _NotABriefError(f"the key {key!r} appears twice in one object; keep one")
+        data[key] = value
+    return data
+
+
+def _constant(name: str) -> float:
+    raise _NotABriefError(f"{name} is not a JSON number; write a finite number")
+
+
+def _integer(digits: str) -> int:
+    if len(digits.lstrip("-")) > _MAX_DIGITS:
+        raise _NotABriefError(f"a number with {len(digits)} digits; no field holds one that long")
+    return int(digits)
+
+
+def _check_unicode(data: Any) -> None:  # noqa: ANN401 - whatever JSON holds
+    """Lone surrogates (`"\\ud800"`) are valid JSON escapes but not text: they could not
+    be written out again."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [(f"{where}.{k}" if where else k, v) for k, v in value.items()]
+            strings = list(value)
+        elif isinstance(value, list):
+            stack += [(f"{where}[{i}]", v) for i, v in enumerate(value)]
+            continue
+        else:
+            strings = [value] if isinstance(value, str) else []
+        for text in strings:
+            if _SURROGATE.search(text):
+                raise _NotABriefError(f"{where or 'a key'}: a lone UTF-16 surrogate is not text")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import traceback
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ import click
 
 from briefing import __version__
 from briefing.choices import DEFAULT_MODEL, ENGINES, JUDGES
-from briefing.errors import BriefingError, ConfigError
+from briefing.errors import BriefingError, ConfigError, NoUsableInputError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -22,11 +23,35 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
+
+class Fraction(click.FloatRange):
+    """A number from 0 to 1: click.FloatRange, which lets NaN through its bounds."""
+
+    name = "fraction"
+
+    def __init__(self) -> None:
+        super().__init__(0, 1)
+
+    def convert(
+        self,
+        value: Any,  # noqa: ANN401 - whatever click was given
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> Any:  # noqa: ANN401 - as click declares it
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number from 0 to 1 (e.g. 0.95)", param, ctx)
+        return number
+
+
+# "-" is standard input (a brief to read) or standard output (where to write).
+FILE_OR_DASH = click.Path(dir_okay=False, allow_dash=True, path_type=Path)
 OUTPUT = click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here; the suffix picks the format (.md, .json, .html). Default: markdown, stdout.",
+    type=FILE_OR_DASH,
+    help="Write here (- for standard output); the suffix picks the format (.md, .json, "
+    ".html). Default: markdown, stdout.",
 )
 FORMAT = click.option(
     "--format",
@@ -169,7 +194,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 )
 @click.option(
     "--fail-under",
-    type=click.FloatRange(0, 1),
+    type=Fraction(),
     help="After writing the brief, exit with status 4 when fewer than this fraction of its "
     "claims are supported (0-1).",
 )
@@ -201,6 +226,12 @@ def generate(  # noqa: PLR0913 - one parameter per option
         from briefing.render import format_for  # noqa: PLC0415
 
         options = llm_options(**llm)
+        if "-" in paths:
+            raise ConfigError(
+                "-: generate reads files, folders and globs, not standard input; save the "
+                "article to a file (e.g. article.txt) and pass that"
+            )
+        _refuse_input_as_output(output, pipeline.input_files(list(paths)), review, llm)
         if dry_run:
             if engine == "extractive":
                 raise ConfigError("--dry-run plans model calls; the extractive engine makes none")
@@ -211,30 +242,36 @@ def generate(  # noqa: PLR0913 - one parameter per option
             list(paths), engine=engine, title=title, review=review, judge=judge, **options
         )
         for item in brief.skipped_inputs:
-            click.echo(f"warning: skipped {item.path}: {item.reason}", err=True)
+            _warn(f"skipped {item.path}: {item.reason}")
         _emit(pipeline.render(brief, out_format, templates=templates), output)
         if brief.review is not None and brief.review.unmatched_decisions:
             count = len(brief.review.unmatched_decisions)
-            click.echo(
-                f"warning: {count} decision(s) in {review} match no claim of this run (the "
-                "inputs or the engine changed); they were not applied",
-                err=True,
+            _warn(
+                f"{count} decision(s) in {review} match no claim of this run (the inputs or "
+                "the engine changed); they were not applied"
             )
+        empty = pipeline.nothing_survived(brief)
+        if empty is not None:
+            if brief.review is not None:
+                _report(brief.review, None)
+            _warn(empty)
+            ctx.exit(NoUsableInputError.exit_code)
         if brief.review is not None:
             _report(brief.review, fail_under)
 
 
 @cli.command()
-@click.argument("brief_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("brief_json", type=FILE_OR_DASH)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the review report here (.md or .json). Default: markdown to stdout.",
+    type=FILE_OR_DASH,
+    help="Write the review report here (.md or .json; - for standard output). Default: "
+    "markdown to stdout.",
 )
 @click.option(
     "--fail-under",
-    type=click.FloatRange(0, 1),
+    type=Fraction(),
     help="Exit with status 4 when fewer than this fraction of claims are supported (0-1).",
 )
 @TEMPLATES
@@ -266,13 +303,10 @@ def verify(  # noqa: PLR0913 - one parameter per option
 
         options = llm_options(**llm)
         report_format = report_format_for(output)
+        _refuse_input_as_output(output, [brief_json], None, llm)
         brief = pipeline.load(brief_json, allow_unknown_citations=True)
         review = pipeline.verify(brief, judge=judge, **options)
-        report = render_report(review, brief.title, report_format, templates)
-        if output is None:
-            click.echo(report, nl=False)
-        else:
-            _emit(report, output)
+        _emit(render_report(review, brief.title, report_format, templates), output)
         _report(review, fail_under)
 
 
@@ -287,7 +321,7 @@ def _report(review: Review, fail_under: float | None) -> None:
 
 
 @cli.command("render")
-@click.argument("brief_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("brief_json", type=FILE_OR_DASH)
 @OUTPUT
 @FORMAT
 @TEMPLATES
@@ -300,23 +334,46 @@ def render_command(
     fmt: str | None,
     templates: Path | None,
 ) -> None:
-    """Render a brief saved as JSON again, with no sources and no network."""
+    """Render a brief saved as JSON again, with no sources and no network.
+    BRIEF_JSON - reads it from standard input."""
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
         from briefing.render import format_for  # noqa: PLC0415
 
         out_format = format_for(output, fmt)
+        _refuse_input_as_output(output, [brief_json], None, {})
         _emit(pipeline.render(pipeline.load(brief_json), out_format, templates=templates), output)
 
 
+def _refuse_input_as_output(
+    output: Path | None, inputs: list[Path], review: Path | None, llm: dict[str, Any]
+) -> None:
+    """Before anything runs: the output must not be one of the files the run reads."""
+    from briefing.output import refuse_input_as_output  # noqa: PLC0415
+
+    files = [*inputs, review, llm.get("prices_file")]
+    refuse_input_as_output(output, [f for f in files if f is not None])
+
+
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
+    if output is None or str(output) == "-":
         click.echo(text, nl=False)
     else:
-        from briefing.output import write_atomically  # noqa: PLC0415
+        from briefing.output import write_output  # noqa: PLC0415
 
-        write_atomically(output, text)
-        click.echo(f"wrote {output}", err=True)
+        write_output(output, text)
+        _note(f"wrote {output}")
+
+
+def _warn(message: str) -> None:
+    _note(f"warning: {message}")
+
+
+def _note(line: str) -> None:
+    """One line on stderr, whatever the message holds (a file name with a newline)."""
+    from briefing.render.escape import printable  # noqa: PLC0415
+
+    click.echo(printable(line), err=True)
 
 
 @contextmanager
@@ -338,7 +395,7 @@ def _errors(ctx: click.Context) -> Iterator[None]:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    _note(f"error: {message}")
     sys.exit(code)
 
 

@@ -45,11 +45,13 @@ class VerificationFailedError(BriefingError):
 
 def validation_problems(err: ValidationError, whole: str = "top level") -> list[str]:
     """Each problem pydantic found, as 'field.path: message'; `whole` names the value itself
-    when the problem is not in one field. The LLM engine re-asks with these very lines."""
+    when the problem is not in one field (empty: the message alone, when it names its
+    fields itself). The LLM engine re-asks with these very lines."""
     problems = []
     for error in err.errors(include_url=False):
         where = ".".join(str(part) for part in error["loc"]) or whole
-        problems.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(f"{where}: {message}" if where else message)
     return problems
 
 

@@ -2,13 +2,19 @@
 
 Every claim-like object has `text` and `citations` (passage ids). A Brief embeds its
 sources and their passages, so one JSON file can be checked and re-rendered on its own.
+
+A brief is also a file people can edit, so the schema refuses what would make one
+inconsistent: numbers that are not finite or not exact in JSON readers, repeated ids, a
+passage id that is not its source's, a figure whose sources are not its citations', run
+counts or a review that do not match what the brief holds (see `BriefBase._consistent`).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -27,14 +33,25 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
 
+# The largest integer every JSON reader keeps exact (JavaScript's Number.MAX_SAFE_INTEGER):
+# a count or paragraph number above it is a tampered file, and its digits could exceed
+# Python's limit on converting integers to text.
+MAX_COUNT = 2**53 - 1
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # No NaN or infinity anywhere: JSON has no way to write them (pydantic would write
+    # null, which the schema then refuses), so a brief holding one could not be read back.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Passage(Strict):
     id: str = Field(description="Stable sentence id: the source id, a dot, the sentence number.")
     text: str = Field(description="One sentence of the source, exactly as it stands there.")
-    paragraph: int = Field(ge=1, description="The paragraph (1-based) the sentence belongs to.")
+    paragraph: int = Field(
+        ge=1, le=MAX_COUNT, description="The paragraph (1-based) the sentence belongs to."
+    )
 
 
 class Source(Strict):
@@ -109,17 +126,17 @@ class EngineInfo(Strict):
 
 
 class RunStats(Strict):
-    inputs: int = Field(ge=0, description="Input files read.")
-    sources: int = Field(ge=0, description="Articles used as sources.")
-    passages: int = Field(ge=0, description="Sentences across all sources.")
-    skipped: int = Field(ge=0, description="Inputs or records left out.")
+    inputs: Count = Field(description="Input files read.")
+    sources: Count = Field(description="Articles used as sources.")
+    passages: Count = Field(description="Sentences across all sources.")
+    skipped: Count = Field(description="Inputs or records left out.")
     seconds: float = Field(ge=0, description="Wall-clock time of the run.")
-    calls: int = Field(default=0, ge=0, description="Model API calls sent.")
-    cached_calls: int = Field(default=0, ge=0, description="Model calls answered from the cache.")
-    prompt_tokens: int = Field(default=0, ge=0)
-    completion_tokens: int = Field(default=0, ge=0)
-    cached_tokens: int = Field(default=0, ge=0, description="Prompt tokens the provider cached.")
-    cost_usd: float | None = Field(default=None, description="Estimated cost, if priced.")
+    calls: Count = Field(default=0, description="Model API calls sent.")
+    cached_calls: Count = Field(default=0, description="Model calls answered from the cache.")
+    prompt_tokens: Count = 0
+    completion_tokens: Count = 0
+    cached_tokens: Count = Field(default=0, description="Prompt tokens the provider cached.")
+    cost_usd: float | None = Field(default=None, ge=0, description="Estimated cost, if priced.")
     dropped_citations: list[str] = Field(
         default_factory=list, description="Citations removed because they did not check out."
     )
@@ -156,10 +173,10 @@ class ClaimCheck(Strict):
 
 class Review(Strict):
     claims: list[ClaimCheck] = Field(description="One check per claim-like object, brief order.")
-    total: int = Field(ge=0)
-    supported: int = Field(ge=0)
-    partly_supported: int = Field(ge=0)
-    unsupported: int = Field(ge=0)
+    total: Count
+    supported: Count
+    partly_supported: Count
+    unsupported: Count
     fraction_supported: float = Field(ge=0, le=1, description="supported / total (0 if none).")
     decisions_file: str | None = Field(
         default=None, description="Reviewer decisions applied before checking, if any."
@@ -239,20 +256,178 @@ class BriefBase(Strict):
         }
 
     @model_validator(mode="after")
-    def _citations_resolve(self, info: ValidationInfo) -> BriefBase:
+    def _consistent(self, info: ValidationInfo) -> BriefBase:
         # The verifier loads hand-edited briefs with context={"unknown_citations": "allow"}
-        # so that it can report bad ids claim by claim instead of refusing the file.
-        if isinstance(info.context, dict) and info.context.get("unknown_citations") == "allow":
-            return self
-        known = self.passage_index()
-        unknown: list[str] = []
-        for obj in self.cited_objects():
-            ids = [*obj.citations, *(obj.corroborated_by if isinstance(obj, Claim) else [])]
-            unknown.extend(f"{obj.text[:40]!r} cites {pid}" for pid in ids if pid not in known)
-        if unknown:
-            msg = "citations to unknown passages: " + "; ".join(unknown[:5])
-            raise ValueError(msg)
+        # so that it can report bad ids claim by claim instead of refusing the file; it
+        # recomputes the review, so an outdated one is no contradiction there either.
+        lenient = (
+            isinstance(info.context, dict) and info.context.get("unknown_citations") == "allow"
+        )
+        problems = [*_id_problems(self), *_count_problems(self)]
+        problems += _figure_problems(self, lenient=lenient)
+        if not lenient:
+            problems += _unknown_citations(self)
+            if self.review is not None:
+                problems += _review_mismatch(self, self.review)
+        if problems:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            raise ValueError("; ".join(problems[:3]) + more)
         return self
+
+
+_PLAIN = re.compile(r"[\w.\-\[\]]{1,40}", re.ASCII)
+
+
+def _shown(value: str) -> str:
+    """A value from the file for an error message: as it is when it is a plain id, else
+    quoted on one line and cut short."""
+    if _PLAIN.fullmatch(value):
+        return value
+    return repr(value if len(value) <= 40 else value[:40] + "...")
+
+
+def _id_problems(brief: BriefBase) -> list[str]:
+    problems: list[str] = []
+    sources: dict[str, str] = {}
+    passages: dict[str, str] = {}
+    for i, source in enumerate(brief.sources):
+        problems += _repeated(sources, source.id, f"sources[{i}]", "source")
+        for j, passage in enumerate(source.passages):
+            at = f"sources[{i}].passages[{j}]"
+            number = passage.id.removeprefix(f"{source.id}.")
+            if number == passage.id or not number.isdecimal():
+                problems.append(
+                    f"{at}.id: {_shown(passage.id)} is not a passage id of source "
+                    f"{_shown(source.id)}; name it {source.id}.N (N: the sentence number)"
+                )
+            problems += _repeated(passages, passage.id, at, "passage")
+    claims: dict[str, str] = {}
+    for section in brief.sections:
+        for i, item in enumerate(brief.items(section)):
+            if isinstance(item, Claim):
+                problems += _repeated(claims, item.id, f"{section.name}[{i}]", "claim")
+    return problems
+
+
+def _repeated(seen: dict[str, str], value: str, where: str, what: str) -> list[str]:
+    """Remember where an id first appears; a problem when it appeared before."""
+    first = seen.setdefault(value, where)
+    if first == where:
+        return []
+    return [f"{where}.id: {_shown(value)} is also the id of {first}; give every {what} its own id"]
+
+
+def _count_problems(brief: BriefBase) -> list[str]:
+    held = {
+        "sources": (len(brief.sources), "sources"),
+        "passages": (sum(len(s.passages) for s in brief.sources), "passages"),
+        "skipped": (len(brief.skipped_inputs), "skipped inputs"),
+    }
+    problems = [
+        f"stats.{name}: {getattr(brief.stats, name)}, but the brief holds {count} {what}; "
+        f"set it to {count}"
+        for name, (count, what) in held.items()
+        if getattr(brief.stats, name) != count
+    ]
+    if brief.review is not None:
+        problems += _review_counts(brief.review)
+    return problems
+
+
+def _review_counts(review: Review) -> list[str]:
+    statuses = [c.status for c in review.claims]
+    supported = statuses.count("supported")
+    held = {
+        "total": len(statuses),
+        "supported": supported,
+        "partly_supported": statuses.count("partly supported"),
+        "unsupported": statuses.count("unsupported"),
+    }
+    problems = [
+        f"review.{name}: {getattr(review, name)}, but review.claims holds {count}; "
+        "regenerate the brief or delete its review"
+        for name, count in held.items()
+        if getattr(review, name) != count
+    ]
+    fraction = supported / len(statuses) if statuses else 0.0
+    if abs(review.fraction_supported - fraction) > 1e-6:
+        problems.append(
+            f"review.fraction_supported: {review.fraction_supported:g}, but {supported} of "
+            f"{len(statuses)} claims are supported ({fraction:g}); regenerate the brief or "
+            "delete its review"
+        )
+    refs: set[str] = set()
+    for i, check in enumerate(review.claims):
+        if check.ref in refs:
+            problems.append(
+                f"review.claims[{i}].ref: {_shown(check.ref)} is checked twice; regenerate "
+                "the brief or delete its review"
+            )
+        refs.add(check.ref)
+    return problems
+
+
+def _figure_problems(brief: BriefBase, *, lenient: bool) -> list[str]:
+    owner = {p.id: s.id for s in brief.sources for p in s.passages}
+    problems: list[str] = []
+    for section in brief.sections:
+        for i, item in enumerate(brief.items(section)):
+            if not isinstance(item, KeyFigure):
+                continue
+            for j, figure in enumerate(item.figures):
+                if lenient and any(pid not in owner for pid in figure.citations):
+                    continue  # the verifier reports the unknown citation
+                cited = sorted({owner[pid] for pid in figure.citations if pid in owner})
+                listed = figure.source_ids
+                if len(set(listed)) != len(listed) or set(listed) != set(cited):
+                    problems.append(
+                        f"{section.name}[{i}].figures[{j}].source_ids: {listed}, but its "
+                        f"citations are in {', '.join(cited) or 'no source'}; list each "
+                        "source of its citations once"
+                    )
+    return problems
+
+
+def _unknown_citations(brief: BriefBase) -> list[str]:
+    known = brief.passage_index()
+    unknown: list[str] = []
+    for _, ref, obj in brief.labelled_objects():
+        ids = [*obj.citations, *(obj.corroborated_by if isinstance(obj, Claim) else [])]
+        unknown.extend(f"{_shown(ref)} cites {_shown(pid)}" for pid in ids if pid not in known)
+    if not unknown:
+        return []
+    more = f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""
+    return [
+        (
+            f"citations to unknown passages: {', '.join(unknown[:5])}{more}; cite passage "
+            "ids the brief's sources embed, or run `briefing verify` to see each such claim"
+        )
+    ]
+
+
+def _review_mismatch(brief: BriefBase, review: Review) -> list[str]:
+    """The review must be of this brief's claims, in order: a brief edited after it was
+    verified would otherwise show the old verdicts next to the new claims."""
+    from briefing.verify.checks import claim_key  # noqa: PLC0415 - it imports this module
+
+    objects = brief.labelled_objects()
+    fix = "regenerate the brief or delete its review (`briefing verify` checks it anew)"
+    if len(objects) != len(review.claims):
+        return [
+            (
+                f"review.claims: {len(review.claims)} checks for the brief's {len(objects)} "
+                f"claims, figures and quotes; {fix}"
+            )
+        ]
+    for i, ((_, ref, obj), check) in enumerate(zip(objects, review.claims, strict=True)):
+        if check.ref != ref or check.key != claim_key(obj):
+            return [
+                (
+                    f"review.claims[{i}]: checks {_shown(check.ref)}, which is not the "
+                    f"brief's {_shown(ref)} as it stands (edited after the review?); {fix}"
+                )
+            ]
+    return []
 
 
 def list_of(item: type[Any]) -> Any:  # noqa: ANN401 - a type made at run time

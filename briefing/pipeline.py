@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from briefing import config
 from briefing.brief_file import load_brief
 from briefing.choices import ENGINES, JUDGES
-from briefing.errors import ConfigError, NoUsableInputError
+from briefing.errors import BriefingError, ConfigError, NoUsableInputError
 from briefing.ingest import ingest
 from briefing.ingest.article import Article, domain_of
 from briefing.ingest.dates import iso_date
+from briefing.ingest.paths import expand
 from briefing.llm.settings import LLMSettings
 from briefing.models import Brief, RunStats, SkippedInput, Source
 from briefing.passages import build_sources
@@ -141,6 +142,31 @@ def load(path: str | os.PathLike[str], *, allow_unknown_citations: bool = False)
     """A brief saved as JSON; with `allow_unknown_citations`, citations to passages the
     brief does not embed are kept (for `verify` to report) instead of refused."""
     return load_brief(Path(path), allow_unknown_citations=allow_unknown_citations)
+
+
+def nothing_survived(brief: Brief) -> str | None:
+    """Why a brief holds no claim, figure or quote, or None when it holds some. The CLI
+    still writes such a brief (its engine note and Run section say what happened), warns
+    with this line and exits 3, as when nothing in the inputs was usable."""
+    if brief.cited_objects():
+        return None
+    dropped = len(brief.stats.dropped_citations)
+    why = (
+        f"{dropped} claim(s) or citation(s) the engine gave did not check out and were "
+        "dropped (listed in the brief's Run section)"
+        if dropped
+        else "the engine found nothing in the sources to cite"
+    )
+    return f"no claim survived: {why}; the brief was written with none"
+
+
+def input_files(paths: list[str]) -> list[Path]:
+    """The files `generate` would read for these paths (folders and globs expanded), or
+    the paths themselves when they cannot be expanded (the run then says why)."""
+    try:
+        return expand(paths)
+    except BriefingError:
+        return [Path(p) for p in paths]
 
 
 def plan(inputs: Inputs, **options: Any) -> RunPlan:  # noqa: ANN401 - LLMSettings fields

@@ -10,6 +10,7 @@ from briefing.ingest import ingest
 from briefing.models import Brief, Source
 from briefing.passages import build_sources
 from briefing.pipeline import generate
+from briefing.sections import section_named
 from briefing.verify.support import support_score
 from briefing.verify.words import normal
 from tests.conftest import EXAMPLES
@@ -181,3 +182,20 @@ def test_the_engine_and_the_verifier_reduce_words_alike() -> None:
     ]
     assert normal("evacuation") == normal("evacuated")
     assert support_score("The evacuation of Harrowgate", "Harrowgate was evacuated.") == 1.0
+
+
+def test_a_number_beyond_a_float_is_no_figure_and_the_brief_round_trips(tmp_path):
+    from briefing import pipeline  # noqa: PLC0415 - the API, as a user calls it
+
+    article = pipeline.Article(
+        title="A count too large",
+        text="The committee counted " + "9" * 400 + " grains of sand, officials said.\n\n"
+        "The count took three weeks and 40 volunteers.",
+    )
+    brief = pipeline.generate([article], engine="extractive")
+    figures = [f for group in brief.items(section_named("key_figures")) for f in group.figures]
+    assert figures  # the 40 volunteers are still a figure
+    assert all(f.value < float("inf") for f in figures)
+    saved = tmp_path / "brief.json"
+    saved.write_text(pipeline.render(brief, "json"), encoding="utf-8")
+    assert pipeline.render(pipeline.load(saved), "md") == pipeline.render(brief, "md")

@@ -135,3 +135,10 @@ def test_word_numbers_are_found_where_they_stand():
 def test_a_vague_plural_is_not_a_number():
     assert quantities("Thousands of people left; tens of thousands stayed.") == []
     assert unsupported_quantities("Thousands of people left", "5,500 people left") == []
+
+
+def test_numbers_beyond_a_float_compare_by_their_digits() -> None:
+    huge = "9" * 400
+    assert not unsupported_quantities(f"They counted {huge} grains.", f"We saw {huge} grains.")
+    other = "9" * 399 + "8"
+    assert unsupported_quantities(f"They counted {other} grains.", f"We saw {huge} grains.")

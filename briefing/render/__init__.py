@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from briefing.errors import ConfigError
+from briefing.output import is_special
+from briefing.render.escape import code_span, escape_markdown, markdown_link
 from briefing.templating import make_environment, render_template
 
 if TYPE_CHECKING:
@@ -25,14 +26,13 @@ FORMATS: dict[str, Format] = {
     ".html": "html",
     ".htm": "html",
 }
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
 def format_for(path: Path | None, explicit: str | None) -> Format:
     if explicit:
         return FORMATS[f".{explicit}"]
-    if path is None:
-        return "md"
+    if path is None or str(path) == "-" or (not path.suffix and is_special(path)):
+        return "md"  # standard output, /dev/stdout, a FIFO
     try:
         return FORMATS[path.suffix.lower()]
     except KeyError:
@@ -89,8 +89,8 @@ REPORT_FORMATS: dict[str, ReportFormat] = {".md": "md", ".markdown": "md", ".jso
 
 
 def report_format_for(path: Path | None) -> ReportFormat:
-    if path is None:
-        return "md"
+    if path is None or str(path) == "-" or (not path.suffix and is_special(path)):
+        return "md"  # standard output, /dev/stdout, a FIFO
     suffix = path.suffix.lower()
     if suffix not in REPORT_FORMATS:
         raise ConfigError(f"{path}: unknown report format {suffix!r}; name it .md or .json")
@@ -108,7 +108,10 @@ def render_report(
 
 def environment(templates: Path | None = None) -> SandboxedEnvironment:
     env = make_environment("templates", templates)
+    # Every value from an input goes through one of these (briefing/render/escape.py).
     env.filters["md"] = escape_markdown
+    env.filters["code"] = code_span
+    env.filters["link"] = markdown_link
     return env
 
 
@@ -120,8 +123,3 @@ def citation_numbers(brief: Brief) -> dict[str, int]:
         for pid in [*obj.citations, *getattr(obj, "corroborated_by", [])]:
             numbers.setdefault(pid, len(numbers) + 1)
     return numbers
-
-
-def escape_markdown(text: str) -> str:
-    """Source text is data: it must not turn into links, emphasis or HTML in the brief."""
-    return _MD_SPECIAL.sub(r"\\\1", text)

@@ -12,12 +12,12 @@ import base64
 import hashlib
 import json
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
 from briefing.models import Claim, Figure, KeyFigure, Quote, labelled
 from briefing.render import citation_numbers
+from briefing.render.escape import safe_url
 from briefing.review import FORMAT
 from briefing.templating import render_template
 from briefing.verify import claim_key
@@ -57,13 +57,6 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
         script=Markup(script),  # noqa: S704 - our own template, not source text
         script_hash=f"sha256-{digest}",
     )
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is http(s); anything else (javascript:, data:) is dropped."""
-    if url and urlsplit(url.strip()).scheme.lower() in {"http", "https"}:
-        return url.strip()
-    return None
 
 
 def _item(  # noqa: PLR0913, PLR0917 - one claim and the brief-wide lookups it needs

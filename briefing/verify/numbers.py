@@ -11,6 +11,7 @@ quantity is supported when an equal one appears in a cited passage.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -78,6 +79,10 @@ class Quantity:
         # 12% in a claim is supported by "12 per cent"; a bare 12 also by "12%".
         if self.kind == "percent" and other.kind != "percent":
             return False
+        if _beyond_float(self.value) or _beyond_float(other.value):
+            # A 400-digit number is inf as a float, like every other such number: compare
+            # the digits as written instead.
+            return _DIGIT.findall(self.text) == _DIGIT.findall(other.text)
         return _same_number(self.value, other.value)
 
 
@@ -210,6 +215,13 @@ def _same_date(a: object, b: object) -> bool:
     return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True)) and (
         a[1] is None or b[1] is not None
     )
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _beyond_float(value: object) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 def _same_number(a: object, b: object) -> bool:

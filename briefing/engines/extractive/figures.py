@@ -3,6 +3,7 @@ different values for the same thing stand side by side."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -111,6 +112,8 @@ def _parse(
     if scale in {"m", "bn"} and not match.group("currency"):
         return None  # "400m final" is a distance, "£400m" an amount; without a currency, skip
     value *= SCALES.get(scale, 1.0)
+    if not math.isfinite(value):
+        return None  # beyond a float (a 400-digit number): the sentence keeps it as text
     unit = _UNITS.get((match.group("unit") or "").strip().lower()) or match.group("currency")
     counts, end = _counted(after, match.end(), percent=unit == "%")
     if not _meaningful(counts, unit, value, is_word=is_word):
