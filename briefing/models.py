@@ -126,16 +126,16 @@ class EngineInfo(Strict):
 
 
 class RunStats(Strict):
-    inputs: Count = Field(description="Input files read.")
-    sources: Count = Field(description="Articles used as sources.")
-    passages: Count = Field(description="Sentences across all sources.")
-    skipped: Count = Field(description="Inputs or records left out.")
+    inputs: Annotated[Count, Field(description="Input files read.")]
+    sources: Annotated[Count, Field(description="Articles used as sources.")]
+    passages: Annotated[Count, Field(description="Sentences across all sources.")]
+    skipped: Annotated[Count, Field(description="Inputs or records left out.")]
     seconds: float = Field(ge=0, description="Wall-clock time of the run.")
-    calls: Count = Field(default=0, description="Model API calls sent.")
-    cached_calls: Count = Field(default=0, description="Model calls answered from the cache.")
+    calls: Annotated[Count, Field(description="Model API calls sent.")] = 0
+    cached_calls: Annotated[Count, Field(description="Model calls answered from the cache.")] = 0
     prompt_tokens: Count = 0
     completion_tokens: Count = 0
-    cached_tokens: Count = Field(default=0, description="Prompt tokens the provider cached.")
+    cached_tokens: Annotated[Count, Field(description="Prompt tokens the provider cached.")] = 0
     cost_usd: float | None = Field(default=None, ge=0, description="Estimated cost, if priced.")
     dropped_citations: list[str] = Field(
         default_factory=list, description="Citations removed because they did not check out."
