@@ -81,3 +81,14 @@ def test_bad_decisions_file_gets_a_message(tmp_path):
     path.write_text("[", encoding="utf-8")
     with pytest.raises(InputError, match="not JSON"):
         load_decisions(path)
+
+
+def test_a_review_of_no_claims_does_not_say_they_checked_out():
+    from briefing.models import Review  # noqa: PLC0415
+
+    empty = Review(
+        claims=[], total=0, supported=0, partly_supported=0, unsupported=0, fraction_supported=0
+    )
+    report = render_report(empty, "T")
+    assert "The brief has no claims to check." in report
+    assert "Every claim checked out." not in report
