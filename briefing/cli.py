@@ -105,6 +105,37 @@ _LLM_OPTIONS = (
 )
 
 
+# The input limits (briefing/ingest/limits.py); an input over one is skipped with a reason.
+_LIMIT_OPTIONS = (
+    click.option(
+        "--max-input-mb",
+        type=click.FloatRange(min=0, min_open=True),
+        help="Skip an input file larger than this many MB (10^6 bytes). [default: 20]",
+    ),
+    click.option(
+        "--max-title-chars",
+        type=click.IntRange(min=20),
+        help="Cut longer titles to this many characters. [default: 300]",
+    ),
+    click.option(
+        "--max-json-depth",
+        type=click.IntRange(min=2, max=500),
+        help="Skip JSON inputs (and Markdown front matter) nested deeper. [default: 64]",
+    ),
+    click.option(
+        "--max-figures-per-sentence",
+        type=click.IntRange(min=1),
+        help="A sentence with more numbers than this gives no key figures. [default: 25]",
+    ),
+)
+
+
+def INPUT_LIMITS(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTIONS
+    for option in reversed(_LIMIT_OPTIONS):
+        command = option(command)
+    return command
+
+
 def LLM_OPTIONS(command: F) -> F:  # noqa: N802 - used as a decorator like the constants above
     for option in reversed(_LLM_OPTIONS):
         command = option(command)
@@ -174,6 +205,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "claims are supported (0-1).",
 )
 @JUDGE
+@INPUT_LIMITS
 @LLM_OPTIONS
 @click.pass_context
 def generate(  # noqa: PLR0913 - one parameter per option
@@ -189,7 +221,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
     fail_under: float | None,
     judge: str | None,
     dry_run: bool,
-    **llm: Any,  # noqa: ANN401 - the model options, see llm_options()
+    **llm: Any,  # noqa: ANN401 - the model options (see llm_options()) and input limits
 ) -> None:
     """Write a brief from PATHS: files, folders or globs of .txt, .md, .html, .json,
     .jsonl and RSS/Atom feeds. Unusable files are skipped with a warning.
@@ -198,9 +230,11 @@ def generate(  # noqa: PLR0913 - one parameter per option
     OpenAI-compatible server: set OPENAI_BASE_URL or --base-url."""
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
+        from briefing.ingest.limits import LIMIT_OPTIONS  # noqa: PLC0415
         from briefing.render import format_for  # noqa: PLC0415
 
-        options = llm_options(**llm)
+        limits = {name: llm.pop(name) for name in LIMIT_OPTIONS}
+        options = {**llm_options(**llm), **limits}
         if dry_run:
             if engine == "extractive":
                 raise ConfigError("--dry-run plans model calls; the extractive engine makes none")
