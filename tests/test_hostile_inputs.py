@@ -20,6 +20,7 @@ from briefing.cli import cli
 from briefing.engines.extractive import figures
 from briefing.errors import ConfigError
 from briefing.ingest.decode import decode
+from briefing.verify.numbers import quantities, unsupported_quantities
 from tests.conftest import EXAMPLES
 from tests.hostile.make_corpus import GOOD_ARTICLE, GOOD_TITLE, make_corpus
 
@@ -405,6 +406,26 @@ def test_stray_bytes_are_counted_and_legacy_text_is_still_decoded() -> None:
 # --- numbers beyond float range, and speed ---------------------------------------------
 
 
+def test_a_400_digit_number_gives_a_brief_that_renders_and_verifies(tmp_path: Path) -> None:
+    digits = "9" * 400
+    path = write(
+        tmp_path / "debt.txt",
+        f"Debt figure\nThe agency listed a debt of {digits} units in its report, the ministry said.\n",
+    )
+    out = tmp_path / "brief.json"
+    assert run("generate", str(path), "-o", str(out)).exit_code == 0
+    brief = briefing.load(out)
+    assert all(f.value < float("inf") for k in brief.key_figures for f in k.figures)
+    assert brief.review is not None
+    assert brief.review.unsupported == brief.review.partly_supported == 0
+    for command in ("render", "verify"):
+        assert run(command, str(out)).exit_code == 0
+    # The verifier keeps such a number as its digits: equal digits match, others do not.
+    assert [q.value for q in quantities(f"00{digits}.000 units")] == [digits]
+    assert unsupported_quantities(f"a debt of {digits} units", f"owes {digits}") == []
+    assert unsupported_quantities(f"a debt of {digits} units", f"owes 8{digits[1:]}") != []
+
+
 def test_figures_of_a_sentence_of_60000_numbers_take_seconds_not_minutes() -> None:
     # Quadratic before (killed at 120 s); about a second now. The bound is generous.
     sentence = "The survey counted " + ", ".join(f"{n:,} homes" for n in range(60_000)) + "."
@@ -415,3 +436,18 @@ def test_figures_of_a_sentence_of_60000_numbers_take_seconds_not_minutes() -> No
     with pytest.raises(figures.TooManyNumbersError) as err:
         figures.mentions(sentence, "S1.1", "S1", 1.0, limit=25)
     assert err.value.count == 60_000
+
+
+def test_verify_reads_a_big_passage_once_however_many_claims_cite_it() -> None:
+    # 2 MB cited by 20 claims: minutes before (each claim re-read the passage, and reading
+    # number words was quadratic); about two seconds now. The bound is generous.
+    brief = briefing.generate([str(EXAMPLES)], engine="extractive")
+    first = brief.sources[0].passages[0]
+    filler = " ".join(p.text for s in brief.sources for p in s.passages)
+    first.text = first.text + " " + " ".join([filler] * (2_000_000 // len(filler)))
+    claim = brief.key_developments[0].model_copy(update={"citations": [first.id]})
+    many = brief.model_copy(update={"key_developments": [claim] * 20})
+    started = time.perf_counter()
+    review = briefing.verify(many)
+    assert time.perf_counter() - started < 30
+    assert len(review.claims) >= 20
