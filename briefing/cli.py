@@ -106,28 +106,29 @@ _LLM_OPTIONS = (
 
 
 # The input limits (briefing/ingest/limits.py); an input over one is skipped with a reason.
-_LIMIT_OPTIONS = (
-    click.option(
+_LIMITS = (
+    (
         "--max-input-mb",
-        type=click.FloatRange(min=0, min_open=True),
-        help="Skip an input file larger than this many MB (10^6 bytes). [default: 20]",
+        click.FloatRange(min=0, min_open=True),
+        "Skip an input file larger than this many MB (10^6 bytes). [default: 20]",
     ),
-    click.option(
+    (
         "--max-title-chars",
-        type=click.IntRange(min=20),
-        help="Cut longer titles to this many characters. [default: 300]",
+        click.IntRange(min=20),
+        "Cut longer titles to this many characters. [default: 300]",
     ),
-    click.option(
+    (
         "--max-json-depth",
-        type=click.IntRange(min=2, max=500),
-        help="Skip JSON inputs (and Markdown front matter) nested deeper. [default: 64]",
+        click.IntRange(min=2, max=500),
+        "Skip JSON inputs (and Markdown front matter) nested deeper. [default: 64]",
     ),
-    click.option(
+    (
         "--max-figures-per-sentence",
-        type=click.IntRange(min=1),
-        help="A sentence with more numbers than this gives no key figures. [default: 25]",
+        click.IntRange(min=1),
+        "A sentence with more numbers than this gives no key figures. [default: 25]",
     ),
 )
+_LIMIT_OPTIONS = tuple(click.option(name, type=kind, help=text) for name, kind, text in _LIMITS)
 
 
 def INPUT_LIMITS(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTIONS

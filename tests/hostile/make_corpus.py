@@ -46,20 +46,16 @@ def make_corpus(folder: Path) -> Corpus:  # noqa: PLR0915 - one block per hostil
     corpus = Corpus(folder)
     rng = random.Random(11)  # noqa: S311 - test data, not secrets
 
-    def bad(name: str, reason: str, data: bytes | str) -> None:
+    def put(name: str, data: bytes | str) -> None:
         path = folder / name
-        if isinstance(data, str):
-            path.write_text(data, encoding="utf-8")
-        else:
-            path.write_bytes(data)
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+
+    def bad(name: str, reason: str, data: bytes | str) -> None:
+        put(name, data)
         corpus.bad[name] = reason
 
     def good(name: str, title: str, data: bytes | str) -> None:
-        path = folder / name
-        if isinstance(data, str):
-            path.write_text(data, encoding="utf-8")
-        else:
-            path.write_bytes(data)
+        put(name, data)
         corpus.good[name] = title
 
     # --- what a parser cannot take -----------------------------------------------------
