@@ -20,7 +20,8 @@ from briefing.cli import cli
 from briefing.engines.extractive import figures
 from briefing.errors import ConfigError
 from briefing.ingest.decode import decode
-from briefing.verify.numbers import quantities, unsupported_quantities
+from briefing.verify.numbers import quantities, unsupported_quantities, with_digits, word_numbers
+from briefing.verify.words import fold
 from tests.conftest import EXAMPLES
 from tests.hostile.make_corpus import GOOD_ARTICLE, GOOD_TITLE, make_corpus
 
@@ -451,3 +452,21 @@ def test_verify_reads_a_big_passage_once_however_many_claims_cite_it() -> None:
     review = briefing.verify(many)
     assert time.perf_counter() - started < 30
     assert len(review.claims) >= 20
+
+
+def test_folding_a_long_text_drops_the_same_marks_as_folding_a_short_one() -> None:
+    # Long texts take a one-regex path (a per-character loop over 100 MB takes minutes).
+    text = "Caf\u00e9 \u00c5ngstr\u00f6m na\u0308ive \u1e9b\u0323 \u2013 \u201cq\u201d " * 2000
+    assert len(text) > 10_000
+    assert fold(text) == "".join(fold(text[i : i + 500]) for i in range(0, len(text), 500))
+
+
+def test_number_words_in_a_long_text_are_read_piece_by_piece_where_they_stand() -> None:
+    sentence = "The council counted twenty-five homes, 4 million euros and four thousand people. "
+    text = sentence * 2000  # 160,000 characters: read in pieces cut after punctuation
+    found = word_numbers(text)
+    assert [(text[n.start : n.end], n.value) for n in found] == [
+        ("twenty-five", 25),
+        ("four thousand", 4000),
+    ] * 2000
+    assert with_digits(text) == with_digits(sentence) * 2000

@@ -160,34 +160,52 @@ def word_numbers(text: str) -> list[WordNumber]:
     Not numbers here: a lone plural ("thousands of", "tens of"), which is a rough size, not a
     value; and a scale word right after digits ("4 million"), which belongs to the digits.
     """
-    if not any(alpha2digit(c, "en", threshold=_THRESHOLD) != c for c in _chunks(text)):
-        return []  # the common case, found without building tokens
-    words = list(_TOKEN.finditer(text))
+    found: list[WordNumber] = []
+    for start, piece in _pieces(text):
+        if alpha2digit(piece, "en", threshold=_THRESHOLD) != piece:  # else none, found fast
+            found += _word_numbers(piece, start, digit_before=_digit_before(text, start))
+    return found
+
+
+def _word_numbers(piece: str, offset: int, *, digit_before: bool) -> list[WordNumber]:
+    words = list(_TOKEN.finditer(piece))
     found: list[WordNumber] = []
     for hit in find_numbers([_Word(w.group()) for w in words], "en", threshold=_THRESHOLD):
         first, last = words[hit.start], words[hit.end - 1]
         lone = hit.end - hit.start == 1
         if lone and first.group().lower().endswith("s"):
             continue
-        if lone and hit.start > 0 and words[hit.start - 1].group()[0].isdigit():
+        after_digits = words[hit.start - 1].group()[0].isdigit() if hit.start else digit_before
+        if lone and after_digits:
             continue
-        found.append(WordNumber(first.start(), last.end(), hit.value, hit.text, hit.is_ordinal))
+        start, end = offset + first.start(), offset + last.end()
+        found.append(WordNumber(start, end, hit.value, hit.text, hit.is_ordinal))
     return found
 
 
-# alpha2digit takes time quadratic in its input's length: a long text is asked about in
-# pieces, cut at white space (find_numbers, which is linear, then reads the whole text).
-_CHUNK = 2000
+# alpha2digit takes time quadratic in its input's length, and reading a long text's tokens
+# at once takes memory in proportion: a long text is read in pieces of about this many
+# characters, cut after punctuation (which ends any number), else at white space.
+_PIECE = 2000
+_PUNCTUATION = re.compile(r"[.!?;:,](?=\s)")
 
 
-def _chunks(text: str) -> Iterable[str]:
+def _pieces(text: str) -> Iterable[tuple[int, str]]:
     start = 0
-    while len(text) - start > _CHUNK:
-        cut = text.rfind(" ", start + _CHUNK // 2, start + _CHUNK)
-        end = cut if cut > 0 else start + _CHUNK
-        yield text[start:end]
+    while len(text) - start > _PIECE:
+        low, high = start + _PIECE // 2, start + _PIECE
+        marks = [m.end() for m in _PUNCTUATION.finditer(text, low, high)]
+        space = text.rfind(" ", low, high)
+        end = marks[-1] if marks else space if space > 0 else high
+        yield start, text[start:end]
         start = end
-    yield text[start:]
+    yield start, text[start:]
+
+
+def _digit_before(text: str, start: int) -> bool:
+    """Whether the token just before `start` is a number in digits ("4 | million")."""
+    before = list(_TOKEN.finditer(text, max(0, start - 64), start))
+    return bool(before) and before[-1].group()[0].isdigit()
 
 
 def with_digits(text: str) -> str:
