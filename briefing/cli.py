@@ -130,6 +130,38 @@ _LLM_OPTIONS = (
 )
 
 
+# The input limits (briefing/ingest/limits.py); an input over one is skipped with a reason.
+_LIMITS = (
+    (
+        "--max-input-mb",
+        click.FloatRange(min=0, min_open=True),
+        "Skip an input file larger than this many MB (10^6 bytes). [default: 20]",
+    ),
+    (
+        "--max-title-chars",
+        click.IntRange(min=20),
+        "Cut longer titles to this many characters. [default: 300]",
+    ),
+    (
+        "--max-json-depth",
+        click.IntRange(min=2, max=500),
+        "Skip JSON inputs (and Markdown front matter) nested deeper. [default: 64]",
+    ),
+    (
+        "--max-figures-per-sentence",
+        click.IntRange(min=1),
+        "A sentence with more numbers than this gives no key figures. [default: 25]",
+    ),
+)
+_LIMIT_OPTIONS = tuple(click.option(name, type=kind, help=text) for name, kind, text in _LIMITS)
+
+
+def INPUT_LIMITS(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTIONS
+    for option in reversed(_LIMIT_OPTIONS):
+        command = option(command)
+    return command
+
+
 def LLM_OPTIONS(command: F) -> F:  # noqa: N802 - used as a decorator like the constants above
     for option in reversed(_LLM_OPTIONS):
         command = option(command)
@@ -199,6 +231,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "claims are supported (0-1).",
 )
 @JUDGE
+@INPUT_LIMITS
 @LLM_OPTIONS
 @click.pass_context
 def generate(  # noqa: PLR0913 - one parameter per option
@@ -214,7 +247,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
     fail_under: float | None,
     judge: str | None,
     dry_run: bool,
-    **llm: Any,  # noqa: ANN401 - the model options, see llm_options()
+    **llm: Any,  # noqa: ANN401 - the model options (see llm_options()) and input limits
 ) -> None:
     """Write a brief from PATHS: files, folders or globs of .txt, .md, .html, .json,
     .jsonl and RSS/Atom feeds. Unusable files are skipped with a warning.
@@ -223,9 +256,11 @@ def generate(  # noqa: PLR0913 - one parameter per option
     OpenAI-compatible server: set OPENAI_BASE_URL or --base-url."""
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
+        from briefing.ingest.limits import LIMIT_OPTIONS  # noqa: PLC0415
         from briefing.render import format_for  # noqa: PLC0415
 
-        options = llm_options(**llm)
+        limits = {name: llm.pop(name) for name in LIMIT_OPTIONS}
+        options = {**llm_options(**llm), **limits}
         if "-" in paths:
             raise ConfigError(
                 "-: generate reads files, folders and globs, not standard input; save the "

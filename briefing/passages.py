@@ -7,6 +7,7 @@ always give the same ids.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from typing import TYPE_CHECKING
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING
 import sentencex
 
 from briefing.ingest.article import normalize_space
+from briefing.ingest.files import printable
+from briefing.ingest.limits import InputLimits, cli_option
 from briefing.models import Passage, SkippedInput, Source
 
 if TYPE_CHECKING:
@@ -44,11 +47,19 @@ def _continues(previous: str, piece: str) -> bool:
 _ABBREVIATION = re.compile(r"[a-z]{1,7}\.")
 
 
-def build_sources(articles: list[Article]) -> tuple[list[Source], list[SkippedInput]]:
+def build_sources(
+    articles: list[Article], limits: InputLimits | None = None
+) -> tuple[list[Source], list[SkippedInput]]:
+    limits = limits or InputLimits()
     sources: list[Source] = []
     skipped: list[SkippedInput] = []
     seen: dict[str, Source] = {}
-    for article in articles:
+    for given in articles:
+        article = _clean(given)
+        title = _cut(article.title, limits.max_title_chars)
+        if title != article.title:
+            skipped.append(_title_note(article, limits.max_title_chars))
+            article = dataclasses.replace(article, title=title)
         paragraphs = _body(article)
         if not paragraphs:
             skipped.append(SkippedInput(path=article.origin, reason="no text beyond the title"))
@@ -76,6 +87,48 @@ def build_sources(articles: list[Article]) -> tuple[list[Source], list[SkippedIn
         seen[fingerprint] = source
         sources.append(source)
     return sources, skipped
+
+
+# Lone surrogates (from JSON escapes or undecodable file names) cannot be written as UTF-8,
+# and control characters have no place in a brief: both become U+FFFD. Tabs and line
+# breaks are white space, which the readers already normalise.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _clean(article: Article) -> Article:
+    def clean(text: str) -> str:
+        return _UNWRITABLE.sub("\ufffd", text)
+
+    return dataclasses.replace(
+        article,
+        title=clean(article.title),
+        text=clean(article.text),
+        url=article.url and clean(article.url),
+        outlet=article.outlet and clean(article.outlet),
+        published=article.published and clean(article.published),
+        origin=printable(article.origin),
+    )
+
+
+def _cut(title: str, limit: int) -> str:
+    """`title` cut to `limit` characters at a word boundary, with an ellipsis."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + "\u2026"
+
+
+def _title_note(article: Article, limit: int) -> SkippedInput:
+    return SkippedInput(
+        path=f"{article.origin} (title after {limit} characters)",
+        reason=(
+            f"the title has {len(article.title):,} characters, over the limit of {limit}, and "
+            f"was cut there; shorten it, or raise the limit ({cli_option('max_title_chars')})"
+        ),
+    )
 
 
 def _body(article: Article) -> list[str]:

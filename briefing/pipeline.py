@@ -25,9 +25,10 @@ from briefing import config
 from briefing.brief_file import load_brief
 from briefing.choices import ENGINES, JUDGES
 from briefing.errors import BriefingError, ConfigError, NoUsableInputError
-from briefing.ingest import ingest
+from briefing.ingest import InputLimits, ingest
 from briefing.ingest.article import Article, domain_of
 from briefing.ingest.dates import iso_date
+from briefing.ingest.limits import LIMIT_OPTIONS
 from briefing.ingest.paths import expand
 from briefing.llm.settings import LLMSettings
 from briefing.models import Brief, RunStats, SkippedInput, Source
@@ -61,7 +62,7 @@ async def agenerate(
     title: str | None = None,
     review: DecisionsLike | None = None,
     judge: str | Judge | None = None,
-    **options: Any,  # noqa: ANN401 - LLMSettings fields, checked by llm_settings()
+    **options: Any,  # noqa: ANN401 - LLMSettings fields and input limits, checked here
 ) -> Brief:
     """Write a verified brief.
 
@@ -70,14 +71,16 @@ async def agenerate(
     exported from the HTML brief, or `Decisions`): rejected claims are left out, accepted
     ones marked reviewed. judge: "openai" (or a `Judge`) adds a model's second opinion.
     options: the LLM settings (model, base_url, api_key, prompts_dir, use_cache, timeout,
-    max_concurrency, max_retries, temperature, frequency_penalty, prices_file, ...).
+    max_concurrency, max_retries, temperature, frequency_penalty, prices_file, ...) and
+    the input limits (max_input_mb, max_title_chars, max_json_depth,
+    max_figures_per_sentence).
     """
-    settings = llm_settings(**options)
-    chosen = choose_engine(engine, settings)
+    limits, settings = _limits_and_settings(options)
+    chosen = choose_engine(engine, settings, limits)
     second = choose_judge(judge, settings)  # before the run: a missing key fails fast
     decisions, decisions_file = _decisions(review)
     started = time.perf_counter()
-    files, sources, skipped = await asyncio.to_thread(load_sources, inputs)
+    files, sources, skipped = await asyncio.to_thread(load_sources, inputs, limits)
     draft = await chosen.awrite(sources)
     brief = brief_from_draft(
         draft,
@@ -164,17 +167,18 @@ def input_files(paths: list[str]) -> list[Path]:
     """The files `generate` would read for these paths (folders and globs expanded), or
     the paths themselves when they cannot be expanded (the run then says why)."""
     try:
-        return expand(paths)
+        return [entry.path for entry in expand(paths) if entry.problem is None]
     except BriefingError:
         return [Path(p) for p in paths]
 
 
-def plan(inputs: Inputs, **options: Any) -> RunPlan:  # noqa: ANN401 - LLMSettings fields
+def plan(inputs: Inputs, **options: Any) -> RunPlan:  # noqa: ANN401 - as for generate
     """The LLM engine's calls, tokens and cost for these inputs; sends nothing."""
     from briefing.engines.llm.planning import plan_run  # noqa: PLC0415 - tiktoken is slow
 
-    _, sources, _ = load_sources(inputs)
-    return plan_run(sources, llm_settings(**options))
+    limits, settings = _limits_and_settings(options)
+    _, sources, _ = load_sources(inputs, limits)
+    return plan_run(sources, settings)
 
 
 # --- the steps ---------------------------------------------------------------------
@@ -182,15 +186,25 @@ def plan(inputs: Inputs, **options: Any) -> RunPlan:  # noqa: ANN401 - LLMSettin
 
 def llm_settings(**options: Any) -> LLMSettings:  # noqa: ANN401 - checked here
     """Settings from the environment and `options` (None means "not given")."""
-    unknown = sorted(set(options) - set(LLM_OPTIONS))
+    return _settings(options, LLM_OPTIONS)
+
+
+def _settings(options: dict[str, Any], known: tuple[str, ...]) -> LLMSettings:
+    unknown = sorted(set(options) - set(known))
     if unknown:
-        raise ConfigError(
-            f"unknown option {', '.join(unknown)}; use one of: {', '.join(LLM_OPTIONS)}"
-        )
-    return LLMSettings.from_environment(**options)
+        raise ConfigError(f"unknown option {', '.join(unknown)}; use one of: {', '.join(known)}")
+    return LLMSettings.from_environment(**{k: v for k, v in options.items() if k in LLM_OPTIONS})
 
 
-def choose_engine(engine: str | Engine, llm: LLMSettings | None = None) -> Engine:
+def _limits_and_settings(options: dict[str, Any]) -> tuple[InputLimits, LLMSettings]:
+    """generate's and plan's options: the input limits and the LLM settings."""
+    limits = InputLimits.from_options(**{k: v for k, v in options.items() if k in LIMIT_OPTIONS})
+    return limits, _settings(options, LLM_OPTIONS + LIMIT_OPTIONS)
+
+
+def choose_engine(
+    engine: str | Engine, llm: LLMSettings | None = None, limits: InputLimits | None = None
+) -> Engine:
     """'auto' is the LLM engine when OPENAI_API_KEY is set, else the offline one."""
     if not isinstance(engine, str):
         return engine
@@ -200,7 +214,7 @@ def choose_engine(engine: str | Engine, llm: LLMSettings | None = None) -> Engin
     if name == "extractive":
         from briefing.engines.extractive import ExtractiveEngine  # noqa: PLC0415
 
-        return ExtractiveEngine()
+        return ExtractiveEngine(limits or InputLimits())
     if name == "openai":
         from briefing.engines.llm import LLMEngine  # noqa: PLC0415 - imports openai, slow
 
@@ -218,14 +232,16 @@ def choose_judge(judge: str | Judge | None, llm: LLMSettings) -> Judge | None:
     return Judge(llm)
 
 
-def load_sources(inputs: Inputs) -> tuple[int, list[Source], list[SkippedInput]]:
+def load_sources(
+    inputs: Inputs, limits: InputLimits | None = None
+) -> tuple[int, list[Source], list[SkippedInput]]:
     """Input files read, the sources made of them, and what was skipped. Files come first
     (sorted by path), then articles given in memory, in the order given."""
     items = [inputs] if isinstance(inputs, str | os.PathLike | Article) else list(inputs)
     paths = [os.fspath(i) for i in items if not isinstance(i, Article)]
-    ingested = ingest(paths)
+    ingested = ingest(paths, limits)
     given = [_in_memory(a, n) for n, a in enumerate(_articles(items), start=1)]
-    sources, duplicates = build_sources([*ingested.articles, *given])
+    sources, duplicates = build_sources([*ingested.articles, *given], limits)
     skipped = ingested.skipped + duplicates
     if not sources:
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) or "no input files"
@@ -246,7 +262,7 @@ def brief_from_draft(  # noqa: PLR0913 - the run's facts, each named at the call
 ) -> Brief:
     """An engine's draft, the sources and the run's numbers as one validated Brief
     (validation checks that every citation resolves to an embedded passage)."""
-    skipped = skipped or []
+    skipped = [*(skipped or []), *draft.skipped]
     stats = RunStats(
         inputs=len(sources) if files is None else files,
         sources=len(sources),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from briefing.models import EngineInfo, Item, Source
+    from briefing.models import EngineInfo, Item, SkippedInput, Source
 
 
 @dataclass
@@ -23,6 +23,9 @@ class Draft:
     # Model usage for the run stats (RunStats fields: calls, tokens, cost, dropped
     # citations); an engine without a model leaves it empty.
     usage: dict[str, Any] = field(default_factory=dict)
+    # Parts of the sources the engine left out, with the reason (the brief lists them
+    # with the skipped inputs), e.g. the numbers of a sentence over a figures limit.
+    skipped: list[SkippedInput] = field(default_factory=list)
 
 
 class Engine(Protocol):

@@ -1,21 +1,32 @@
-"""Inputs to articles: expand paths, pick a reader per file, collect what was skipped."""
+"""Inputs to articles: expand paths, pick a reader per file, collect what was skipped.
+
+Every input is isolated: whatever goes wrong while reading one (a reader's refusal, an
+OS error, a parser's recursion or memory limit, a bug) skips that input with a reason and
+the run goes on with the rest."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.ingest.article import Article, UnusableInputError
 from briefing.ingest.decode import decode, require_text
 from briefing.ingest.feeds import looks_like_feed, read_feed
+from briefing.ingest.files import display, failure_reason, read_input
 from briefing.ingest.html import read_html
+from briefing.ingest.limits import InputLimits
 from briefing.ingest.markdown import read_markdown
 from briefing.ingest.paths import expand
 from briefing.ingest.records import read_json, read_jsonl
 from briefing.ingest.text import read_text
 from briefing.models import SkippedInput
 
-__all__ = ["Article", "Ingested", "ingest"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["Article", "Ingested", "InputLimits", "ingest"]
+
+Problems = list[tuple[str, str]]
 
 
 @dataclass
@@ -25,42 +36,51 @@ class Ingested:
     files: int = 0
 
 
-def ingest(args: list[str]) -> Ingested:
+def ingest(args: list[str], limits: InputLimits | None = None) -> Ingested:
+    limits = limits or InputLimits()
     result = Ingested()
-    for path in expand(args):
-        result.files += 1
-        label = _display(path)
-        try:
-            articles, problems = read_file(path, label)
-        except UnusableInputError as err:
-            result.skipped.append(SkippedInput(path=label, reason=str(err)))
+    for entry in expand(args):
+        label = display(entry.path)
+        if entry.problem is not None:
+            result.skipped.append(SkippedInput(path=label, reason=entry.problem))
             continue
-        except OSError as err:
-            reason = f"cannot read the file ({err.strerror}); check its permissions"
-            result.skipped.append(SkippedInput(path=label, reason=reason))
+        result.files += 1
+        try:
+            articles, problems = read_file(entry.path, label, limits)
+        except Exception as err:  # noqa: BLE001 - one input's failure must not end the run
+            result.skipped.append(SkippedInput(path=label, reason=failure_reason(err)))
             continue
         result.articles.extend(articles)
         result.skipped.extend(SkippedInput(path=p, reason=r) for p, r in problems)
     return result
 
 
-def read_file(path: Path, label: str) -> tuple[list[Article], list[tuple[str, str]]]:
-    data = path.read_bytes()
+def read_file(
+    path: Path, label: str, limits: InputLimits | None = None
+) -> tuple[list[Article], Problems]:
+    limits = limits or InputLimits()
+    data = read_input(path, limits.max_input_bytes)
     if not data.strip():
         raise UnusableInputError("empty file; remove it or add the article text")
     kind = _kind(path, data)
     if kind == "feed":
         return read_feed(data, label)
-    text = require_text(decode(data))
+    decoded = decode(data)
+    text = require_text(decoded.text)
+    problems: Problems = []
+    if decoded.replaced:
+        problems.append(decoded.warning(label))
     if kind == "json":
-        return read_json(text, label)
-    if kind == "jsonl":
-        return read_jsonl(text, label)
-    if kind == "html":
-        return read_html(text, label), []
-    if kind == "markdown":
-        return read_markdown(text, label), []
-    return read_text(text, label), []
+        articles, more = read_json(text, label, limits.max_json_depth)
+    elif kind == "jsonl":
+        articles, more = read_jsonl(text, label, limits.max_json_depth)
+    elif kind == "html":
+        articles, more = read_html(text, label), []
+    elif kind == "markdown":
+        articles, more = read_markdown(text, label, limits.max_json_depth), []
+    else:
+        articles, more = read_text(text, label), []
+    return articles, problems + more
 
 
 def _kind(path: Path, data: bytes) -> str:
@@ -83,10 +103,3 @@ def _kind(path: Path, data: bytes) -> str:
     if suffix == ".xml":
         raise UnusableInputError("XML that is neither an RSS/Atom feed nor an HTML page")
     return "text"
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from briefing.ingest.article import Article, UnusableInputError, domain_of
 from briefing.ingest.dates import iso_date
+from briefing.ingest.files import failure_reason
 from briefing.ingest.htmltext import html_to_paragraphs, strip_tags
 
 Problems = list[tuple[str, str]]
@@ -33,27 +34,36 @@ def read_feed(data: bytes, origin: str) -> tuple[list[Article], Problems]:
     problems: Problems = []
     for number, entry in enumerate(parsed.entries, start=1):
         label = f"{origin}#item{number}"
-        paragraphs = _entry_paragraphs(entry)
-        title = strip_tags(entry.get("title", "")) or (paragraphs[0] if paragraphs else "")
-        if not paragraphs:
-            problems.append((label, "item has no text beyond its title"))
+        try:
+            article = _entry_article(entry, label, outlet)
+        except Exception as err:  # noqa: BLE001 - one bad item must not cost the others
+            problems.append((label, failure_reason(err)))
             continue
-        link = _unwrap_redirect(entry.get("link"))
-        redirected = link != entry.get("link")
-        articles.append(
-            Article.from_paragraphs(
-                title,
-                paragraphs,
-                origin=label,
-                outlet=domain_of(link) if redirected else outlet,
-                url=link,
-                published=iso_date(_published(entry)),
-            )
-        )
+        if article is None:
+            problems.append((label, "item has no text beyond its title"))
+        else:
+            articles.append(article)
     if not articles and parsed.bozo:
         reason = str(parsed.get("bozo_exception", "unreadable XML"))
         raise UnusableInputError(f"malformed feed ({reason}); check the file is RSS or Atom")
     return articles, problems
+
+
+def _entry_article(entry: Any, label: str, outlet: str | None) -> Article | None:  # noqa: ANN401
+    paragraphs = _entry_paragraphs(entry)
+    title = strip_tags(entry.get("title", "")) or (paragraphs[0] if paragraphs else "")
+    if not paragraphs:
+        return None
+    link = _unwrap_redirect(entry.get("link"))
+    redirected = link != entry.get("link")
+    return Article.from_paragraphs(
+        title,
+        paragraphs,
+        origin=label,
+        outlet=domain_of(link) if redirected else outlet,
+        url=link,
+        published=iso_date(_published(entry)),
+    )
 
 
 def _published(entry: Any) -> object:  # noqa: ANN401

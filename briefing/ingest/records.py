@@ -4,11 +4,14 @@ or a cluster object whose `articles` hold them."""
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from briefing.ingest.article import Article, UnusableInputError, domain_of, normalize_space
 from briefing.ingest.dates import iso_date
+from briefing.ingest.files import failure_reason
 from briefing.ingest.htmltext import html_to_paragraphs, looks_like_html
+from briefing.ingest.limits import InputLimits, cli_option
 from briefing.ingest.text import split_paragraphs
 
 _TEXT_KEYS = ("text", "body", "content", "articleBody")
@@ -19,9 +22,11 @@ _URL_KEYS = ("url", "link")
 Problems = list[tuple[str, str]]
 
 
-def read_json(text: str, origin: str) -> tuple[list[Article], Problems]:
+def read_json(
+    text: str, origin: str, max_depth: int = InputLimits.max_json_depth
+) -> tuple[list[Article], Problems]:
     try:
-        data = json.loads(text)
+        data = load_json(text, max_depth)
     except json.JSONDecodeError as err:
         raise UnusableInputError(
             f"not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}); fix the syntax"
@@ -47,7 +52,9 @@ def read_json(text: str, origin: str) -> tuple[list[Article], Problems]:
     return _articles(records, labels, defaults)
 
 
-def read_jsonl(text: str, origin: str) -> tuple[list[Article], Problems]:
+def read_jsonl(
+    text: str, origin: str, max_depth: int = InputLimits.max_json_depth
+) -> tuple[list[Article], Problems]:
     records: list[Any] = []
     labels: list[str] = []
     problems: Problems = []
@@ -56,10 +63,12 @@ def read_jsonl(text: str, origin: str) -> tuple[list[Article], Problems]:
             continue
         label = f"{origin}:{lineno}"
         try:
-            records.append(json.loads(line))
+            records.append(load_json(line, max_depth))
             labels.append(label)
         except json.JSONDecodeError as err:
             problems.append((label, f"not valid JSON ({err.msg}); fix or remove the line"))
+        except UnusableInputError as err:
+            problems.append((label, str(err)))
     articles, more = _articles(records, labels, {})
     return articles, problems + more
 
@@ -72,9 +81,50 @@ def _articles(
     for record, label in zip(records, labels, strict=True):
         try:
             articles.append(_article(record, label, defaults))
-        except UnusableInputError as err:
-            problems.append((label, str(err)))
+        except Exception as err:  # noqa: BLE001 - one bad record must not cost the others
+            problems.append((label, failure_reason(err)))
     return articles, problems
+
+
+def load_json(text: str, max_depth: int) -> Any:  # noqa: ANN401 - any JSON value
+    """`json.loads`, with nesting deeper than `max_depth` refused (Python's parser recurses)
+    and integers too long for Python's int conversion kept as their digits."""
+    try:
+        data = json.loads(text, parse_int=_int)
+    except RecursionError as err:
+        raise _too_deep(f"more than {sys.getrecursionlimit()}", max_depth) from err
+    depth = nesting(data)
+    if depth > max_depth:
+        raise _too_deep(str(depth), max_depth)
+    return data
+
+
+def _int(digits: str) -> int | str:
+    try:
+        return int(digits)
+    except ValueError:  # over sys.get_int_max_str_digits(): never a field we read as a number
+        return digits
+
+
+def nesting(value: object) -> int:
+    """How deeply lists and objects nest in `value` (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def _too_deep(depth: str, limit: int) -> UnusableInputError:
+    return UnusableInputError(
+        f"JSON nested {depth} levels deep, over the limit of {limit}; an article record needs "
+        f"a few levels: flatten it, or raise the limit ({cli_option('max_json_depth')})"
+    )
 
 
 def _article(record: object, origin: str, defaults: dict[str, Any]) -> Article:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from briefing.models import CheckStatus, Claim, ClaimCheck, Figure, Quote, Review
 from briefing.verify.entities import missing_entities
-from briefing.verify.numbers import Quantity, quantities, unsupported_quantities
+from briefing.verify.numbers import states_value, unsupported_quantities
 from briefing.verify.quotes import misquotes
 from briefing.verify.support import support_score, unsupported_words
 
@@ -62,7 +62,7 @@ def check_text(
 
     The one check of a text: verify_brief and the LLM engine's validators both call it.
     """
-    passages = " ".join(cited)
+    passages = tuple(cited)  # each passage's words and numbers are found once, then reused
     findings: list[Finding] = []
     for words in misquotes(text, passages, whole=quote):
         reason = (
@@ -73,7 +73,7 @@ def check_text(
         what = {"date": "date", "percent": "percentage", "number": "number"}[q.kind]
         reason = f"the {what} \u201c{q.text}\u201d is not in the cited passages"
         findings.append(Finding("number", q.text, reason, severe=False))
-    if value is not None and not _states_value(value, passages):
+    if value is not None and not states_value(value, passages):
         stated = f"{value:,.10g}"
         reason = f"its value {stated} is not stated in the cited passages"
         findings.append(Finding("value", stated, reason, severe=False))
@@ -154,13 +154,4 @@ def summarise(checks: list[ClaimCheck], **extra: object) -> Review:
             "fraction_supported": supported / total if total else 0.0,
             **extra,
         }
-    )
-
-
-def _states_value(value: float, passages: str) -> bool:
-    wanted = Quantity("number", float(value), "")
-    return any(
-        wanted.matches(Quantity("number", q.value, q.text))
-        for q in quantities(passages)
-        if q.kind != "date"
     )

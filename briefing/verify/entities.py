@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from briefing.verify.words import STOP_WORDS, fold, normal, tokens, word_set
+from briefing.verify.words import STOP_WORDS, Vocabulary, fold, normal, tokens
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 _TOKEN = re.compile(r"[^\W_](?:[\w'\u2019&.-]*[^\W_])?\.?|[.!?:;,\"\u201c\u201d\u00ab\u00bb()]")
 _CONNECTORS = frozenset({"of", "de", "del", "da", "van", "von", "der", "la", "le", "al", "bin"})
@@ -42,8 +46,8 @@ def entities(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def missing_entities(claim: str, passages: str) -> list[str]:
-    available = word_set(passages)
+def missing_entities(claim: str, passages: str | Sequence[str]) -> list[str]:
+    available = Vocabulary(passages)
     missing: list[str] = []
     for entity in entities(claim):
         words = [normal(w) for w in tokens(entity) if fold(w) not in _CONNECTORS]

@@ -11,13 +11,19 @@ quantity is supported when an equal one appears in a cited passage.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dateutil import parser as dateparser
 from text_to_num import alpha2digit, find_numbers
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 Kind = Literal["number", "percent", "date"]
 
@@ -67,10 +73,16 @@ _DEFAULT_A = dateparser.parse("1900-01-01")
 _DEFAULT_B = dateparser.parse("1904-02-02")
 
 
+DateValue = tuple[int | None, int | None, int | None]
+
+
 @dataclass(frozen=True)
 class Quantity:
+    """A number, a percentage or a date. A number too large for a float (a 400-digit one)
+    keeps its digits as its value, a string, and equals only the same digits."""
+
     kind: Kind
-    value: tuple[int | None, int | None, int | None] | float
+    value: DateValue | float | str
     text: str
 
     def matches(self, other: Quantity) -> bool:
@@ -79,15 +91,14 @@ class Quantity:
         # 12% in a claim is supported by "12 per cent"; a bare 12 also by "12%".
         if self.kind == "percent" and other.kind != "percent":
             return False
-        if _beyond_float(self.value) or _beyond_float(other.value):
-            # A 400-digit number is inf as a float, like every other such number: compare
-            # the digits as written instead.
-            return _DIGIT.findall(self.text) == _DIGIT.findall(other.text)
         return _same_number(self.value, other.value)
 
 
-def quantities(text: str) -> list[Quantity]:
-    """Every date, percentage and number in `text`, in order of appearance."""
+def quantities(text: str | Sequence[str]) -> list[Quantity]:
+    """Every date, percentage and number in `text` (or in each of several passages), in
+    order of appearance."""
+    if not isinstance(text, str):
+        return [q for passage in text for q in _passage_quantities(passage)]
     found: list[Quantity] = []
     rest = text
     for pattern in _DATE_PATTERNS:
@@ -102,7 +113,7 @@ def quantities(text: str) -> list[Quantity]:
     rest = with_digits(rest)
     rest = _expand_scales(rest)  # "ten million" has become "10000000"; "2 million" stays
     for match in _QUANTITY.finditer(rest):
-        value = parse_digits(match.group(1))
+        value = _value(match.group(1))
         kind: Kind = "percent" if match.group(2) else "number"
         found.append(Quantity(kind, value, match.group(0).strip()))
     return found
@@ -149,26 +160,63 @@ def word_numbers(text: str) -> list[WordNumber]:
     Not numbers here: a lone plural ("thousands of", "tens of"), which is a rough size, not a
     value; and a scale word right after digits ("4 million"), which belongs to the digits.
     """
-    if alpha2digit(text, "en", threshold=_THRESHOLD) == text:
-        return []  # the common case, found without building tokens
-    words = list(_TOKEN.finditer(text))
+    found: list[WordNumber] = []
+    for start, piece in _pieces(text):
+        if alpha2digit(piece, "en", threshold=_THRESHOLD) != piece:  # else none, found fast
+            found += _word_numbers(piece, start, digit_before=_digit_before(text, start))
+    return found
+
+
+def _word_numbers(piece: str, offset: int, *, digit_before: bool) -> list[WordNumber]:
+    words = list(_TOKEN.finditer(piece))
     found: list[WordNumber] = []
     for hit in find_numbers([_Word(w.group()) for w in words], "en", threshold=_THRESHOLD):
         first, last = words[hit.start], words[hit.end - 1]
         lone = hit.end - hit.start == 1
         if lone and first.group().lower().endswith("s"):
             continue
-        if lone and hit.start > 0 and words[hit.start - 1].group()[0].isdigit():
+        after_digits = words[hit.start - 1].group()[0].isdigit() if hit.start else digit_before
+        if lone and after_digits:
             continue
-        found.append(WordNumber(first.start(), last.end(), hit.value, hit.text, hit.is_ordinal))
+        start, end = offset + first.start(), offset + last.end()
+        found.append(WordNumber(start, end, hit.value, hit.text, hit.is_ordinal))
     return found
+
+
+# alpha2digit takes time quadratic in its input's length, and reading a long text's tokens
+# at once takes memory in proportion: a long text is read in pieces of about this many
+# characters, cut after punctuation (which ends any number), else at white space.
+_PIECE = 2000
+_PUNCTUATION = re.compile(r"[.!?;:,](?=\s)")
+
+
+def _pieces(text: str) -> Iterable[tuple[int, str]]:
+    start = 0
+    while len(text) - start > _PIECE:
+        low, high = start + _PIECE // 2, start + _PIECE
+        marks = [m.end() for m in _PUNCTUATION.finditer(text, low, high)]
+        space = text.rfind(" ", low, high)
+        end = marks[-1] if marks else space if space > 0 else high
+        yield start, text[start:end]
+        start = end
+    yield start, text[start:]
+
+
+def _digit_before(text: str, start: int) -> bool:
+    """Whether the token just before `start` is a number in digits ("4 | million")."""
+    before = list(_TOKEN.finditer(text, max(0, start - 64), start))
+    return bool(before) and before[-1].group()[0].isdigit()
 
 
 def with_digits(text: str) -> str:
     """`text` with the numbers it writes in words written in digits."""
-    for number in reversed(word_numbers(text)):
-        text = text[: number.start] + number.digits + text[number.end :]
-    return text
+    pieces: list[str] = []
+    done = 0
+    for number in word_numbers(text):
+        pieces += [text[done : number.start], number.digits]
+        done = number.end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def parse_digits(number: str) -> float:
@@ -176,10 +224,120 @@ def parse_digits(number: str) -> float:
     return float(number.replace(",", ""))
 
 
-def unsupported_quantities(claim: str, passages: str) -> list[Quantity]:
+def unsupported_quantities(claim: str, passages: str | Sequence[str]) -> list[Quantity]:
     """The claim's quantities that no quantity of the cited passages matches."""
-    available = quantities(passages)
-    return [q for q in quantities(claim) if not any(q.matches(a) for a in available)]
+    indexes = _indexes(passages)
+    return [q for q in quantities(claim) if not any(index.has(q) for index in indexes)]
+
+
+def states_value(value: float, passages: str | Sequence[str]) -> bool:
+    """Whether the passages state the number `value` (as a number or a percentage)."""
+    wanted = Quantity("number", float(value), "")
+    return any(index.has(wanted) for index in _indexes(passages))
+
+
+# --- one passage's quantities, found once however many claims cite it -----------------
+
+_PASSAGES_CACHED = 1024
+
+
+@functools.lru_cache(maxsize=_PASSAGES_CACHED)
+def _passage_quantities(passage: str) -> tuple[Quantity, ...]:
+    return tuple(quantities(passage))
+
+
+def _indexes(passages: str | Sequence[str]) -> list[_Index]:
+    return [_index(p) for p in ([passages] if isinstance(passages, str) else passages)]
+
+
+@functools.lru_cache(maxsize=_PASSAGES_CACHED)
+def _index(passage: str) -> _Index:
+    return _Index(_passage_quantities(passage))
+
+
+class _Index:
+    """A passage's quantities, arranged so that asking whether one matches takes a
+    lookup, not a pass over all of them (a claim against a 100 MB passage stays fast).
+    It answers as `any(q.matches(a) for a in quantities)` would."""
+
+    def __init__(self, found: Iterable[Quantity]) -> None:
+        numbers: set[float] = set()
+        percents: set[float] = set()
+        self.digits: set[tuple[bool, str]] = set()  # (percent, digits) beyond float range
+        dates: set[DateValue] = set()
+        for q in found:
+            if isinstance(q.value, tuple):
+                dates.add(q.value)
+            elif isinstance(q.value, str):
+                self.digits.add((q.kind == "percent", q.value))
+            else:
+                (percents if q.kind == "percent" else numbers).add(q.value)
+        self.dates = {key for date in dates for key in _date_keys(date)}
+        self.percents = sorted(percents)
+        self.numbers = sorted(numbers | percents)  # a bare number is supported by "12%" too
+
+    def has(self, q: Quantity) -> bool:
+        if isinstance(q.value, tuple):
+            return q.kind == "date" and _date_known(q.value, self.dates)
+        percent = q.kind == "percent"
+        if isinstance(q.value, str):
+            return (True, q.value) in self.digits or (
+                not percent and (False, q.value) in self.digits
+            )
+        return _near(q.value, self.percents if percent else self.numbers)
+
+
+def _near(value: float, ordered: list[float]) -> bool:
+    """Whether `ordered` (sorted) holds a number `_same_number` as `value`: the nearest on
+    either side is the only candidate."""
+    at = bisect.bisect_left(ordered, value)
+    return any(_same_number(value, ordered[i]) for i in (at - 1, at) if 0 <= i < len(ordered))
+
+
+_FIELDS = range(3)  # year, month, day
+
+
+def _subsets(items: Sequence[int]) -> Iterable[tuple[int, ...]]:
+    return itertools.chain.from_iterable(
+        itertools.combinations(items, size) for size in range(len(items) + 1)
+    )
+
+
+def _date_keys(
+    date: DateValue,
+) -> Iterable[tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]]:
+    """Every (fields equal, fields unstated, their values) a passage's date answers to."""
+    stated = [i for i in _FIELDS if date[i] is not None]
+    unstated = [i for i in _FIELDS if date[i] is None]
+    for equal in _subsets(stated):
+        values = tuple(date[i] or 0 for i in equal)
+        for blank in _subsets(unstated):
+            yield equal, blank, values
+
+
+def _date_known(
+    date: DateValue, keys: set[tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]]
+) -> bool:
+    """`_same_date(date, d)` for some passage date d: each field the claim states is
+    stated equal there or left out, and the month, if the claim states it, is stated."""
+    stated = [i for i in _FIELDS if date[i] is not None]
+    for blank in _subsets(stated):
+        if 1 in blank:
+            continue
+        equal = tuple(i for i in stated if i not in blank)
+        if (equal, blank, tuple(date[i] or 0 for i in equal)) in keys:
+            return True
+    return False
+
+
+def _value(number: str) -> float | str:
+    """A number's value; beyond float range, its digits (no separators, no leading zeros)."""
+    value = parse_digits(number)
+    if math.isfinite(value):
+        return value
+    whole, _, fraction = number.replace(",", "").partition(".")
+    fraction = fraction.rstrip("0")
+    return (whole.lstrip("0") or "0") + (f".{fraction}" if fraction else "")
 
 
 def _expand_scales(text: str) -> str:
@@ -190,9 +348,12 @@ def _expand_scales(text: str) -> str:
 
 def _expand_scale(match: re.Match[str]) -> str:
     value = parse_digits(match.group(1)) * SCALES[match.group(2).strip().lower()]
+    if not math.isfinite(value):
+        return match.group(0)  # beyond float range: the number keeps its digits
     return f"{value:.0f}" if value.is_integer() else f"{value}"
 
 
+@functools.lru_cache(maxsize=4096)  # a long text repeats its dates
 def _parse_date(span: str) -> tuple[int | None, int | None, int | None] | None:
     cleaned = re.sub(r"\bof\b", " ", span, flags=re.IGNORECASE)
     try:
@@ -215,13 +376,6 @@ def _same_date(a: object, b: object) -> bool:
     return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True)) and (
         a[1] is None or b[1] is not None
     )
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def _beyond_float(value: object) -> bool:
-    return isinstance(value, float) and not math.isfinite(value)
 
 
 def _same_number(a: object, b: object) -> bool:

@@ -8,9 +8,14 @@ ends a sentence in the claim may end with a comma in the source). An ellipsis ("
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TYPE_CHECKING
 
 from briefing.verify.words import fold
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # Straight double quotes, curly double quotes, guillemets, and curly single quotes when they
 # stand at a word boundary (a lone \u2019 is far more often an apostrophe than a quote mark).
@@ -53,8 +58,20 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", fold(text)).strip()
 
 
-def appears_verbatim(quote: str, passages: str) -> bool:
-    haystack = _squash(passages)
+@functools.lru_cache(maxsize=1024)
+def _squashed_passage(passage: str) -> str:
+    return _squash(passage)
+
+
+@functools.lru_cache(maxsize=8)
+def _haystack(passages: tuple[str, ...]) -> str:
+    """The passages as the quote check reads them: each folded once, however many quotes
+    and claims cite it, then joined (a quote may run on from one sentence to the next)."""
+    return " ".join(s for s in map(_squashed_passage, passages) if s)
+
+
+def appears_verbatim(quote: str, passages: str | Sequence[str]) -> bool:
+    haystack = _haystack((passages,) if isinstance(passages, str) else tuple(passages))
     position = 0
     for part in _ELLIPSIS.split(quote):
         needle = _squash(part).strip(_EDGE)
@@ -67,7 +84,7 @@ def appears_verbatim(quote: str, passages: str) -> bool:
     return True
 
 
-def misquotes(text: str, passages: str, *, whole: bool = False) -> list[str]:
+def misquotes(text: str, passages: str | Sequence[str], *, whole: bool = False) -> list[str]:
     """Quoted parts of `text` (all of it when `whole`) that the passages do not contain."""
     spans = (
         [text.strip().strip("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb")]

@@ -6,7 +6,12 @@ A verbatim sentence scores 1.0; a claim stitched from words of other passages sc
 
 from __future__ import annotations
 
-from briefing.verify.words import STOP_WORDS, fold, normal, tokens, word_set
+from typing import TYPE_CHECKING
+
+from briefing.verify.words import STOP_WORDS, Vocabulary, fold, normal, tokens
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def content_words(text: str) -> list[str]:
@@ -14,17 +19,17 @@ def content_words(text: str) -> list[str]:
     return [w for w in dict.fromkeys(words) if w and fold(w) not in STOP_WORDS]
 
 
-def support_score(claim: str, passages: str) -> float:
+def support_score(claim: str, passages: str | Sequence[str]) -> float:
     words = content_words(claim)
     if not words:
         return 1.0 if claim.strip() else 0.0
-    available = word_set(passages)
+    available = Vocabulary(passages)
     return sum(w in available for w in words) / len(words)
 
 
-def unsupported_words(claim: str, passages: str) -> list[str]:
+def unsupported_words(claim: str, passages: str | Sequence[str]) -> list[str]:
     """The claim's content words (as the claim spells them) missing from the passages."""
-    available = word_set(passages)
+    available = Vocabulary(passages)
     missing = {w for w in content_words(claim) if w not in available}
     spelled = (w for w in tokens(claim) if normal(w) in missing)
     return list(dict.fromkeys(spelled))

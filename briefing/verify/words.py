@@ -10,13 +10,16 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import snowballstemmer
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 # \u2019 is the typographic apostrophe.
 _WORD = re.compile(r"[^\W_](?:[\w'\u2019&.-]*[^\W_])?")
-_POSSESSIVE = re.compile(r"['\u2019]s$")
+_POSSESSIVES = ("'s", "\u2019s")
 
 STOP_WORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been
@@ -37,10 +40,27 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 def fold(text: str) -> str:
     """Casefold, strip accents and unify quotes and dashes, for comparing words."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        plain = text  # nothing to decompose, no accents
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        if len(decomposed) > _LONG:
+            plain = _combining_marks().sub("", decomposed)
+        else:
+            plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = plain.translate(_PUNCT)
     return plain.casefold()
+
+
+_LONG = 10_000  # characters: beyond this, one regex pass beats a Python loop
+
+
+@functools.cache
+def _combining_marks() -> re.Pattern[str]:
+    """Every character `unicodedata.combining` flags, as one character class (built once,
+    in a fraction of a second, the first time a long text is folded)."""
+    marks = (chr(c) for c in range(0x110000) if unicodedata.combining(chr(c)))
+    return re.compile("[" + "".join(re.escape(m) for m in marks) + "]")
 
 
 # Typographic quotes, dashes and no-break space, written as escapes so they stay visible.
@@ -56,16 +76,22 @@ _PUNCT = str.maketrans(
 
 def tokens(text: str) -> list[str]:
     """The words of `text` as they stand (case kept), possessives dropped."""
-    return [_POSSESSIVE.sub("", w).rstrip(".") for w in _WORD.findall(text)]
+    return [(w[:-2] if w.endswith(_POSSESSIVES) else w).rstrip(".") for w in _WORD.findall(text)]
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """The stem of a folded word: "evacuated" and "evacuation" both give "evacu", "troops"
     gives "troop", "harrowgate's" gives "harrowg"."""
+    if _FIGURES.fullmatch(word):
+        return word  # what the stemmer returns; numbers are many and distinct, so not asked
     return cast("str", _STEMMER.stemWord(word))
 
 
+_FIGURES = re.compile(r"[\d.,&-]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def normal(word: str) -> str:
     """A word reduced for matching: folded, dots dropped ("N.M.I."), stemmed."""
     return stem(fold(word).replace(".", ""))
@@ -73,3 +99,21 @@ def normal(word: str) -> str:
 
 def word_set(text: str) -> set[str]:
     return {normal(w) for w in tokens(text)}
+
+
+@functools.lru_cache(maxsize=1024)
+def _passage_words(passage: str) -> frozenset[str]:
+    return frozenset(word_set(passage))
+
+
+class Vocabulary:
+    """The words of the cited passages (as `normal` gives them), for `word in vocabulary`.
+    Each passage's words are found once however many claims cite it, and several
+    passages are never merged into one set: a 100 MB passage is read once."""
+
+    def __init__(self, passages: str | Sequence[str]) -> None:
+        texts = [passages] if isinstance(passages, str) else passages
+        self._sets = [_passage_words(text) for text in texts]
+
+    def __contains__(self, word: object) -> bool:
+        return any(word in words for words in self._sets)

@@ -16,7 +16,8 @@ from briefing.engines.extractive.cues import attribution, hedge
 from briefing.engines.extractive.quotes import find_quotes
 from briefing.engines.extractive.scoring import Scored, best_match, score_sentences
 from briefing.engines.extractive.similarity import cosine
-from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, Source
+from briefing.ingest.limits import InputLimits, cli_option
+from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, SkippedInput, Source
 
 NOTE = (
     "Made without a language model: every statement is a sentence, or part of one, "
@@ -30,13 +31,16 @@ SHORTLIST = 40  # corroboration is computed for this many sentences, not all of 
 
 
 class ExtractiveEngine:
+    def __init__(self, limits: InputLimits | None = None) -> None:
+        self.limits = limits or InputLimits()
+
     async def awrite(self, sources: list[Source]) -> Draft:
         # CPU-bound: a worker thread keeps a caller's event loop responsive meanwhile.
         return await asyncio.to_thread(self.write, sources)
 
     def write(self, sources: list[Source]) -> Draft:
         scored = score_sentences(sources)
-        mentions = _mentions(scored)
+        mentions, left_out = _mentions(scored, self.limits.max_figures_per_sentence)
         for item in scored:
             item.figures = frozenset((m.value, m.key) for m in mentions.get(item.passage.id, []))
         candidates = [s for s in scored if s.candidate]
@@ -68,6 +72,7 @@ class ExtractiveEngine:
                 "unconfirmed": unconfirmed,
                 "quotes": _quotes(sources, scored),
             },
+            skipped=left_out,
         )
 
 
@@ -159,14 +164,35 @@ def _quotes(sources: list[Source], scored: list[Scored]) -> list[Quote]:
     return quotes
 
 
-def _mentions(scored: list[Scored]) -> dict[str, list[figures.Mention]]:
+def _mentions(
+    scored: list[Scored], limit: int
+) -> tuple[dict[str, list[figures.Mention]], list[SkippedInput]]:
+    """The figures of each sentence, by passage id, and the sentences whose numbers were
+    left out for being more than `limit` (a table or a list, not a figure)."""
     found: dict[str, list[figures.Mention]] = {}
+    left_out: list[SkippedInput] = []
     for s in scored:
-        if len(s.passage.text.split()) >= 5:
-            ms = figures.mentions(s.passage.text, s.passage.id, s.source.id, s.score)
-            if ms:
-                found[s.passage.id] = ms
-    return found
+        if len(s.passage.text.split()) < 5:
+            continue
+        try:
+            ms = figures.mentions(s.passage.text, s.passage.id, s.source.id, s.score, limit=limit)
+        except figures.TooManyNumbersError as err:
+            left_out.append(_too_many_numbers(s, err.count, limit))
+            continue
+        if ms:
+            found[s.passage.id] = ms
+    return found, left_out
+
+
+def _too_many_numbers(item: Scored, count: int, limit: int) -> SkippedInput:
+    return SkippedInput(
+        path=f"{item.source.origin} (the numbers of {item.passage.id})",
+        reason=(
+            f"a sentence with {count:,} numbers, over the limit of {limit} per sentence: a "
+            "table or a list, so none of them is a key figure (the sentence itself is kept); "
+            f"raise the limit ({cli_option('max_figures_per_sentence')}) to read them"
+        ),
+    )
 
 
 def _key_figures(mentions: list[figures.Mention], texts: dict[str, str]) -> list[KeyFigure]:

@@ -33,6 +33,7 @@ _FIGURE = re.compile(
     r"meters\b|kg\b|tonnes\b|tons\b|degrees\b))?",
     re.IGNORECASE,
 )
+_WINDOW = 200  # characters either side of a number that say what it is
 _COUNTED_WORD = re.compile(r"\s+([A-Za-z][\w'’-]*)")  # "1300s" counts nothing
 _DURATIONS = frozenset(
     "seconds minutes hours days nights weeks months years decades hour day week month year".split()
@@ -73,10 +74,25 @@ class Mention:
         return f"{self.unit or ''}|{_SYNONYMS.get(head, head)}"
 
 
-def mentions(sentence: str, passage_id: str, source_id: str, score: float) -> list[Mention]:
+class TooManyNumbersError(Exception):
+    """A sentence holds more numbers than the figures limit: a table or a list."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} numbers")
+        self.count = count
+
+
+def mentions(
+    sentence: str, passage_id: str, source_id: str, score: float, *, limit: int | None = None
+) -> list[Mention]:
+    """The figures `sentence` states. With `limit`, a sentence with more numbers than that
+    raises TooManyNumbersError (its count) instead: none of them is read as a figure."""
     found: list[Mention] = []
     masked, spelled = _mask_spelled(sentence)
-    for match in _FIGURE.finditer(masked):
+    numbers = list(_FIGURE.finditer(masked))
+    if limit is not None and len(numbers) > limit:
+        raise TooManyNumbersError(len(numbers))
+    for match in numbers:
         parsed = _parse(match, sentence, spelled)
         if parsed is None:
             continue
@@ -90,10 +106,13 @@ def _mask_spelled(sentence: str) -> tuple[str, dict[int, float]]:
     """The sentence with each number written in words masked, and those numbers' values by
     where they start. Ordinals ("the second day") are not figures."""
     numbers = [n for n in word_numbers(sentence) if not n.ordinal]
-    masked = sentence
+    pieces: list[str] = []
+    done = 0
     for n in numbers:
-        masked = masked[: n.start] + _SPELLED * (n.end - n.start) + masked[n.end :]
-    return masked, {n.start: n.value for n in numbers}
+        pieces += [sentence[done : n.start], _SPELLED * (n.end - n.start)]
+        done = n.end
+    pieces.append(sentence[done:])
+    return "".join(pieces), {n.start: n.value for n in numbers}
 
 
 def _parse(
@@ -102,8 +121,10 @@ def _parse(
     """`match` is in the masked sentence; `spelled` holds the values of the numbers written in
     words, by where they start."""
     raw = match.group("number").lower()
-    before = sentence[: match.start("number")].lower()
-    after = sentence[match.end() :]
+    # What the checks below look at lies within a few words of the number: windows, not
+    # the whole rest of the sentence, keep a sentence of many numbers linear.
+    before = _tail(sentence, match.start("number")).lower()
+    after = sentence[match.end() : match.end() + _WINDOW]
     is_word = match.start("number") in spelled
     if _not_a_quantity(raw, before, after, match):
         return None
@@ -113,13 +134,13 @@ def _parse(
         return None  # "400m final" is a distance, "£400m" an amount; without a currency, skip
     value *= SCALES.get(scale, 1.0)
     if not math.isfinite(value):
-        return None  # beyond a float (a 400-digit number): the sentence keeps it as text
+        return None  # beyond float range (a 400-digit number): the brief could not hold it
     unit = _UNITS.get((match.group("unit") or "").strip().lower()) or match.group("currency")
     counts, end = _counted(after, match.end(), percent=unit == "%")
     if not _meaningful(counts, unit, value, is_word=is_word):
         return None
     if unit in _CURRENCIES:
-        counts = counts or _money_context(sentence[: match.start()])
+        counts = counts or _money_context(_tail(sentence, match.start()))
     return value, unit, counts or (unit or ""), end
 
 
@@ -146,6 +167,15 @@ def _not_a_quantity(raw: str, before: str, after: str, match: re.Match[str]) -> 
     )
     label = re.search(r"\b(?:no\.|number|article|section|page|chapter|flight|route)\s*$", before)
     return bool(year or time_or_age or date or label or after.startswith(("-", "th", "st", "nd")))
+
+
+def _tail(sentence: str, end: int) -> str:
+    """The last few words of `sentence[:end]`, cut at a word boundary."""
+    start = max(0, end - _WINDOW)
+    tail = sentence[start:end]
+    if start > 0:
+        tail = tail.split(" ", 1)[-1] if " " in tail else ""
+    return tail
 
 
 def _counted(after: str, offset: int, *, percent: bool) -> tuple[str, int]:

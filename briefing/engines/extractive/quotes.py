@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ _SAID_BEFORE = re.compile(rf"\b(?:{SAY_VERBS}|saying|stating|adding)\b[^“\"]{{
 _NAME = re.compile(r"\b(?:[A-Z][\w'’.-]+\s){1,4}[A-Z][\w'’-]+")
 _PRONOUN = re.compile(r"\b(?:he|she)\b")
 MIN_WORDS = 6
+_LOOK_BACK = 5000  # characters before a quote searched for its speaker's name
 _NOT_NAMES = frozenset(
     "The A An In On At By For From To Of His Her Their Its Our My This That These Those But And "
     "When After Before While As If Yet So Then Now Today Yesterday Speaking According".split()
@@ -45,15 +47,26 @@ def find_quotes(passages: list[Passage]) -> list[FoundQuote]:
     last_name: str | None = None
     for members in paragraphs.values():
         text, offsets = _join(members)
+        starts = [a for a, _ in offsets]
         ids = {p.id for p in members}
         for match in _QUOTE.finditer(text):
             words = (match.group(1) or match.group(2)).strip().rstrip(",")
             if len(words.split()) < MIN_WORDS:
                 continue
-            spanned = [p.id for p, (a, b) in zip(members, offsets, strict=True)
-                       if a < match.end() and b > match.start()]  # fmt: skip
-            sentence_start = max(a for a, _ in offsets if a <= match.start())
-            speaker = _speaker(text, sentence_start, match.start(), match.end(), last_name)
+            # Sentences by where they start (a bisection, not a pass over the paragraph: a
+            # paragraph of thousands of sentences stays linear).
+            first = bisect.bisect_right(starts, match.start()) - 1
+            last = bisect.bisect_left(starts, match.end())
+            spanned = [
+                p.id
+                for p, (_, b) in zip(members[first:last], offsets[first:last], strict=True)
+                if b > match.start()
+            ]
+            sentence_start = starts[first]
+            earlier = starts[max(0, bisect.bisect_left(starts, match.start() - _LOOK_BACK) - 1)]
+            speaker = _speaker(
+                text, sentence_start, match.start(), match.end(), last_name, earlier=earlier
+            )
             if speaker is None and found and found[-1].passage_ids[0] in ids:
                 speaker = found[-1].speaker  # a second quote in the same paragraph
             found.append(FoundQuote(words, spanned, speaker))
@@ -72,9 +85,11 @@ def _join(members: list[Passage]) -> tuple[str, list[tuple[int, int]]]:
     return " ".join(p.text for p in members), offsets
 
 
-def _speaker(
-    text: str, sentence_start: int, start: int, end: int, last_name: str | None
+def _speaker(  # noqa: PLR0913 - positions in one text
+    text: str, sentence_start: int, start: int, end: int, last_name: str | None, *, earlier: int
 ) -> str | None:
+    """The quote's speaker; `earlier` is where to start looking back for a name (the start
+    of a sentence a few thousand characters back)."""
     after = text[end : end + 120]
     said = _SAID_AFTER.match(after)
     if said:
@@ -82,7 +97,7 @@ def _speaker(
         return name.strip(" .") or None
     before = text[sentence_start:start]
     if _PRONOUN_SAID.match(after) or (_SAID_BEFORE.search(before) and _PRONOUN.search(before)):
-        return _name_before(text[:start]) or last_name
+        return _name_before(text[earlier:start]) or last_name
     if _SAID_BEFORE.search(before):
         verb = _SAID_BEFORE.search(before)
         assert verb is not None  # noqa: S101 - checked on the line above
