@@ -12,13 +12,14 @@ from pathlib import Path
 from briefing.ingest.article import UnusableInputError
 from briefing.ingest.limits import MB, cli_option
 
-_KINDS = (
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISDIR, "a folder"),
-)
+# What a file that is not a regular one is, by its stat test, as a reason names it.
+_KINDS = {
+    stat.S_ISFIFO: "a FIFO (named pipe)",
+    stat.S_ISCHR: "a character device",
+    stat.S_ISBLK: "a block device",
+    stat.S_ISSOCK: "a socket",
+    stat.S_ISDIR: "a folder",
+}
 # O_NONBLOCK: should a FIFO take the file's place between the check and the open, opening
 # it returns at once instead of waiting for a writer (and the check after opening refuses it).
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -42,7 +43,7 @@ def read_input(path: Path, limit: int) -> bytes:
 def _require_regular(info: os.stat_result) -> None:
     if stat.S_ISREG(info.st_mode):
         return
-    kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+    kind = next((name for test, name in _KINDS.items() if test(info.st_mode)), "not a regular file")
     raise UnusableInputError(
         f"{kind}, not a regular file, so it was not opened; pass the file the articles are in"
     )
