@@ -261,11 +261,6 @@ def generate(  # noqa: PLR0913 - one parameter per option
 
         limits = {name: llm.pop(name) for name in LIMIT_OPTIONS}
         options = {**llm_options(**llm), **limits}
-        if "-" in paths:
-            raise ConfigError(
-                "-: generate reads files, folders and globs, not standard input; save the "
-                "article to a file (e.g. article.txt) and pass that"
-            )
         _refuse_input_as_output(output, pipeline.input_files(list(paths)), review, llm)
         if dry_run:
             if engine == "extractive":

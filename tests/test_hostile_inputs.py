@@ -470,3 +470,19 @@ def test_number_words_in_a_long_text_are_read_piece_by_piece_where_they_stand() 
         ("four thousand", 4000),
     ] * 2000
     assert with_digits(text) == with_digits(sentence) * 2000
+
+
+def test_generate_reads_one_input_from_stdin_beside_files(tmp_path):
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from briefing.cli import cli  # noqa: PLC0415
+
+    out = tmp_path / "brief.json"
+    article = "Ferry service resumes\n\nThe ferry to Oster Mill ran again on Wednesday with 140 passengers.\n"
+    result = CliRunner().invoke(cli, ["generate", "-", "-o", str(out)], input=article)
+    assert result.exit_code == 0, result.output
+    brief = json.loads(out.read_text(encoding="utf-8"))
+    assert [s["origin"] for s in brief["sources"]] == ["stdin"]
+    empty = CliRunner().invoke(cli, ["generate", "-", "-o", str(out)], input="")
+    assert empty.exit_code == 3
+    assert "stdin: empty" in empty.output

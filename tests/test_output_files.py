@@ -222,10 +222,12 @@ def test_dash_output_is_standard_output(brief_json: Path, tmp_path: Path) -> Non
     assert not Path("-").exists()
 
 
-def test_generate_does_not_read_standard_input() -> None:
-    result = run("generate", "-", stdin="Title\n\nText.\n")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("error: -: generate reads files, folders and globs")
+def test_generate_writes_a_brief_of_standard_input_to_standard_output() -> None:
+    result = run(
+        "generate", "-", "-o", "-", stdin="Title\n\nThe ferry ran on Monday with 40 people.\n"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "The ferry ran on Monday with 40 people." in result.stdout
 
 
 @pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "-0.1", "1.5", "half"])

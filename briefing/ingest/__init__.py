@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from briefing.ingest.article import Article, UnusableInputError
 from briefing.ingest.decode import decode, require_text
 from briefing.ingest.feeds import looks_like_feed, read_feed
-from briefing.ingest.files import display, failure_reason, read_input
+from briefing.ingest.files import display, failure_reason, read_input, read_stdin
 from briefing.ingest.html import read_html
 from briefing.ingest.limits import InputLimits
 from briefing.ingest.markdown import read_markdown
@@ -36,10 +36,22 @@ class Ingested:
     files: int = 0
 
 
+STDIN = "-"  # an input argument that means: one article (or feed, or records) on stdin
+
+
 def ingest(args: list[str], limits: InputLimits | None = None) -> Ingested:
     limits = limits or InputLimits()
     result = Ingested()
-    for entry in expand(args):
+    if STDIN in args:
+        result.files += 1
+        try:
+            articles, problems = read_data(read_stdin(limits.max_input_bytes), "stdin", "", limits)
+        except Exception as err:  # noqa: BLE001 - one input's failure must not end the run
+            result.skipped.append(SkippedInput(path="stdin", reason=failure_reason(err)))
+        else:
+            result.articles.extend(articles)
+            result.skipped.extend(SkippedInput(path=p, reason=r) for p, r in problems)
+    for entry in expand([a for a in args if a != STDIN]):
         label = display(entry.path)
         if entry.problem is not None:
             result.skipped.append(SkippedInput(path=label, reason=entry.problem))
@@ -59,10 +71,16 @@ def read_file(
     path: Path, label: str, limits: InputLimits | None = None
 ) -> tuple[list[Article], Problems]:
     limits = limits or InputLimits()
-    data = read_input(path, limits.max_input_bytes)
+    return read_data(read_input(path, limits.max_input_bytes), label, path.suffix, limits)
+
+
+def read_data(
+    data: bytes, label: str, suffix: str, limits: InputLimits
+) -> tuple[list[Article], Problems]:
+    """An input's bytes to articles; `suffix` picks the reader, else the content does."""
     if not data.strip():
         raise UnusableInputError("empty file; remove it or add the article text")
-    kind = _kind(path, data)
+    kind = _kind(suffix, data)
     if kind == "feed":
         return read_feed(data, label)
     decoded = decode(data)
@@ -83,8 +101,8 @@ def read_file(
     return articles, problems + more
 
 
-def _kind(path: Path, data: bytes) -> str:
-    suffix = path.suffix.lower()
+def _kind(suffix: str, data: bytes) -> str:
+    suffix = suffix.lower()
     by_suffix = {
         ".rss": "feed", ".atom": "feed", ".json": "json", ".jsonl": "jsonl",
         ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",

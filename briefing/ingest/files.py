@@ -7,6 +7,7 @@ import errno
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 
 from briefing.ingest.article import UnusableInputError
@@ -36,6 +37,13 @@ def read_input(path: Path, limit: int) -> bytes:
     with os.fdopen(descriptor, "rb") as handle:
         _require_regular(os.fstat(handle.fileno()))
         data = handle.read(limit + 1)  # a file that grew since, or /proc's size-0 files
+    _require_size(len(data), limit, at_least=True)
+    return data
+
+
+def read_stdin(limit: int) -> bytes:
+    """Standard input's bytes, at most `limit` of them (`generate -`)."""
+    data = sys.stdin.buffer.read(limit + 1)
     _require_size(len(data), limit, at_least=True)
     return data
 
