@@ -11,7 +11,6 @@ counts or a review that do not match what the brief holds (see `BriefBase._consi
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar
@@ -263,171 +262,13 @@ class BriefBase(Strict):
         lenient = (
             isinstance(info.context, dict) and info.context.get("unknown_citations") == "allow"
         )
-        problems = [*_id_problems(self), *_count_problems(self)]
-        problems += _figure_problems(self, lenient=lenient)
-        if not lenient:
-            problems += _unknown_citations(self)
-            if self.review is not None:
-                problems += _review_mismatch(self, self.review)
+        from briefing.consistency import contradictions  # noqa: PLC0415 - it imports this module
+
+        problems = contradictions(self, lenient=lenient)
         if problems:
             more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
             raise ValueError("; ".join(problems[:3]) + more)
         return self
-
-
-_PLAIN = re.compile(r"[\w.\-\[\]]{1,40}", re.ASCII)
-
-
-def _shown(value: str) -> str:
-    """A value from the file for an error message: as it is when it is a plain id, else
-    quoted on one line and cut short."""
-    if _PLAIN.fullmatch(value):
-        return value
-    return repr(value if len(value) <= 40 else value[:40] + "...")
-
-
-def _id_problems(brief: BriefBase) -> list[str]:
-    problems: list[str] = []
-    sources: dict[str, str] = {}
-    passages: dict[str, str] = {}
-    for i, source in enumerate(brief.sources):
-        problems += _repeated(sources, source.id, f"sources[{i}]", "source")
-        for j, passage in enumerate(source.passages):
-            at = f"sources[{i}].passages[{j}]"
-            number = passage.id.removeprefix(f"{source.id}.")
-            if number == passage.id or not number.isdecimal():
-                problems.append(
-                    f"{at}.id: {_shown(passage.id)} is not a passage id of source "
-                    f"{_shown(source.id)}; name it {source.id}.N (N: the sentence number)"
-                )
-            problems += _repeated(passages, passage.id, at, "passage")
-    claims: dict[str, str] = {}
-    for section in brief.sections:
-        for i, item in enumerate(brief.items(section)):
-            if isinstance(item, Claim):
-                problems += _repeated(claims, item.id, f"{section.name}[{i}]", "claim")
-    return problems
-
-
-def _repeated(seen: dict[str, str], value: str, where: str, what: str) -> list[str]:
-    """Remember where an id first appears; a problem when it appeared before."""
-    first = seen.setdefault(value, where)
-    if first == where:
-        return []
-    return [f"{where}.id: {_shown(value)} is also the id of {first}; give every {what} its own id"]
-
-
-def _count_problems(brief: BriefBase) -> list[str]:
-    held = {
-        "sources": (len(brief.sources), "sources"),
-        "passages": (sum(len(s.passages) for s in brief.sources), "passages"),
-        "skipped": (len(brief.skipped_inputs), "skipped inputs"),
-    }
-    problems = [
-        f"stats.{name}: {getattr(brief.stats, name)}, but the brief holds {count} {what}; "
-        f"set it to {count}"
-        for name, (count, what) in held.items()
-        if getattr(brief.stats, name) != count
-    ]
-    if brief.review is not None:
-        problems += _review_counts(brief.review)
-    return problems
-
-
-def _review_counts(review: Review) -> list[str]:
-    statuses = [c.status for c in review.claims]
-    supported = statuses.count("supported")
-    held = {
-        "total": len(statuses),
-        "supported": supported,
-        "partly_supported": statuses.count("partly supported"),
-        "unsupported": statuses.count("unsupported"),
-    }
-    problems = [
-        f"review.{name}: {getattr(review, name)}, but review.claims holds {count}; "
-        "regenerate the brief or delete its review"
-        for name, count in held.items()
-        if getattr(review, name) != count
-    ]
-    fraction = supported / len(statuses) if statuses else 0.0
-    if abs(review.fraction_supported - fraction) > 1e-6:
-        problems.append(
-            f"review.fraction_supported: {review.fraction_supported:g}, but {supported} of "
-            f"{len(statuses)} claims are supported ({fraction:g}); regenerate the brief or "
-            "delete its review"
-        )
-    refs: set[str] = set()
-    for i, check in enumerate(review.claims):
-        if check.ref in refs:
-            problems.append(
-                f"review.claims[{i}].ref: {_shown(check.ref)} is checked twice; regenerate "
-                "the brief or delete its review"
-            )
-        refs.add(check.ref)
-    return problems
-
-
-def _figure_problems(brief: BriefBase, *, lenient: bool) -> list[str]:
-    owner = {p.id: s.id for s in brief.sources for p in s.passages}
-    problems: list[str] = []
-    for section in brief.sections:
-        for i, item in enumerate(brief.items(section)):
-            if not isinstance(item, KeyFigure):
-                continue
-            for j, figure in enumerate(item.figures):
-                if lenient and any(pid not in owner for pid in figure.citations):
-                    continue  # the verifier reports the unknown citation
-                cited = sorted({owner[pid] for pid in figure.citations if pid in owner})
-                listed = figure.source_ids
-                if len(set(listed)) != len(listed) or set(listed) != set(cited):
-                    problems.append(
-                        f"{section.name}[{i}].figures[{j}].source_ids: {listed}, but its "
-                        f"citations are in {', '.join(cited) or 'no source'}; list each "
-                        "source of its citations once"
-                    )
-    return problems
-
-
-def _unknown_citations(brief: BriefBase) -> list[str]:
-    known = brief.passage_index()
-    unknown: list[str] = []
-    for _, ref, obj in brief.labelled_objects():
-        ids = [*obj.citations, *(obj.corroborated_by if isinstance(obj, Claim) else [])]
-        unknown.extend(f"{_shown(ref)} cites {_shown(pid)}" for pid in ids if pid not in known)
-    if not unknown:
-        return []
-    more = f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""
-    return [
-        (
-            f"citations to unknown passages: {', '.join(unknown[:5])}{more}; cite passage "
-            "ids the brief's sources embed, or run `briefing verify` to see each such claim"
-        )
-    ]
-
-
-def _review_mismatch(brief: BriefBase, review: Review) -> list[str]:
-    """The review must be of this brief's claims, in order: a brief edited after it was
-    verified would otherwise show the old verdicts next to the new claims."""
-    from briefing.verify.checks import claim_key  # noqa: PLC0415 - it imports this module
-
-    objects = brief.labelled_objects()
-    fix = "regenerate the brief or delete its review (`briefing verify` checks it anew)"
-    if len(objects) != len(review.claims):
-        return [
-            (
-                f"review.claims: {len(review.claims)} checks for the brief's {len(objects)} "
-                f"claims, figures and quotes; {fix}"
-            )
-        ]
-    for i, ((_, ref, obj), check) in enumerate(zip(objects, review.claims, strict=True)):
-        if check.ref != ref or check.key != claim_key(obj):
-            return [
-                (
-                    f"review.claims[{i}]: checks {_shown(check.ref)}, which is not the "
-                    f"brief's {_shown(ref)} as it stands (edited after the review?); {fix}"
-                )
-            ]
-    return []
 
 
 def list_of(item: type[Any]) -> Any:  # noqa: ANN401 - a type made at run time
