@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from briefing import pipeline
-from briefing.models import Brief, Claim, Figure, Quote
+from briefing.models import Brief, Claim, Figure, KeyFigure, Quote
 from briefing.verify import verify_brief
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "evaldata" / "clusters"
@@ -28,26 +28,21 @@ WORD = re.compile(r"\b[a-z]{4,}\b")
 
 
 def replace(brief: Brief, target: object, **changes: object) -> Brief:
-    data = brief.model_dump()
-    objects = [obj for _, _, obj in brief.labelled_objects()]
-    index = next(i for i, obj in enumerate(objects) if obj is target)
-    edited = [
-        obj.model_copy(update=changes) if i == index else obj for i, obj in enumerate(objects)
-    ]
-    edited_dump = [o.model_dump() for o in edited]
-    position = 0
-    for section in ("bottom_line", "key_developments"):
-        size = len(data[section])
-        data[section] = edited_dump[position : position + size]
-        position += size
-    for group in data["key_figures"]:
-        size = len(group["figures"])
-        group["figures"] = edited_dump[position : position + size]
-        position += size
-    for section in ("unconfirmed", "quotes", "what_to_watch"):
-        size = len(data[section])
-        data[section] = edited_dump[position : position + size]
-        position += size
+    """The brief with `target` (a claim, figure or quote) changed, in every section."""
+
+    def edit(obj: Claim | Figure | Quote) -> Claim | Figure | Quote:
+        return obj.model_copy(update=changes) if obj is target else obj
+
+    updates = {
+        section.name: [
+            item.model_copy(update={"figures": [edit(f) for f in item.figures]})
+            if isinstance(item, KeyFigure)
+            else edit(item)
+            for item in brief.items(section)
+        ]
+        for section in brief.sections
+    }
+    data = brief.model_copy(update=updates).model_dump()
     return Brief.model_validate(data, context={"unknown_citations": "allow"})
 
 
@@ -95,10 +90,12 @@ def plant(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
         own = {passages[p][0].id for p in obj.citations if p in passages}
         others = [pid for pid, (source, _) in passages.items() if source.id not in own]
         if others and isinstance(obj, Claim | Figure | Quote):
+            planted = rng.choice(others)
+            wrong: dict[str, object] = {"citations": [planted]}
+            if isinstance(obj, Figure):  # the file stays consistent: only the citation is wrong
+                wrong["source_ids"] = [passages[planted][0].id]
             tally["passage planted"] += 1
-            tally["passage caught"] += caught(
-                replace(brief, obj, citations=[rng.choice(others)]), ref
-            )
+            tally["passage caught"] += caught(replace(brief, obj, **wrong), ref)
 
 
 def main() -> int:
