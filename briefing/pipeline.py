@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from briefing import config
+from briefing.assemble import brief_from_drafts
 from briefing.brief_file import load_brief
 from briefing.choices import ENGINES, JUDGES
 from briefing.errors import BriefingError, ConfigError, NoUsableInputError
@@ -31,11 +32,11 @@ from briefing.ingest.dates import iso_date
 from briefing.ingest.limits import LIMIT_OPTIONS
 from briefing.ingest.paths import expand
 from briefing.llm.settings import LLMSettings
-from briefing.models import Brief, RunStats, SkippedInput, Source
 from briefing.passages import build_sources
 from briefing.render import Format
 from briefing.render import render as render_brief
 from briefing.review import Decisions, apply_decisions, load_decisions, with_decisions
+from briefing.stories.grouping import group_stories, one_story
 from briefing.verify import claim_key, verify_brief
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ if TYPE_CHECKING:
     from briefing.engines import Draft, Engine
     from briefing.engines.llm.planning import RunPlan
     from briefing.llm.judge import Judge
-    from briefing.models import Review
+    from briefing.models import Brief, Review, SkippedInput, Source
+    from briefing.stories.grouping import StoryGroup
 
 Input = str | os.PathLike[str] | Article
 Inputs = Input | Iterable[Input]
@@ -81,9 +83,11 @@ async def agenerate(
     decisions, decisions_file = _decisions(review)
     started = time.perf_counter()
     files, sources, skipped = await asyncio.to_thread(load_sources, inputs, limits)
-    draft = await chosen.awrite(sources)
-    brief = brief_from_draft(
-        draft,
+    groups = await asyncio.to_thread(group_stories, sources)
+    drafts = await write_stories(chosen, sources, groups)
+    brief = brief_from_drafts(
+        drafts,
+        groups,
         sources,
         skipped=skipped,
         files=files,
@@ -251,37 +255,23 @@ def load_sources(
     return ingested.files + len(given), sources, skipped
 
 
-def brief_from_draft(  # noqa: PLR0913 - the run's facts, each named at the call site
-    draft: Draft,
-    sources: list[Source],
-    *,
-    skipped: list[SkippedInput] | None = None,
-    files: int | None = None,
-    seconds: float = 0.0,
-    title: str | None = None,
-) -> Brief:
-    """An engine's draft, the sources and the run's numbers as one validated Brief
-    (validation checks that every citation resolves to an embedded passage)."""
-    skipped = [*(skipped or []), *draft.skipped]
-    stats = RunStats(
-        inputs=len(sources) if files is None else files,
-        sources=len(sources),
-        passages=sum(len(s.passages) for s in sources),
-        skipped=len(skipped),
-        seconds=seconds,
-        **draft.usage,
-    )
-    return Brief.model_validate(
-        {
-            "title": title or draft.title,
-            "generated_at": config.now(),
-            "engine": draft.engine,
-            **{s.name: draft.sections.get(s.name, []) for s in Brief.sections},
-            "sources": sources,
-            "skipped_inputs": skipped,
-            "stats": stats,
-        }
-    )
+def brief_from_draft(draft: Draft, sources: list[Source]) -> Brief:
+    """One engine draft of all `sources` as a brief of one story (tests, custom engines)."""
+    return brief_from_drafts([draft], [one_story(sources)], sources)
+
+
+async def write_stories(
+    engine: Engine, sources: list[Source], groups: list[StoryGroup]
+) -> list[Draft]:
+    """One draft per story group, in the groups' order. An engine that writes a whole day
+    at once (`awrite_stories`: the LLM engine maps every source in one round, then reduces
+    the stories concurrently) does; any other writes one story after another."""
+    whole_day = getattr(engine, "awrite_stories", None)
+    if whole_day is not None:
+        drafts: list[Draft] = await whole_day(sources, groups)
+        return drafts
+    by_id = {s.id: s for s in sources}
+    return [await engine.awrite([by_id[i] for i in g.source_ids]) for g in groups]
 
 
 def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -15,7 +15,7 @@ from briefing.verify.support import support_score, unsupported_words
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from briefing.models import Brief
+    from briefing.models import Brief, Story
 
 # Below FULL_SUPPORT the claim is at best partly supported; below LOW_SUPPORT it is unsupported.
 FULL_SUPPORT = 0.75
@@ -100,7 +100,14 @@ def check_cited(obj: Cited, texts: Mapping[str, str]) -> TextCheck:
     )
 
 
-def check(obj: Cited, texts: Mapping[str, str], *, section: str, ref: str) -> ClaimCheck:
+def check(
+    obj: Cited,
+    texts: Mapping[str, str],
+    *,
+    section: str,
+    ref: str,
+    story: Story | None = None,
+) -> ClaimCheck:
     unresolved = [
         f"cites {pid}, which is not a passage of any source in the brief"
         for pid in obj.citations
@@ -112,10 +119,11 @@ def check(obj: Cited, texts: Mapping[str, str], *, section: str, ref: str) -> Cl
             for pid in obj.corroborated_by
             if pid not in texts
         ]
+    outside = outside_story(obj, story, texts) if story is not None else ([], [])
     if any(pid in texts for pid in obj.citations):
         checked = check_cited(obj, texts)
-        severe = [f.reason for f in checked.findings if f.severe]
-        minor = unresolved + [f.reason for f in checked.findings if not f.severe]
+        severe = outside[0] + [f.reason for f in checked.findings if f.severe]
+        minor = unresolved + outside[1] + [f.reason for f in checked.findings if not f.severe]
         score = checked.support
     else:
         severe = ["none of its citations resolves to a passage, so nothing supports it"]
@@ -125,6 +133,7 @@ def check(obj: Cited, texts: Mapping[str, str], *, section: str, ref: str) -> Cl
         key=claim_key(obj),
         ref=ref,
         section=section,
+        story=story.id if story is not None else None,
         text=obj.text,
         status=status,
         reasons=[*severe, *minor],
@@ -132,11 +141,34 @@ def check(obj: Cited, texts: Mapping[str, str], *, section: str, ref: str) -> Cl
     )
 
 
+def outside_story(
+    obj: Cited, story: Story, known: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """(severe, minor) reasons for the passages `obj` cites, or lists as corroboration,
+    from sources that are not the story's: a claim in one story resting on another
+    story's article mixes two events. Passages not in `known` are reported as unresolved
+    instead."""
+    own = set(story.source_ids)
+
+    def foreign(pids: Sequence[str]) -> list[str]:
+        return [pid for pid in pids if pid in known and pid.split(".", 1)[0] not in own]
+
+    severe = [
+        f"cites {pid}, a passage of another story's source, not of this story's"
+        for pid in foreign(obj.citations)
+    ]
+    minor = [
+        f"lists {pid} as also reported, but it is a passage of another story's source"
+        for pid in foreign(obj.corroborated_by if isinstance(obj, Claim) else [])
+    ]
+    return severe, minor
+
+
 def verify_brief(brief: Brief) -> Review:
     texts = {pid: passage.text for pid, (_, passage) in brief.passage_index().items()}
     checks = [
-        check(obj, texts, section=section.label, ref=ref)
-        for section, ref, obj in brief.labelled_objects()
+        check(at.obj, texts, section=at.section.label, ref=at.ref, story=at.story)
+        for at in brief.located()
     ]
     return summarise(checks)
 

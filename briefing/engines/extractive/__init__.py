@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from itertools import count
+from typing import TYPE_CHECKING
 
 from briefing.engines import Draft
 from briefing.engines.extractive import figures
@@ -18,6 +19,11 @@ from briefing.engines.extractive.scoring import Scored, best_match, score_senten
 from briefing.engines.extractive.similarity import cosine
 from briefing.ingest.limits import InputLimits, cli_option
 from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, SkippedInput, Source
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from briefing.stories.grouping import StoryGroup
 
 NOTE = (
     "Made without a language model: every statement is a sentence, or part of one, "
@@ -37,6 +43,17 @@ class ExtractiveEngine:
     async def awrite(self, sources: list[Source]) -> Draft:
         # CPU-bound: a worker thread keeps a caller's event loop responsive meanwhile.
         return await asyncio.to_thread(self.write, sources)
+
+    async def awrite_stories(
+        self, sources: list[Source], groups: Sequence[StoryGroup]
+    ) -> list[Draft]:
+        """One draft per story, each written from that story's sources alone."""
+        by_id = {s.id: s for s in sources}
+
+        def write_all() -> list[Draft]:
+            return [self.write([by_id[i] for i in g.source_ids]) for g in groups]
+
+        return await asyncio.to_thread(write_all)
 
     def write(self, sources: list[Source]) -> Draft:
         scored = score_sentences(sources)
