@@ -339,10 +339,12 @@ def test_a_merge_that_always_fails_keeps_every_source_within_the_limits(
 ):
     server.fault = always(bad_status(500), "ReduceResult")
     brief = generate(inputs, server)
-    # Ten key points (two per source) against the schema's eight: every source is there.
-    assert len(brief.stories[0].key_developments) == 8
-    assert {c.citations[0].split(".")[0] for c in brief.stories[0].key_developments} == EVERY_SOURCE
-    assert "so the summaries are listed unmerged, 2 items beyond" in (brief.engine.note or "")
+    # Ten key points (two per source): three leads in the bottom line, the other seven
+    # among the developments, and every source among those.
+    story = brief.stories[0]
+    assert (len(story.bottom_line), len(story.key_developments)) == (3, 7)
+    assert {c.citations[0].split(".")[0] for c in story.key_developments} == EVERY_SOURCE
+    assert "so the summaries are listed unmerged" in (brief.engine.note or "")
 
 
 def test_a_5_mb_reply_with_debug_logging_on(

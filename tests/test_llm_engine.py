@@ -242,7 +242,12 @@ def test_failed_merge_falls_back_to_unmerged_summaries():
         "a merge call failed (refused: No.); so the summaries are listed unmerged"
         in draft.engine.note
     )
-    assert len(draft.sections["key_developments"]) == 4
+    # Each source's lead is in the bottom line, and not again among the developments.
+    leads = {c.text for c in draft.sections["bottom_line"]}
+    developments = {c.text for c in draft.sections["key_developments"]}
+    assert len(leads) == 2
+    assert len(developments) == 2
+    assert not leads & developments
     assert draft.sections["key_figures"][0].disagreement is True
 
 
@@ -542,16 +547,18 @@ def test_when_every_merge_fails_the_summaries_fill_the_brief_within_its_limits()
 
     backend = FakeBackend(maps=_two_points_each, reduces=merge)
     draft = asyncio.run(LLMEngine(settings(use_cache=False), backend).awrite(sources))
-    # Ten key points from five sources, against the schema's eight: eight are listed, the
-    # sources taking turns so that each is there, and the brief validates (it used to end
-    # in a pydantic dump).
-    assert len(draft.sections["key_developments"]) == 8
+    # Ten key points from five sources: three sources' leads make the bottom line, the
+    # other seven points the developments (no point twice), the sources taking turns so
+    # that each is there, and the brief validates (it used to end in a pydantic dump).
     assert len(draft.sections["bottom_line"]) == 3
-    note = "so the summaries are listed unmerged, 2 items beyond the sections' limits left out"
-    assert note in draft.engine.note
+    assert len(draft.sections["key_developments"]) == 7
+    assert "so the summaries are listed unmerged" in draft.engine.note
+    assert "beyond the sections' limits" not in draft.engine.note
     brief = as_brief(draft, sources)
+    leads = [c.citations[0] for c in brief.stories[0].bottom_line]
     firsts = [c.citations[0] for c in brief.stories[0].key_developments]
-    assert firsts == ["S1.1", "S2.1", "S3.1", "S4.1", "S5.1", "S1.2", "S2.2", "S3.2"]
+    assert leads == ["S1.1", "S2.1", "S3.1"]
+    assert firsts == ["S4.1", "S5.1", "S1.2", "S2.2", "S3.2", "S4.2", "S5.2"]
 
 
 def test_a_figure_value_no_brief_can_hold_is_reasked_then_dropped(tmp_path: Path):
