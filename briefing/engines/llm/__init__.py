@@ -100,8 +100,9 @@ class RequestBudget:
 
 
 def _ids(story: Sequence[str] | StoryGroup) -> list[str]:
-    ids: Sequence[str] = getattr(story, "source_ids", story)
-    return list(ids)
+    if isinstance(story, list | tuple):
+        return list(story)
+    return list(story.source_ids)
 
 
 def unit_keys(pack: Sequence[Unit]) -> list[str]:
