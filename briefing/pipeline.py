@@ -268,7 +268,7 @@ async def write_stories(
     the stories concurrently) does; any other writes one story after another."""
     whole_day = getattr(engine, "awrite_stories", None)
     if whole_day is not None:
-        drafts: list[Draft] = await whole_day(sources, groups)
+        drafts: list[Draft] = await whole_day(sources, [g.source_ids for g in groups])
         return drafts
     by_id = {s.id: s for s in sources}
     return [await engine.awrite([by_id[i] for i in g.source_ids]) for g in groups]

@@ -23,8 +23,6 @@ from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, Skipped
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from briefing.stories.grouping import StoryGroup
-
 NOTE = (
     "Made without a language model: every statement is a sentence, or part of one, "
     "copied from the source it cites."
@@ -45,13 +43,14 @@ class ExtractiveEngine:
         return await asyncio.to_thread(self.write, sources)
 
     async def awrite_stories(
-        self, sources: list[Source], groups: Sequence[StoryGroup]
+        self, sources: list[Source], stories: Sequence[Sequence[str]]
     ) -> list[Draft]:
-        """One draft per story, each written from that story's sources alone."""
+        """One draft per story (given as its source ids), each written from that story's
+        sources alone."""
         by_id = {s.id: s for s in sources}
 
         def write_all() -> list[Draft]:
-            return [self.write([by_id[i] for i in g.source_ids]) for g in groups]
+            return [self.write([by_id[i] for i in ids]) for ids in stories]
 
         return await asyncio.to_thread(write_all)
 

@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from briefing.llm.schemas import ReduceBase
     from briefing.llm.settings import LLMSettings
     from briefing.models import Source
-    from briefing.stories.grouping import StoryGroup
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +98,6 @@ class RequestBudget:
         return True
 
 
-def _ids(story: Sequence[str] | StoryGroup) -> list[str]:
-    if isinstance(story, list | tuple):
-        return list(story)
-    return list(story.source_ids)
-
-
 def unit_keys(pack: Sequence[Unit]) -> list[str]:
     """What the request budget counts: a source, or a part of a long source."""
     return list(dict.fromkeys(f"{u.source.id}#{u.part}" for u in pack))
@@ -127,13 +120,13 @@ class LLMEngine:
         return draft
 
     async def awrite_stories(
-        self, sources: Sequence[Source], stories: Sequence[Sequence[str] | StoryGroup]
+        self, sources: Sequence[Source], stories: Sequence[Sequence[str]]
     ) -> list[Draft]:
-        """One draft per story (given as its source ids, or a StoryGroup), in order. The
+        """One draft per story (given as its source ids), in order. The
         connection is closed at the end, and opened again by the next call (each may run
         in its own event loop)."""
         try:
-            return await self._write(sources, [_ids(story) for story in stories])
+            return await self._write(sources, [list(ids) for ids in stories])
         finally:
             await self.backend.aclose()
 
