@@ -57,11 +57,6 @@ said a new rota could be agreed within the week.</p>
 RSS = "application/rss+xml; charset=utf-8"
 
 
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    return ("127.0.0.1", 0)
-
-
 @pytest.fixture
 def waits() -> list[float]:
     return []
