@@ -413,3 +413,28 @@ def test_no_config_and_no_inputs_says_what_to_do(
 def test_a_config_error_raises_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="BRIEFING_FORMATS=md,pdf: unknown format 'pdf'"):
         resolve({"inputs": ("a",)}, environ={"BRIEFING_FORMATS": "md,pdf"})
+
+
+def test_the_output_folder_is_not_read_as_an_input(desk: Path) -> None:
+    assert run().exit_code == 0
+    result = run(".")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "error: briefs/2026-11-18.html: an input inside the output folder briefs;"
+    )
+
+
+def test_text_xml_cannot_hold_stays_out_of_the_feed(desk: Path) -> None:
+    assert run("--formats", "json").exit_code == 0
+    path = desk / "briefs" / "2026-11-18.json"
+    brief = json.loads(path.read_text())
+    brief["title"] = "Harbour\x01 desk \U0001f6a2"
+    path.write_text(json.dumps(brief))
+    assert run("--formats", "json").exit_code == 0  # today: written again, from the feed
+    path.write_text(json.dumps(brief))
+    (desk / "briefs" / "feed.xml").unlink()
+    assert run("--formats", "json", "--date", "2026-11-17").exit_code == 0
+    titles = [
+        e.title for e in feedparser.parse((desk / "briefs" / "feed.xml").read_bytes()).entries
+    ]
+    assert titles[0] == "2026-11-18: Harbour\ufffd desk \U0001f6a2"

@@ -8,6 +8,7 @@ in a reader.
 
 from __future__ import annotations
 
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, time
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 ATOM = "http://www.w3.org/2005/Atom"
 # A reader polls the feed for what is new; a month of days is plenty to catch up.
 MAX_ENTRIES = 31
+# Characters XML 1.0 cannot hold at all, escaped or not (a brief's JSON edited by hand
+# may carry them): one would make the whole feed unreadable.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _MEDIA_TYPES = {"html": "text/html", "md": "text/markdown", "json": "application/json"}
 
 
@@ -89,5 +93,5 @@ def _rfc3339(moment: datetime) -> str:
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
     child = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-    child.text = text
+    child.text = None if text is None else _NOT_XML.sub("\ufffd", text)
     return child

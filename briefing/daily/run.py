@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from briefing.daily.day import Day
 from briefing.daily.feed import write_feed
 from briefing.daily.index import entries, write_index
-from briefing.daily.writer import Written, prepare, write_day
+from briefing.daily.writer import Written, prepare, refuse_inputs_inside, write_day
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,6 +34,7 @@ def run_day(config: DailyConfig, *, force: bool = False) -> DayResult:
     day = Day.named(config.date, config["timezone"])
     output_dir: Path = config["output_dir"]
     prepare(output_dir, day, force=force)
+    refuse_inputs_inside(output_dir, pipeline.input_files(list(config["inputs"])))
     after, before = day.window(config["window"])
     brief = pipeline.generate(
         list(config["inputs"]),

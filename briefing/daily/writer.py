@@ -56,6 +56,18 @@ def prepare(output_dir: Path, day: Day, *, force: bool) -> None:
         )
 
 
+def refuse_inputs_inside(output_dir: Path, files: list[Path]) -> None:
+    """An input folder that holds the output folder would read yesterday's briefs as
+    today's articles: refused before anything runs."""
+    folder = output_dir.resolve()
+    for path in files:
+        if path.resolve().is_relative_to(folder):
+            raise BriefingError(
+                f"{path}: an input inside the output folder {output_dir}; keep output_dir out "
+                "of the input folders and globs"
+            )
+
+
 def write_day(output_dir: Path, day: Day, rendered: Mapping[str, str]) -> Written:
     """Each rendered format as DATE.FORMAT, then latest.FORMAT when DATE is the newest
     day in the folder (a missed day written later leaves latest alone)."""
