@@ -8,6 +8,7 @@ SOURCE_DATE_EPOCH is 2026-11-18 11:06:40 UTC in every test (conftest.py): that i
 from __future__ import annotations
 
 import json
+import tomllib
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from werkzeug import Request, Response
 from briefing.cli import cli
 from briefing.daily.config import KEYS, resolve
 from briefing.errors import ConfigError
+from tests.conftest import ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -438,3 +440,20 @@ def test_text_xml_cannot_hold_stays_out_of_the_feed(desk: Path) -> None:
         e.title for e in feedparser.parse((desk / "briefs" / "feed.xml").read_bytes()).entries
     ]
     assert titles[0] == "2026-11-18: Harbour\ufffd desk \U0001f6a2"
+
+
+def test_the_readme_config_is_complete_and_valid(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Daily briefs", 1)[1]
+    toml = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = tmp_path / "briefing.toml"
+    config.write_text(toml)
+    settings = resolve({}, config=str(config), environ={})
+    assert settings["timezone"] == "Europe/Berlin"
+    assert settings["inputs"][2] == "https://www.example.org/news/rss.xml"
+    commented = {
+        line.split()[1] for line in toml.splitlines() if line.startswith("# ") and "=" in line
+    }
+    assert set(tomllib.loads(toml)) | commented | {"prompts", "prices"} == {
+        key.name for key in KEYS
+    }
