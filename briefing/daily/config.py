@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefing.choices import ENGINES, JUDGES
-from briefing.config import briefing_variables
 from briefing.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -306,6 +305,8 @@ def resolve(
     ./briefing.toml, which may be absent), then its default. `date`: --date, else
     BRIEFING_DATE, else None (today)."""
     if environ is None:
+        from briefing.config import briefing_variables  # noqa: PLC0415 - see _fetch
+
         environ = briefing_variables()
     path, table = _load(config, environ)
     folder = path.parent if path is not None else Path()
