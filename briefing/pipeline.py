@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -26,12 +27,14 @@ from briefing.assemble import brief_from_drafts
 from briefing.brief_file import load_brief
 from briefing.choices import ENGINES, JUDGES
 from briefing.errors import BriefingError, ConfigError, NoUsableInputError
-from briefing.ingest import InputLimits, ingest
+from briefing.ingest import FetchSettings, InputLimits, PublishedWindow, ingest, is_url
 from briefing.ingest.article import Article, domain_of
 from briefing.ingest.dates import iso_date
+from briefing.ingest.fetch import FETCH_OPTIONS
 from briefing.ingest.limits import LIMIT_OPTIONS
 from briefing.ingest.paths import expand
 from briefing.llm.settings import LLMSettings
+from briefing.models import SkippedInput
 from briefing.passages import build_sources
 from briefing.render import Format
 from briefing.render import render as render_brief
@@ -45,7 +48,7 @@ if TYPE_CHECKING:
     from briefing.engines import Draft, Engine
     from briefing.engines.llm.planning import RunPlan
     from briefing.llm.judge import Judge
-    from briefing.models import Brief, Review, SkippedInput, Source
+    from briefing.models import Brief, Review, Source
     from briefing.stories.grouping import StoryGroup
 
 Input = str | os.PathLike[str] | Article
@@ -55,6 +58,25 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 LLM_OPTIONS = tuple(f.name for f in dataclasses.fields(LLMSettings))
+WINDOW_OPTIONS = ("published_after", "published_before")
+READ_OPTIONS = LIMIT_OPTIONS + FETCH_OPTIONS + WINDOW_OPTIONS
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How inputs are read: the limits, how URLs are fetched, the publication window."""
+
+    limits: InputLimits = dataclasses.field(default_factory=InputLimits)
+    fetch: FetchSettings = dataclasses.field(default_factory=FetchSettings)
+    window: PublishedWindow | None = None
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Reading:
+        return cls(
+            InputLimits.from_options(**_picked(options, LIMIT_OPTIONS)),
+            FetchSettings.from_options(**_picked(options, FETCH_OPTIONS)),
+            PublishedWindow.from_options(**_picked(options, WINDOW_OPTIONS)),
+        )
 
 
 async def agenerate(
@@ -73,16 +95,18 @@ async def agenerate(
     exported from the HTML brief, or `Decisions`): rejected claims are left out, accepted
     ones marked reviewed. judge: "openai" (or a `Judge`) adds a model's second opinion.
     options: the LLM settings (model, base_url, api_key, prompts_dir, use_cache, timeout,
-    max_concurrency, max_retries, temperature, frequency_penalty, prices_file, ...) and
-    the input limits (max_input_mb, max_title_chars, max_json_depth,
-    max_figures_per_sentence).
+    max_concurrency, max_retries, temperature, frequency_penalty, prices_file, ...), the
+    input limits (max_input_mb, max_title_chars, max_json_depth,
+    max_figures_per_sentence), how URLs are fetched (fetch_timeout, fetch_retries,
+    http_cache_dir, use_http_cache) and the publication window (published_after,
+    published_before: aware datetimes; articles dated outside are left out).
     """
-    limits, settings = _limits_and_settings(options)
-    chosen = choose_engine(engine, settings, limits)
+    reading, settings = _reading_and_settings(options)
+    chosen = choose_engine(engine, settings, reading.limits)
     second = choose_judge(judge, settings)  # before the run: a missing key fails fast
     decisions, decisions_file = _decisions(review)
     started = time.perf_counter()
-    files, sources, skipped = await asyncio.to_thread(load_sources, inputs, limits)
+    files, sources, skipped = await asyncio.to_thread(load_sources, inputs, reading)
     groups = await asyncio.to_thread(group_stories, sources)
     drafts = await write_stories(chosen, sources, groups)
     brief = brief_from_drafts(
@@ -169,7 +193,9 @@ def nothing_survived(brief: Brief) -> str | None:
 
 def input_files(paths: list[str]) -> list[Path]:
     """The files `generate` would read for these paths (folders and globs expanded), or
-    the paths themselves when they cannot be expanded (the run then says why)."""
+    the paths themselves when they cannot be expanded (the run then says why). URLs are
+    not files."""
+    paths = [p for p in paths if not is_url(p)]
     try:
         return [entry.path for entry in expand(paths) if entry.problem is None]
     except BriefingError:
@@ -180,8 +206,8 @@ def plan(inputs: Inputs, **options: Any) -> RunPlan:  # noqa: ANN401 - as for ge
     """The LLM engine's calls, tokens and cost for these inputs; sends nothing."""
     from briefing.engines.llm.planning import plan_run  # noqa: PLC0415 - tiktoken is slow
 
-    limits, settings = _limits_and_settings(options)
-    _, sources, _ = load_sources(inputs, limits)
+    reading, settings = _reading_and_settings(options)
+    _, sources, _ = load_sources(inputs, reading)
     return plan_run(sources, settings)
 
 
@@ -200,10 +226,14 @@ def _settings(options: dict[str, Any], known: tuple[str, ...]) -> LLMSettings:
     return LLMSettings.from_environment(**{k: v for k, v in options.items() if k in LLM_OPTIONS})
 
 
-def _limits_and_settings(options: dict[str, Any]) -> tuple[InputLimits, LLMSettings]:
-    """generate's and plan's options: the input limits and the LLM settings."""
-    limits = InputLimits.from_options(**{k: v for k, v in options.items() if k in LIMIT_OPTIONS})
-    return limits, _settings(options, LLM_OPTIONS + LIMIT_OPTIONS)
+def _reading_and_settings(options: dict[str, Any]) -> tuple[Reading, LLMSettings]:
+    """generate's and plan's options: how inputs are read and the LLM settings."""
+    settings = _settings(options, LLM_OPTIONS + READ_OPTIONS)
+    return Reading.from_options(options), settings
+
+
+def _picked(options: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in options.items() if k in names}
 
 
 def choose_engine(
@@ -237,16 +267,21 @@ def choose_judge(judge: str | Judge | None, llm: LLMSettings) -> Judge | None:
 
 
 def load_sources(
-    inputs: Inputs, limits: InputLimits | None = None
+    inputs: Inputs, reading: Reading | None = None
 ) -> tuple[int, list[Source], list[SkippedInput]]:
-    """Input files read, the sources made of them, and what was skipped. Files come first
-    (sorted by path), then articles given in memory, in the order given."""
+    """Inputs read, the sources made of them, and what was skipped. Files come first
+    (sorted by path), then URLs, then articles given in memory, in the order given."""
+    reading = reading or Reading()
     items = [inputs] if isinstance(inputs, str | os.PathLike | Article) else list(inputs)
     paths = [os.fspath(i) for i in items if not isinstance(i, Article)]
-    ingested = ingest(paths, limits)
+    ingested = ingest(paths, reading.limits, fetch=reading.fetch, window=reading.window)
     given = [_in_memory(a, n) for n, a in enumerate(_articles(items), start=1)]
-    sources, duplicates = build_sources([*ingested.articles, *given], limits)
-    skipped = ingested.skipped + duplicates
+    outside: list[SkippedInput] = []
+    if reading.window is not None and given:
+        given, notes = reading.window.split(given, "articles given")
+        outside = [SkippedInput(path=p, reason=r) for p, r in notes]
+    sources, duplicates = build_sources([*ingested.articles, *given], reading.limits)
+    skipped = ingested.skipped + outside + duplicates
     if not sources:
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) or "no input files"
         raise NoUsableInputError(
