@@ -1,6 +1,6 @@
 """The checks of what a brief puts together (briefing/verify/synthesis.py): figures shown as
 disagreeing measure one quantity, a quote's speaker is named where the quote stands,
-"also reported by" reports the same thing, a story cites its own sources. Each is shown
+"also reported by" reports the same thing. Each is shown
 catching its case and passing the legitimate one, on sources written for this test."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from briefing.verify.synthesis import (
     corroboration_problem,
     credited_speaker,
     disagreement_findings,
-    foreign_citations,
     speaker_finding,
 )
 
@@ -269,18 +268,6 @@ def test_a_corroboration_sharing_few_words_is_flagged() -> None:
     assert problem.startswith("shares only")
 
 
-# --- 4. a story cites its own sources ----------------------------------------------------
-
-
-def test_citations_of_another_storys_sources_are_named() -> None:
-    def source_of(pid: str) -> str | None:
-        return INDEX[pid][0].id if pid in INDEX else None
-
-    assert foreign_citations(["S1.3", "S2.1", "S9.9"], {"S1"}, source_of) == [
-        "cites S2.1, a passage of S2, which is not one of this story's sources"
-    ]
-
-
 # --- the verifier and the engine ----------------------------------------------------------
 
 
@@ -305,10 +292,10 @@ def test_the_verifier_lowers_what_the_brief_puts_together_wrongly() -> None:
     statuses = {c.ref: c.status for c in review.claims}
     assert statuses == {
         "B1": "partly supported",
-        "key_figures[0][0]": "partly supported",
-        "key_figures[0][1]": "partly supported",
-        "quotes[0]": "partly supported",
-        "quotes[1]": "unsupported",
+        "stories[0].key_figures[0][0]": "partly supported",
+        "stories[0].key_figures[0][1]": "partly supported",
+        "stories[0].quotes[0]": "partly supported",
+        "stories[0].quotes[1]": "unsupported",
     }
     (b1,) = [c for c in review.claims if c.ref == "B1"]
     assert b1.reasons == [
@@ -333,7 +320,8 @@ def test_the_offline_engine_writes_nothing_the_checks_would_flag() -> None:
     written = brief_from_draft(draft, SOURCES)
     review = verify_brief(written)
     assert [(c.ref, c.reasons) for c in review.claims if c.status != "supported"] == []
-    shown = [{f.value for f in g.figures} for g in written.key_figures if g.disagreement]
+    (story,) = written.stories
+    shown = [{f.value for f in g.figures} for g in story.key_figures if g.disagreement]
     assert all(not {1.4, 2.1} <= values for values in shown)
     assert {300, 340, 450} in shown
-    assert all(q.speaker != "Brandt" for q in written.quotes)
+    assert all(q.speaker != "Brandt" for q in story.quotes)

@@ -89,7 +89,7 @@ def check_cited(obj: Cited, texts: Mapping[str, str]) -> TextCheck:
     )
 
 
-def check(
+def check(  # noqa: PLR0913 - where the object sits and what surrounds it, each named
     obj: Cited,
     texts: Mapping[str, str],
     *,

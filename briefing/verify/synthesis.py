@@ -1,5 +1,6 @@
 """What a brief puts together, checked: figures shown as disagreeing, a quote's speaker,
-passages said to report the same thing, and a story's citations.
+and passages said to report the same thing (that a story cites only its own sources is
+checks.outside_story).
 
 The sentence checks (checks.py) hold each claim to its own citations. These hold what the
 brief combines, which can mislead while every sentence checks out: "$5.45 vs. $7.33" says
@@ -18,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from briefing.models import Claim, KeyFigure, Quote
 from briefing.verify.attribution import (
-    SPEECH,
     attributions,
     is_pronoun,
     key_words,
@@ -33,7 +33,7 @@ from briefing.verify.support import support_score
 from briefing.verify.words import STOP_WORDS, Vocabulary, counted_word, fold, normal, tokens
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from briefing.models import Figure, Item, Passage, Source
     from briefing.verify.numbers import Quantity
@@ -153,13 +153,16 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
 
 
-_BEFORE_CUTS = (_BOUNDARY, SPEECH, re.compile(r"\b(?:that|and|or|but|while|whereas)\b"))
+# Who reports a number is no part of what it counts: "Kmart said it earned $553 million"
+# reads "it earned" (but "promised $500m a year in savings" keeps its verb).
+_REPORTED = re.compile(r"\b(?:said|says|say|told|tells|added|adds|stated|according to)\b")
+_BEFORE_CUTS = (_BOUNDARY, _REPORTED, re.compile(r"\b(?:that|and|or|but|while|whereas)\b"))
 
 
 def _before(text: str, start: int) -> str:
-    """The clause before a number, from the last speech verb, "that" or "and" on: "Kmart
-    said it earned $553 million" reads "it earned"; who says it is no part of what it
-    counts, nor is the thing an "and" joins it to ("a GDP of $973bn and exports of")."""
+    """The clause before a number, from the last "said", "that" or "and" on: "Kmart said it
+    earned $553 million" reads "it earned"; nor is the thing an "and" joins it to part of
+    what it counts ("a GDP of $973bn and exports of")."""
     before = text[max(0, start - _WINDOW) : start]
     for pattern in _BEFORE_CUTS:
         cut = list(pattern.finditer(before))
@@ -200,7 +203,7 @@ def _name_words(text: str) -> list[str]:
 
 
 def _read(figure: Figure, texts: Mapping[str, str]) -> _Reading:
-    counted = {counted_word(w): w for w in _counted_words(figure.counts)}
+    counted: dict[str, str] = {}
     names: dict[str, str] = {}
     rate: str | None = None
     cited = {pid: texts[pid] for pid in figure.citations if pid in texts}
@@ -222,6 +225,12 @@ def _read(figure: Figure, texts: Mapping[str, str]) -> _Reading:
                 (_RATE_WORDS[fold(w)] for w in beside if fold(w) in _RATE_WORDS), None
             )
             names |= {normal(w): w for w in _name_words(" ".join(beside))}
+    if not counted:
+        # Nothing beside the number ("up from 300"): what the brief says it counts, if its
+        # passages say it too (or if the number is not found in them at all).
+        said = Vocabulary(list(cited.values()))
+        words = _counted_words(figure.counts)
+        counted = {counted_word(w): w for w in words if not prefixes or normal(w) in said}
     if rate in _PER_UNIT:  # "$5.45 per share" counts something per share
         counted.setdefault(counted_word(rate), rate)
     sources = frozenset(figure.source_ids) or frozenset(pid.rsplit(".", 1)[0] for pid in cited)
@@ -594,26 +603,6 @@ def corroboration_findings(claim: Claim, texts: Mapping[str, str]) -> list[Findi
             reason = f"lists {pid} as also reporting it, but that passage {problem}"
             found.append(Finding("corroboration", pid, reason, severe=False))
     return found
-
-
-# --- 4. a story cites its own sources ----------------------------------------------------
-
-
-def foreign_citations(
-    citations: Iterable[str],
-    story_source_ids: Collection[str],
-    source_of: Callable[[str], str | None],
-) -> list[str]:
-    """One reason per citation of a passage whose source is not one of the story's (a
-    passage `source_of` does not know is left to the unresolved-citation check)."""
-    reasons: list[str] = []
-    for pid in citations:
-        source = source_of(pid)
-        if source is not None and source not in story_source_ids:
-            reasons.append(
-                f"cites {pid}, a passage of {source}, which is not one of this story's sources"
-            )
-    return reasons
 
 
 # --- what verify_brief adds to each object's own checks ----------------------------------
