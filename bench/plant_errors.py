@@ -9,7 +9,7 @@ object gets one planted error and the brief is verified again:
   passage  the citations are swapped for a passage of another source, chosen at random
            (one whose words differ: a syndicated copy of the sentence is no wrong source)
   speaker  a quote's speaker is swapped for a name (two or more capitalised words) that the
-           sources give elsewhere, not in the quote's paragraph
+           sources give elsewhere, not in the quote's paragraph (three such names a quote)
   mixed    two figures of different groups that count different things (other counted
            words or units) and come from different sources are shown as one disagreement
 A planted error is caught when the object is no longer "supported"; a mixed disagreement
@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from briefing import pipeline
-from briefing.models import Brief, Claim, Figure, KeyFigure, Quote
+from briefing.models import Brief, Claim, Figure, KeyFigure, Quote, StoryBase
 from briefing.verify import verify_brief
 from briefing.verify.words import counted_word
 
@@ -37,21 +37,28 @@ NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 
 
 def replace(brief: Brief, target: object, **changes: object) -> Brief:
-    """The brief with `target` (a claim, figure or quote) changed, in every section."""
+    """The brief with `target` (a claim, figure or quote) changed, in every story."""
 
     def edit(obj: Claim | Figure | Quote) -> Claim | Figure | Quote:
         return obj.model_copy(update=changes) if obj is target else obj
 
-    updates = {
-        section.name: [
-            item.model_copy(update={"figures": [edit(f) for f in item.figures]})
-            if isinstance(item, KeyFigure)
-            else edit(item)
-            for item in brief.items(section)
-        ]
-        for section in brief.sections
-    }
-    data = brief.model_copy(update=updates).model_dump()
+    def edited(story: StoryBase) -> StoryBase:
+        updates = {
+            section.name: [
+                item.model_copy(update={"figures": [edit(f) for f in item.figures]})
+                if isinstance(item, KeyFigure)
+                else edit(item)
+                for item in story.items(section)
+            ]
+            for section in brief.sections
+        }
+        return story.model_copy(update=updates)
+
+    return revalidated(brief.model_copy(update={"stories": [edited(s) for s in brief.stories]}))
+
+
+def revalidated(brief: Brief) -> Brief:
+    data = brief.model_dump()
     return Brief.model_validate(data, context={"unknown_citations": "allow"})
 
 
@@ -129,30 +136,30 @@ def plant_speakers(brief: Brief, rng: random.Random, tally: Counter[str]) -> Non
             for name in NAME.findall(passage.text)
             if name not in here and not speaker & set(name.split())
         }
-        if names:
+        for wrong in rng.sample(sorted(names), min(len(names), 3)):
             tally["speaker planted"] += 1
-            wrong = rng.choice(sorted(names))
             tally["speaker caught"] += caught(replace(brief, obj, speaker=wrong), ref)
 
 
 def plant_mixed(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
-    """Two figures counting different things, from different sources, as one disagreement."""
-    shown = [f for group in brief.key_figures for f in group.figures]
-    pairs = [
-        (a, b)
-        for i, a in enumerate(shown)
-        for b in shown[i + 1 :]
-        if not set(a.source_ids) & set(b.source_ids) and counted(a) != counted(b)
-    ]
-    for a, b in rng.sample(pairs, min(len(pairs), 10)):
-        mixed = KeyFigure(subject=a.counts, figures=[a, b], disagreement=True)
-        planted = brief.model_copy(update={"key_figures": [*brief.key_figures, mixed]})
-        planted = Brief.model_validate(planted.model_dump(), context={"unknown_citations": "allow"})
-        n = len(brief.key_figures)
-        tally["mixed planted"] += 1
-        tally["mixed caught"] += caught(planted, f"key_figures[{n}][0]") and caught(
-            planted, f"key_figures[{n}][1]"
-        )
+    """Two figures of one story counting different things, from different sources, shown
+    as one disagreement."""
+    for k, story in enumerate(brief.stories):
+        shown = [f for group in story.key_figures for f in group.figures]
+        pairs = [
+            (a, b)
+            for i, a in enumerate(shown)
+            for b in shown[i + 1 :]
+            if not set(a.source_ids) & set(b.source_ids) and counted(a) != counted(b)
+        ]
+        for a, b in rng.sample(pairs, min(len(pairs), 10)):
+            mixed = KeyFigure(subject=a.counts, figures=[a, b], disagreement=True)
+            grown = story.model_copy(update={"key_figures": [*story.key_figures, mixed]})
+            stories = [grown if s is story else s for s in brief.stories]
+            planted = revalidated(brief.model_copy(update={"stories": stories}))
+            at = f"stories[{k}].key_figures[{len(story.key_figures)}]"
+            tally["mixed planted"] += 1
+            tally["mixed caught"] += caught(planted, f"{at}[0]") and caught(planted, f"{at}[1]")
 
 
 def counted(figure: Figure) -> tuple[str | None, str]:
