@@ -12,6 +12,9 @@ object gets one planted error and the brief is verified again:
            sources give elsewhere, not in the quote's paragraph (three such names a quote)
   mixed    two figures of different groups that count different things (other counted
            words or units) and come from different sources are shown as one disagreement
+  cross    on the clusters mixed into one day, a passage of another story's source is cited
+           beside the object's own citations (its words still stand in its own passage,
+           so only the story check can tell)
 A planted error is caught when the object is no longer "supported"; a mixed disagreement
 when neither of its two figures is.
 """
@@ -162,6 +165,21 @@ def plant_mixed(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
             tally["mixed caught"] += caught(planted, f"{at}[0]") and caught(planted, f"{at}[1]")
 
 
+def plant_cross(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
+    passages = brief.passage_index()
+    for at in brief.located():
+        own = set(at.story.source_ids)
+        others = [pid for pid, (source, _) in passages.items() if source.id not in own]
+        if not others:
+            continue
+        planted = rng.choice(others)
+        wrong: dict[str, object] = {"citations": [*at.obj.citations, planted]}
+        if isinstance(at.obj, Figure):  # the file stays consistent: only the story is wrong
+            wrong["source_ids"] = sorted({*at.obj.source_ids, passages[planted][0].id})
+        tally["cross planted"] += 1
+        tally["cross caught"] += caught(replace(brief, at.obj, **wrong), at.ref)
+
+
 def counted(figure: Figure) -> tuple[str | None, str]:
     """What a figure counts, roughly: its unit and the last word of its counted words."""
     words = [w for w in WORD_ANY.findall(figure.counts.lower()) if w not in {"of", "the"}]
@@ -177,7 +195,11 @@ def main() -> int:
         plant(brief, rng, tally)
         plant_speakers(brief, rng, tally)
         plant_mixed(brief, rng, tally)
-    for kind in ("number", "quote", "passage", "speaker", "mixed"):
+    day = pipeline.generate([str(clusters)], engine="extractive")
+    plant_cross(day, rng, tally)
+    files = len(list(clusters.glob("*.json")))
+    print(f"the {files} clusters as one day: {len(day.stories)} stories")
+    for kind in ("number", "quote", "passage", "speaker", "mixed", "cross"):
         planted, found = tally[f"{kind} planted"], tally[f"{kind} caught"]
         print(f"{kind:8} planted={planted:4} caught={found:4} ({found / max(planted, 1):.1%})")
     return 0
