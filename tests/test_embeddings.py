@@ -379,6 +379,15 @@ def test_embeddings_without_the_llm_engine_is_an_error_naming_the_fix(inputs, en
     assert result.stderr == f"error: {err.value}\n"
 
 
+def test_daily_takes_it_as_a_key_an_option_and_a_variable():
+    from briefing.daily.config import resolve  # noqa: PLC0415
+
+    environ = {"BRIEFING_EMBEDDINGS": EMBEDDER}
+    assert resolve({"inputs": ("x",)}, environ=environ).generate_options()["embeddings"] == EMBEDDER
+    given = {"inputs": ("x",), "embeddings": "other"}
+    assert resolve(given, environ=environ).generate_options()["embeddings"] == "other"
+
+
 def test_a_blank_model_name_is_an_error(inputs):
     with pytest.raises(ConfigError, match="--embeddings needs a model name"):
         briefing.generate(
