@@ -1,0 +1,87 @@
+"""Which articles tell the same story: average-link clustering of their similarities.
+
+Two articles of one story share specific vocabulary: the names of the people and places
+involved and the rare words of the event. Their similarity is the cosine of their
+weighted terms (vectors.py), counted only when the terms they share weigh enough
+(`SHARED_WEIGHT`) and include a name (`SHARED_NAMES`): one shared rare word, or a
+handful of common ones, is chance, and so is a beat's vocabulary ("startup", "platform",
+"users") without a person, place or company in common. Stories
+are then grown by average linkage, which asks a group's articles to be similar on
+average, not through a chain of single pairs, so one article mentioning two stories does
+not join them. Syndicated copies are always one story.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+
+from briefing.stories.vectors import term_matrix
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
+
+    from briefing.models import Source
+
+# The average cosine of a story's articles to another story's for the two to be one. The
+# weights ignore the rest of the day (rarity.py), so this is a property of the articles,
+# not of the mix they come in.
+SAME_STORY = 0.06
+# Shared terms must weigh at least this much: a rare name (5) and a less common word,
+# or three or four moderately rare words ("evacuation", "dam", "breach").
+SHARED_WEIGHT = 6.0
+# ... and the names among them at least this much: one rare name ("Kursk", "Pinochet"),
+# or two less rare ones ("Olympic Committee"). A name is a capitalised word run that does
+# not merely open a sentence (briefing/verify/entities.py).
+SHARED_NAMES = 3.0
+# Given vectors (embeddings) are compared with the day's typical pair as zero; an input
+# this small has no typical pair to learn from, so its raw cosines are used.
+_FEWEST_FOR_BACKGROUND = 8
+
+
+def story_labels(
+    sources: Sequence[Source],
+    vectors: NDArray[np.floating] | None = None,
+    copies: Sequence[tuple[int, int]] = (),
+) -> list[int]:
+    """A story number for each source; copies (index pairs) always share one."""
+    count = len(sources)
+    if count < 2:
+        return [0] * count
+    terms = term_matrix(sources)
+    if vectors is None:
+        similarity = terms.cosine()
+    else:
+        similarity = _relative_cosine(np.asarray(vectors, dtype=np.float64), count)
+    unrelated = (terms.shared() < SHARED_WEIGHT) | (terms.shared(names_only=True) < SHARED_NAMES)
+    similarity[unrelated] = 0.0
+    for i, j in copies:
+        similarity[i, j] = similarity[j, i] = 1.0
+    distance = 1.0 - np.clip(similarity, 0.0, 1.0)
+    np.fill_diagonal(distance, 0.0)
+    model = AgglomerativeClustering(
+        n_clusters=None,
+        distance_threshold=1.0 - SAME_STORY,
+        metric="precomputed",
+        linkage="average",
+    )
+    return [int(label) for label in model.fit_predict(distance)]
+
+
+def _relative_cosine(vectors: NDArray[np.float64], count: int) -> NDArray[np.float64]:
+    """Cosine similarity of the rows, rescaled so the day's median pair is 0 and identity
+    is 1: embedding models differ in how similar unrelated texts look."""
+    if vectors.ndim != 2 or vectors.shape[0] != count:
+        raise ValueError(f"vectors must have one row per source ({count}), got {vectors.shape}")
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    cosine: NDArray[np.float64] = np.asarray(unit @ unit.T, dtype=np.float64)
+    if count < _FEWEST_FOR_BACKGROUND:
+        return cosine
+    background = float(np.median(cosine[~np.eye(count, dtype=bool)]))
+    relative: NDArray[np.float64] = (cosine - background) / max(1.0 - background, 1e-9)
+    return relative
