@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from briefing.models import Source
 
 SHINGLE_WORDS = 5
-MAX_WORDS = 2000  # a copy shows in its first few thousand words; longer texts stop there
+MAX_WORDS = 600  # a copy shows in its opening; the rest of a long text is not read
 # Pairs whose signatures agree on half their shingles are checked; a copy is one whose
 # shingles are mostly (80%) in the other text, so a wire story cut short or given a new
 # first line is still a copy, and two reports quoting the same statement are not.
@@ -31,7 +31,12 @@ _PERMUTATIONS = 128
 
 
 def shingles(source: Source) -> set[str]:
-    words = tokens(fold(" ".join(p.text for p in source.passages)))[:MAX_WORDS]
+    opening: list[str] = []
+    for passage in source.passages:
+        opening += tokens(passage.text)
+        if len(opening) >= MAX_WORDS:
+            break
+    words = fold(" ".join(opening[:MAX_WORDS])).split()
     return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 

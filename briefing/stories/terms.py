@@ -72,23 +72,28 @@ def _folded(word: str) -> str:
     return fold(word).replace(".", "")
 
 
-def _content(word: str) -> bool:
+@functools.lru_cache(maxsize=1 << 16)
+def _term(word: str) -> tuple[str, str] | None:
+    """The stem and folded form of a content word; None for stop words and numbers."""
     folded = _folded(word)
-    return folded not in STOP_WORDS and len(folded) > 1 and any(c.isalpha() for c in folded)
+    if folded in STOP_WORDS or len(folded) < 2 or not any(c.isalpha() for c in folded):
+        return None
+    return normal(word), folded
 
 
 def _read(text: str, times: int, terms: Terms) -> None:
-    for word in filter(_content, tokens(text)):
-        stem = normal(word)
-        terms.add(stem, (_folded(word),), times)
-        if word[:1].isupper():
-            terms.capitalised.add(stem)
+    for word in tokens(text):
+        term = _term(word)
+        if term is not None:
+            terms.add(term[0], term[1:], times)
+            if word[:1].isupper():
+                terms.capitalised.add(term[0])
     for name in entities(text):
-        words = [w for w in tokens(name) if _content(w)]
-        terms.names.update(normal(w) for w in words)
+        words = [term for term in map(_term, tokens(name)) if term is not None]
+        terms.names.update(stem for stem, _ in words)
         if len(words) > 1:  # the words are terms already; the whole name is one more
-            key = NAME + "_".join(normal(w) for w in words)
-            terms.add(key, map(_folded, words), times)
+            key = NAME + "_".join(stem for stem, _ in words)
+            terms.add(key, (folded for _, folded in words), times)
             terms.names.add(key)
 
 
@@ -108,10 +113,13 @@ def _with_places(articles: list[Terms]) -> list[Terms]:
             return NAME + "_".join(place(part) for part in key[len(NAME) :].split("_"))
         return place(key)
 
+    renamed = {key: term(key) for article in articles for key in article.counts}
+    if all(key == new for key, new in renamed.items()):
+        return articles
     out: list[Terms] = []
     for article in articles:
-        renamed = Terms(names={term(n) for n in article.names}, capitalised=article.capitalised)
+        moved = Terms(names={renamed.get(n, n) for n in article.names})
         for key, count in article.counts.items():
-            renamed.add(term(key), article.forms[key], count)
-        out.append(renamed)
+            moved.add(renamed[key], article.forms[key], count)
+        out.append(moved)
     return out
