@@ -240,6 +240,12 @@ def test_vectors_must_have_one_row_per_source():
         group_stories(sources, np.ones((3, 4)))
 
 
+def test_sources_must_have_unique_ids():
+    (tram,), _ = build_sources([_with_origin("tram-1")])
+    with pytest.raises(ValueError, match="unique"):
+        group_stories([tram, tram.model_copy(update={"title": "Another"})])
+
+
 def test_canonical_urls_drop_what_does_not_name_the_article():
     assert canonical_url("HTTP://www.Example.com/a/b/?utm_source=x&id=7#top") == (
         "https://example.com/a/b?id=7"

@@ -39,6 +39,8 @@ def group_stories(
     """Every source in exactly one story, the stories ranked: most independent outlets
     first, then the most recent (latest publication; unknown dates last), then by id.
     `vectors` (one row per source, e.g. embeddings) replace the lexical similarity."""
+    if len({s.id for s in sources}) != len(sources):
+        raise ValueError("source ids must be unique: the groups name their sources by id")
     pairs = copy_pairs(sources)
     labels = story_labels(sources, vectors, pairs)
     members: defaultdict[int, list[int]] = defaultdict(list)
