@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from briefing.pipeline import load_sources
@@ -81,6 +82,19 @@ def baseline(threshold: float) -> Callable[[Sequence[Source]], list[int]]:
         return [int(x) for x in model.fit_predict(matrix.toarray())]
 
     return group
+
+
+def with_vectors(sources: Sequence[Source]) -> list[int]:
+    """`group_stories` given vectors: 100-dimension LSA of TF-IDF, standing in for the
+    embeddings of a model server (none is reachable here)."""
+    texts = [s.title + "\n" + " ".join(p.text for p in s.passages) for s in sources]
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
+    dims = min(100, matrix.shape[1] - 1, len(sources) - 1)
+    vectors = TruncatedSVD(dims, random_state=0).fit_transform(matrix)
+    label = {}
+    for number, group in enumerate(group_stories(sources, vectors)):
+        label.update(dict.fromkeys(group.source_ids, number))
+    return [label[s.id] for s in sources]
 
 
 def tuned(sources: Sequence[Source], truth: Sequence[str]) -> float:
@@ -213,6 +227,14 @@ def among_feeds_and_pages(day: Day) -> None:
     report("baseline", bcubed(day.page_truth, baseline(day.threshold)(day.pages)))
 
 
+def given_vectors(day: Day) -> None:
+    mixed, mixed_truth = day.mixed
+    print("\ngroup_stories given vectors (LSA of TF-IDF standing in for embeddings)")
+    report("dev mix", bcubed(day.truth, with_vectors(day.dev)))
+    report("dev among the feed items", bcubed(mixed_truth, with_vectors(mixed), len(day.dev)))
+    report("pages", bcubed(day.page_truth, with_vectors(day.pages)))
+
+
 def one_file_alone(day: Day) -> None:
     print("\none cluster file alone: groups per file (1 is right)")
     counts = {name: len(set(ours(pick(day.dev, {name})))) for name in day.files}
@@ -280,6 +302,7 @@ def main() -> None:
     sub_mixes(day, rng)
     clusters_left_out(day, rng)
     among_feeds_and_pages(day)
+    given_vectors(day)
     one_file_alone(day)
     sensitivity(day)
     feeds_by_eye(day)

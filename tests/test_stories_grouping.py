@@ -222,16 +222,25 @@ def test_no_sources_no_stories():
 
 def test_vectors_replace_the_lexical_similarity():
     names = ("tram-1", "tram-2", "ferry-wire", "ferry-own")
-    articles = [_with_origin(n) for n in names]
-    sources, _ = build_sources(articles)
+    sources, _ = build_sources([_with_origin(n) for n in names])
+    ids = dict(zip(names, (s.id for s in sources), strict=True))
     lexical = group_stories(sources)
-    assert len(lexical) == 2
-    # Vectors that make every article unlike the others split the stories up ...
-    apart = group_stories(sources, np.eye(len(sources)))
-    assert len(apart) == len(sources)
+    assert sorted(g.source_ids for g in lexical) == [
+        (ids["tram-1"], ids["tram-2"]),
+        (ids["ferry-wire"], ids["ferry-own"]),
+    ]
+    # Vectors in which the two ferry reports are unlike each other part them ...
+    vectors = np.array([[1.0, 0.0, 0.0], [0.9, 0.1, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    apart = group_stories(sources, vectors)
+    assert sorted(g.source_ids for g in apart) == [
+        (ids["tram-1"], ids["tram-2"]),
+        (ids["ferry-wire"],),
+        (ids["ferry-own"],),
+    ]
     # ... but vectors alike cannot join articles that share no names or rare words.
-    alike = group_stories(sources, np.ones((len(sources), 3)))
-    assert sorted(g.source_ids for g in alike) == sorted(g.source_ids for g in lexical)
+    alike = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.01], [0.0, 1.0]])
+    joined = group_stories(sources, alike)
+    assert all(len(g.source_ids) == 1 for g in joined)
 
 
 def test_vectors_must_have_one_row_per_source():

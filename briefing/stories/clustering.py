@@ -3,12 +3,16 @@
 Two articles of one story share specific vocabulary: the names of the people and places
 involved and the rare words of the event. Their similarity is the cosine of their
 weighted terms (vectors.py), counted only when the terms they share weigh enough
-(`SHARED_WEIGHT`) and include a name (`SHARED_NAMES`): one shared rare word, or a
-handful of common ones, is chance, and so is a beat's vocabulary ("startup", "platform",
-"users") without a person, place or company in common. Stories
-are then grown by average linkage, which asks a group's articles to be similar on
-average, not through a chain of single pairs, so one article mentioning two stories does
-not join them. Syndicated copies are always one story.
+(`SHARED_WEIGHT`) and include names (`SHARED_NAMES`): one shared rare word, or a
+handful of common ones, is chance, and so is a beat's vocabulary ("season", "coach",
+"fans") without a person, place or team in common. Stories are then grown by average
+linkage, which asks a group's articles to be similar on average, not through a chain of
+single pairs, so one article mentioning two stories does not join them. Syndicated
+copies are always one story.
+
+Vectors given by the caller (embeddings) decide which pairs are closer in place of the
+cosine; they are put on the cosine's scale by rank (`on_lexical_scale`), and the shared
+vocabulary is still asked for.
 """
 
 from __future__ import annotations
@@ -38,9 +42,6 @@ SHARED_WEIGHT = 6.0
 # or two less rare ones ("Olympic Committee"). A name is a capitalised word run that does
 # not merely open a sentence (briefing/verify/entities.py).
 SHARED_NAMES = 3.0
-# Given vectors (embeddings) are compared with the day's typical pair as zero; an input
-# this small has no typical pair to learn from, so its raw cosines are used.
-_FEWEST_FOR_BACKGROUND = 8
 
 
 def story_labels(
@@ -53,10 +54,9 @@ def story_labels(
     if count < 2:
         return [0] * count
     terms = term_matrix(sources)
-    if vectors is None:
-        similarity = terms.cosine()
-    else:
-        similarity = _relative_cosine(np.asarray(vectors, dtype=np.float64), count)
+    similarity = terms.cosine()
+    if vectors is not None:
+        similarity = on_lexical_scale(np.asarray(vectors, dtype=np.float64), similarity)
     unrelated = (terms.shared() < SHARED_WEIGHT) | (terms.shared(names_only=True) < SHARED_NAMES)
     similarity[unrelated] = 0.0
     for i, j in copies:
@@ -72,16 +72,27 @@ def story_labels(
     return [int(label) for label in model.fit_predict(distance)]
 
 
-def _relative_cosine(vectors: NDArray[np.float64], count: int) -> NDArray[np.float64]:
-    """Cosine similarity of the rows, rescaled so the day's median pair is 0 and identity
-    is 1: embedding models differ in how similar unrelated texts look."""
+def on_lexical_scale(
+    vectors: NDArray[np.float64], lexical: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """The cosine similarities of the rows of `vectors`, each replaced by the lexical
+    similarity of the same rank among the day's pairs: the vectors decide which pairs are
+    closer, the day's lexical similarities how close, so `SAME_STORY` keeps its meaning
+    whatever model made the vectors (models differ widely in how alike unrelated texts
+    look)."""
+    count = lexical.shape[0]
     if vectors.ndim != 2 or vectors.shape[0] != count:
         raise ValueError(f"vectors must have one row per source ({count}), got {vectors.shape}")
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     unit = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-    cosine: NDArray[np.float64] = np.asarray(unit @ unit.T, dtype=np.float64)
-    if count < _FEWEST_FOR_BACKGROUND:
-        return cosine
-    background = float(np.median(cosine[~np.eye(count, dtype=bool)]))
-    relative: NDArray[np.float64] = (cosine - background) / max(1.0 - background, 1e-9)
-    return relative
+    rows, cols = np.triu_indices(count, k=1)
+    cosine = np.einsum("ij,ij->i", unit[rows], unit[cols])
+    # Pairs the vectors find equally close share the mean of the ranks they span.
+    values, tie, counts = np.unique(cosine, return_inverse=True, return_counts=True)
+    ends = np.cumsum(np.concatenate(([0.0], np.sort(lexical[rows, cols]))))
+    stops = np.cumsum(counts)
+    means = (ends[stops] - ends[stops - counts]) / counts
+    ranked = means[tie] if len(values) else cosine
+    scaled = np.eye(count)
+    scaled[rows, cols] = scaled[cols, rows] = ranked
+    return scaled
