@@ -209,6 +209,23 @@ def test_stories_of_equal_outlets_and_no_dates_are_ranked_by_id():
     assert [g.id for g in groups] == sorted(g.id for g in groups)
 
 
+def test_alike_articles_published_years_apart_are_different_stories():
+    years_later = Article(
+        "Quillon council approves Eastbank tram extension",
+        "Three years after the first Eastbank tram line opened, Quillon city council voted "
+        "to extend it past the Fenwick estate. Mayor Orla Brandt said the extension from "
+        "Quillon Central would cost 90 million euros, and traders on Fenwick Road welcomed "
+        "the plan.",
+        outlet="Radio Quillon",
+        published="2029-03-12T08:00:00+00:00",
+        origin="tram-2029.txt",
+    )
+    sources, _ = build_sources([_with_origin("tram-1"), years_later])
+    assert len(group_stories(sources)) == 2
+    undated = [s.model_copy(update={"published": None}) for s in sources]
+    assert len(group_stories(undated)) == 1
+
+
 def test_a_single_source_is_a_story_of_its_own():
     groups, by_id = grouped("bakery")
     assert groups == [

@@ -7,8 +7,9 @@ weighted terms (vectors.py), counted only when the terms they share weigh enough
 handful of common ones, is chance, and so is a beat's vocabulary ("season", "coach",
 "fans") without a person, place or team in common. Stories are then grown by average
 linkage, which asks a group's articles to be similar on average, not through a chain of
-single pairs, so one article mentioning two stories does not join them. Syndicated
-copies are always one story.
+single pairs, so one article mentioning two stories does not join them. Articles
+published more than `DAYS_APART` apart are different stories (the same people, another
+event); syndicated copies are always one story.
 
 Vectors given by the caller (embeddings) decide which pairs are closer in place of the
 cosine; they are put on the cosine's scale by rank (`on_lexical_scale`), and the shared
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 
+from briefing.stories.dates import published_at
 from briefing.stories.vectors import term_matrix
 
 if TYPE_CHECKING:
@@ -42,6 +44,9 @@ SHARED_WEIGHT = 6.0
 # or two less rare ones ("Olympic Committee"). A name is a capitalised word run that does
 # not merely open a sentence (briefing/verify/entities.py).
 SHARED_NAMES = 3.0
+# Articles whose dates are known and this far apart tell different stories, however alike:
+# "Puigdemont returns to Catalonia" in 2024 is not the Puigdemont story of 2018.
+DAYS_APART = 7
 
 
 def story_labels(
@@ -58,7 +63,7 @@ def story_labels(
     if vectors is not None:
         similarity = on_lexical_scale(np.asarray(vectors, dtype=np.float64), similarity)
     unrelated = (terms.shared() < SHARED_WEIGHT) | (terms.shared(names_only=True) < SHARED_NAMES)
-    similarity[unrelated] = 0.0
+    similarity[unrelated | far_apart(sources)] = 0.0
     for i, j in copies:
         similarity[i, j] = similarity[j, i] = 1.0
     distance = 1.0 - np.clip(similarity, 0.0, 1.0)
@@ -70,6 +75,14 @@ def story_labels(
         linkage="average",
     )
     return [int(label) for label in model.fit_predict(distance)]
+
+
+def far_apart(sources: Sequence[Source]) -> NDArray[np.bool_]:
+    """Pairs of sources published more than `DAYS_APART` days apart (both dates known)."""
+    moments = [published_at(s) for s in sources]
+    days = np.array([m.timestamp() / 86400 if m else np.nan for m in moments])
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.abs(days[:, None] - days[None, :]) > DAYS_APART)
 
 
 def on_lexical_scale(
