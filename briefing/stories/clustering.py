@@ -21,7 +21,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 
 from briefing.stories.dates import published_at
 from briefing.stories.vectors import term_matrix
@@ -68,13 +69,8 @@ def story_labels(
         similarity[i, j] = similarity[j, i] = 1.0
     distance = 1.0 - np.clip(similarity, 0.0, 1.0)
     np.fill_diagonal(distance, 0.0)
-    model = AgglomerativeClustering(
-        n_clusters=None,
-        distance_threshold=1.0 - SAME_STORY,
-        metric="precomputed",
-        linkage="average",
-    )
-    return [int(label) for label in model.fit_predict(distance)]
+    tree = linkage(squareform(distance, checks=False), method="average")
+    return [int(label) for label in fcluster(tree, t=1.0 - SAME_STORY, criterion="distance")]
 
 
 def far_apart(sources: Sequence[Source]) -> NDArray[np.bool_]:

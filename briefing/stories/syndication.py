@@ -27,7 +27,7 @@ MAX_WORDS = 600  # a copy shows in its opening; the rest of a long text is not r
 # first line is still a copy, and two reports quoting the same statement are not.
 CANDIDATE_JACCARD = 0.5
 COPY_CONTAINMENT = 0.8
-_PERMUTATIONS = 128
+_PERMUTATIONS = 64  # candidates only: each pair is confirmed on the exact shingle sets
 
 
 def shingles(source: Source) -> set[str]:

@@ -47,7 +47,11 @@ class Terms:
 
     def add(self, term: str, forms: Iterable[str], times: int) -> None:
         self.counts[term] += times
-        self.forms.setdefault(term, set()).update(forms)
+        known = self.forms.get(term)
+        if known is None:
+            self.forms[term] = set(forms)
+        else:
+            known.update(forms)
 
 
 def day_terms(sources: Sequence[Source]) -> list[Terms]:

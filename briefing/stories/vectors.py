@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from briefing.stories import rarity
 from briefing.stories.terms import NAME, day_terms
@@ -71,7 +70,13 @@ def term_matrix(sources: Sequence[Source]) -> TermMatrix:
     weighted.eliminate_zeros()
     is_name = np.zeros(len(columns), dtype=bool)
     is_name[list(names)] = True
-    return TermMatrix(sp.csr_matrix(normalize(weighted)), weights, is_name)
+    return TermMatrix(_unit_rows(weighted), weights, is_name)
+
+
+def _unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return sp.csr_matrix(sp.diags(scale) @ matrix)
 
 
 def _weight(term: str, forms: set[str]) -> float:
