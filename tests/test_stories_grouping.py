@@ -226,6 +226,16 @@ def test_alike_articles_published_years_apart_are_different_stories():
     assert len(group_stories(undated)) == 1
 
 
+def test_a_headline_several_sources_share_names_the_site_not_the_story():
+    site = "Valley News Online | Top Stories"
+    pages = [
+        Article(site, ARTICLES[name].text, outlet="Portlyn Post", origin=f"{name}.html")
+        for name in ("tram-1", "ferry-own")
+    ]
+    sources, _ = build_sources(pages)
+    assert len(group_stories(sources)) == 2
+
+
 def test_a_single_source_is_a_story_of_its_own():
     groups, by_id = grouped("bakery")
     assert groups == [

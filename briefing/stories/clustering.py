@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 # The average cosine of a story's articles to another story's for the two to be one. The
 # weights ignore the rest of the day (rarity.py), so this is a property of the articles,
 # not of the mix they come in.
-SAME_STORY = 0.06
+SAME_STORY = 0.05
 # Shared terms must weigh at least this much: a rare name (5) and a less common word,
 # or three or four moderately rare words ("evacuation", "dam", "breach").
 SHARED_WEIGHT = 6.0

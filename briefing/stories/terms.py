@@ -5,7 +5,8 @@ News puts the story in the headline and the first paragraphs; pages end in relat
 links, comments and footers that belong to other stories, so only the lede is read, and
 sentences that several of the day's sources repeat word for word ("Continue reading...",
 "Learn more") are a feed's furniture, not its news. The headline counts several times
-over, as it names the story in the fewest words.
+over, as it names the story in the fewest words, unless other sources share it: "The
+Japan Times Online" names a site, and counts as one more sentence.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ LEDE_WORDS = 300
 TITLE_WEIGHT = 3
 NAME = "name:"  # prefix of a multi-word name's term ("name:mark_rutt")
 BOILERPLATE_SOURCES = 3  # a sentence found verbatim in this many sources is furniture
+# A headline that several sources share ("The Japan Times Online", "Top News Article") is
+# the site's name, not the story's; their texts tell whether they are one story.
+SITE_TITLE = 2
 
 # A place's adjective is the place ("Russian" and "Russia", "Ukrainian" and "Ukraine",
 # "Israeli", "Chilean", "Kenyan"): when both are capitalised somewhere in the day's
@@ -59,16 +63,32 @@ def day_terms(sources: Sequence[Source]) -> list[Terms]:
     adjectives counted as their places."""
     seen = Counter(text for s in sources for text in {p.text for p in s.passages})
     furniture = {text for text, count in seen.items() if count >= BOILERPLATE_SOURCES}
-    return _with_places([article_terms(s, furniture) for s in sources])
+    titles = Counter(_folded_title(s.title) for s in sources)
+    return _with_places(
+        [
+            article_terms(s, furniture, site_title=titles[_folded_title(s.title)] >= SITE_TITLE)
+            for s in sources
+        ]
+    )
 
 
-def article_terms(source: Source, furniture: frozenset[str] | set[str] = frozenset()) -> Terms:
+def article_terms(
+    source: Source, furniture: frozenset[str] | set[str] = frozenset(), *, site_title: bool = False
+) -> Terms:
+    """The source's terms; `site_title` says its headline is the site's, not the story's."""
     body = " ".join(p.text for p in source.passages if p.text not in furniture)
     lede = " ".join(body.split()[:LEDE_WORDS])
     terms = Terms()
-    _read(source.title, TITLE_WEIGHT, terms)
+    if site_title:  # read as one more sentence, without taking its words for names
+        _read(source.title, 1, terms, names=False)
+    else:
+        _read(source.title, TITLE_WEIGHT, terms)
     _read(lede, 1, terms)
     return terms
+
+
+def _folded_title(title: str) -> str:
+    return " ".join(fold(title).split())
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -85,13 +105,15 @@ def _term(word: str) -> tuple[str, str] | None:
     return normal(word), folded
 
 
-def _read(text: str, times: int, terms: Terms) -> None:
+def _read(text: str, times: int, terms: Terms, *, names: bool = True) -> None:
     for word in tokens(text):
         term = _term(word)
         if term is not None:
             terms.add(term[0], term[1:], times)
             if word[:1].isupper():
                 terms.capitalised.add(term[0])
+    if not names:
+        return
     for name in entities(text):
         words = [term for term in map(_term, tokens(name)) if term is not None]
         terms.names.update(stem for stem, _ in words)
