@@ -35,15 +35,15 @@ def test_brief_says_it_was_made_without_a_model(example_brief: Brief) -> None:
 
 
 def test_examples_fill_every_section(example_brief: Brief) -> None:
-    assert example_brief.bottom_line
-    assert example_brief.key_developments
-    assert example_brief.key_figures
-    assert example_brief.unconfirmed
-    assert example_brief.quotes
+    assert example_brief.stories[0].bottom_line
+    assert example_brief.stories[0].key_developments
+    assert example_brief.stories[0].key_figures
+    assert example_brief.stories[0].unconfirmed
+    assert example_brief.stories[0].quotes
 
 
 def test_disagreeing_evacuation_figures_stand_side_by_side(example_brief: Brief) -> None:
-    groups = [g for g in example_brief.key_figures if g.disagreement]
+    groups = [g for g in example_brief.stories[0].key_figures if g.disagreement]
     (evacuated,) = [g for g in groups if sorted(f.value for f in g.figures) == [4000.0, 5500.0]]
     low, high = evacuated.figures
     assert "town council" in (low.attribution or "")
@@ -51,28 +51,28 @@ def test_disagreeing_evacuation_figures_stand_side_by_side(example_brief: Brief)
 
 
 def test_agreement_across_sources_is_shown_as_corroboration(example_brief: Brief) -> None:
-    top = example_brief.bottom_line[0]
+    top = example_brief.stories[0].bottom_line[0]
     cited_sources = {pid.split(".")[0] for pid in [*top.citations, *top.corroborated_by]}
     assert len(cited_sources) >= 3
 
 
 def test_unconfirmed_and_disputed_reports_are_flagged(example_brief: Brief) -> None:
-    statuses = {c.status: c for c in example_brief.unconfirmed}
+    statuses = {c.status: c for c in example_brief.stories[0].unconfirmed}
     assert "reportedly missing" in statuses["unconfirmed"].text
     assert statuses["disputed"].status_reason == "denied"
-    hedged = {c.text for c in example_brief.unconfirmed}
-    assert not hedged & {c.text for c in example_brief.key_developments}
+    hedged = {c.text for c in example_brief.stories[0].unconfirmed}
+    assert not hedged & {c.text for c in example_brief.stories[0].key_developments}
 
 
 def test_quotes_have_their_speakers(example_brief: Brief) -> None:
-    speakers = {q.text[:20]: q.speaker for q in example_brief.quotes}
+    speakers = {q.text[:20]: q.speaker for q in example_brief.stories[0].quotes}
     assert speakers["We moved everyone ou"] == "Mayor Ilse Varga"
     assert speakers["The dam wall has not"] == "Civil protection chief Tomas Reyn"
     assert speakers["The water came up so"] == "Petra Halm"
 
 
 def test_off_topic_item_is_not_a_key_development(example_brief: Brief) -> None:
-    assert not any("library" in c.text for c in example_brief.key_developments)
+    assert not any("library" in c.text for c in example_brief.stories[0].key_developments)
 
 
 @pytest.mark.parametrize(
@@ -193,7 +193,9 @@ def test_a_number_beyond_a_float_is_no_figure_and_the_brief_round_trips(tmp_path
         "The count took three weeks and 40 volunteers.",
     )
     brief = pipeline.generate([article], engine="extractive")
-    figures = [f for group in brief.items(section_named("key_figures")) for f in group.figures]
+    figures = [
+        f for group in brief.stories[0].items(section_named("key_figures")) for f in group.figures
+    ]
     assert figures  # the 40 volunteers are still a figure
     assert all(f.value < float("inf") for f in figures)
     saved = tmp_path / "brief.json"

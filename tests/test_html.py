@@ -27,7 +27,7 @@ def hostile(data):
     data["sources"][0]["passages"][1]["text"] += " " + HOSTILE
     data["sources"][0]["title"] += " </script><script>window.pwned = 3</script>"
     data["sources"][0]["url"] = "javascript:window.pwned = 4"
-    data["bottom_line"][1]["text"] += " " + HOSTILE
+    data["stories"][0]["bottom_line"][1]["text"] += " " + HOSTILE
 
 
 def test_page_is_self_contained():
@@ -53,7 +53,7 @@ def test_source_text_is_escaped_in_markup_and_in_the_json_block():
 
 def test_unsupported_claims_are_flagged_with_reasons():
     def wrong_number(data):
-        claim = data["bottom_line"][1]
+        claim = data["stories"][0]["bottom_line"][1]
         claim["text"] = claim["text"].replace("4,000", "40,000")
 
     page = render(load(wrong_number))

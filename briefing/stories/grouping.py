@@ -61,6 +61,19 @@ def group_stories(
     return sorted(groups, key=lambda g: (-g.outlets, *latest[g.id], g.id))
 
 
+def one_story(sources: Sequence[Source]) -> StoryGroup:
+    """All the sources as one story, named and counted as `group_stories` would: for a
+    run that keeps one story, and for briefs written before stories."""
+    copies = originals(sources, copy_pairs(sources))
+    (story_id,) = story_ids([sources])
+    return StoryGroup(
+        id=story_id,
+        source_ids=tuple(s.id for s in sources),
+        outlets=independent_outlets(sources, copies),
+        copies=copies,
+    )
+
+
 def independent_outlets(story: Sequence[Source], copies: Mapping[str, str]) -> int:
     """Outlets in the story, a wire text and its copies counting once. An article whose
     outlet is unknown counts as its own outlet."""
