@@ -171,7 +171,7 @@ class ClaimCheck(Strict):
     rules: list[str] = Field(
         default_factory=list,
         description="The check behind each reason, in the same order: 'citation', 'quote', "
-        "'number', 'value', 'name', 'support', ... (empty in briefs verified before 0.2).",
+        "'number', 'value', 'name', 'support', ... (empty in briefs verified by earlier versions).",
     )
     support: float = Field(ge=0, le=1, description="Share of the claim's words in its citations.")
     reviewed: bool = Field(default=False, description="A reviewer accepted it on an earlier pass.")
