@@ -176,7 +176,7 @@ def test_the_steps_install_write_verify_and_set_the_outputs(
 
 
 def test_without_md_the_annotations_point_at_the_json(workspace: Path) -> None:
-    runner = Runner(workspace, {"paths": "inputs/", "formats": "", "date": DATE})
+    runner = Runner(workspace, {"paths": "inputs/", "formats": "json", "date": DATE})
     runner.outputs["install"] = {"bin": str(Path(sys.executable).parent / "briefing")}
     done = runner.run(STEPS[1])
     assert done.returncode == 0, done.stderr
@@ -192,7 +192,7 @@ def test_without_md_the_annotations_point_at_the_json(workspace: Path) -> None:
     ("inputs", "message"),
     [
         ({"paths": "inputs/", "date": "yesterday"}, "the date input must be YYYY-MM-DD"),
-        ({"paths": " \n\n"}, "the paths input is empty"),
+        ({"paths": " \n\n"}, "give the paths input"),
         ({"paths": "inputs/", "formats": "md pdf"}, "unknown format in the formats input"),
     ],
 )
@@ -229,3 +229,28 @@ def test_a_path_that_looks_like_an_option_is_read_as_a_path(workspace: Path) -> 
     done = runner.run(STEPS[1])
     assert done.returncode == 0, done.stderr
     assert "140 passengers" in (workspace / "briefs" / f"{DATE}.md").read_text(encoding="utf-8")
+
+
+def test_with_a_config_the_steps_run_briefing_daily(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workspace / "desk.toml").write_text(
+        'inputs = ["inputs/"]\noutput_dir = "site"\nformats = ["md", "json"]\n'
+        'title = "Valley desk"\nwindow = "3d"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795478400")  # 2026-11-24 00:00 UTC
+    runner = Runner(workspace, {"config": "desk.toml", "fail-under": "0.95"})
+    runner.outputs["install"] = {"bin": str(Path(sys.executable).parent / "briefing")}
+    done = runner.run(STEPS[1])
+    assert done.returncode == 0, done.stderr
+    site = workspace / "site"
+    assert {"2026-11-24.md", "2026-11-24.json", "index.md", "feed.xml"} <= {
+        p.name for p in site.iterdir()
+    }
+    outputs = runner.outputs["brief"]
+    assert outputs["brief"] == "site/2026-11-24.md"
+    assert outputs["gate"] == "passed"
+    assert outputs["fraction-supported"] == "1.0000"
+    assert runner.summary.startswith("### Valley desk")
+    assert "Gate `--fail-under 0.95`: passed." in runner.summary
