@@ -168,6 +168,11 @@ class ClaimCheck(Strict):
     reasons: list[str] = Field(
         default_factory=list, description="What did not check out, one sentence each."
     )
+    rules: list[str] = Field(
+        default_factory=list,
+        description="The check behind each reason, in the same order: 'citation', 'quote', "
+        "'number', 'value', 'name', 'support', ... (empty in briefs verified by earlier versions).",
+    )
     support: float = Field(ge=0, le=1, description="Share of the claim's words in its citations.")
     reviewed: bool = Field(default=False, description="A reviewer accepted it on an earlier pass.")
     judge: JudgeVerdict | None = Field(
