@@ -5,8 +5,10 @@ import pytest
 from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.extractive.cues import attribution, hedge
 from briefing.engines.extractive.figures import mentions
+from briefing.engines.extractive.headline import headline
 from briefing.engines.extractive.similarity import tokens
 from briefing.ingest import ingest
+from briefing.ingest.article import Article
 from briefing.models import Brief, Source
 from briefing.passages import build_sources
 from briefing.pipeline import generate
@@ -201,3 +203,22 @@ def test_a_number_beyond_a_float_is_no_figure_and_the_brief_round_trips(tmp_path
     saved = tmp_path / "brief.json"
     saved.write_text(pipeline.render(brief, "json"), encoding="utf-8")
     assert pipeline.render(pipeline.load(saved), "md") == pipeline.render(brief, "md")
+
+
+def _titled(title: str, text: str) -> Article:
+    return Article(title, text)
+
+
+def test_the_headline_is_a_title_that_says_what_the_story_is() -> None:
+    sources, _ = build_sources(
+        [
+            _titled("Valley Online", "The Kessel dam gave way on Monday."),
+            _titled("Valley Online", "Floodwater reached the lower town of Harrowgate."),
+            _titled("Harrowgate", "Residents left the lower town overnight."),
+            _titled("Kessel dam breach floods Harrowgate's lower town", "The dam broke."),
+        ]
+    )
+    central = ["The Kessel dam gave way on Monday, flooding the lower town of Harrowgate."]
+    assert headline(sources, central) == "Kessel dam breach floods Harrowgate's lower town"
+    # No title says it, and the first is the site's name: the central sentence stands in.
+    assert headline(sources[:3], central) == central[0]

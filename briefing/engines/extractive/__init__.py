@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from briefing.engines import Draft
 from briefing.engines.extractive import figures
 from briefing.engines.extractive.cues import attribution, hedge
+from briefing.engines.extractive.headline import headline
 from briefing.engines.extractive.quotes import find_quotes
 from briefing.engines.extractive.scoring import Scored, best_match, score_sentences
 from briefing.engines.extractive.similarity import cosine
@@ -77,7 +78,7 @@ class ExtractiveEngine:
         ]
         top = picked[0].item if picked else max(scored, key=lambda s: s.score)
         return Draft(
-            title=top.source.title,
+            title=headline(sources, [p.item.passage.text for p in bottom] or [top.passage.text]),
             engine=EngineInfo(name="extractive", model=None, note=NOTE),
             sections={
                 "bottom_line": [_claim(f"B{n}", p) for n, p in enumerate(bottom, start=1)],
