@@ -127,16 +127,17 @@ def mentions(
     numbers = list(_FIGURE.finditer(masked))
     if limit is not None and len(numbers) > limit:
         raise TooManyNumbersError(len(numbers))
-    clauses: list[tuple[int, tuple[str, str] | None]] | None = None
+    clauses: list[tuple[int, tuple[str, str] | None]] = []
+    ends: list[int] = []
     credited: list[str | None] = []
     for match in numbers:
         parsed = _parse(match, sentence, spelled)
         if parsed is None:
             continue
-        if clauses is None:  # once per sentence, and only for one that has a figure
+        if not clauses:  # once per sentence, and only for one that has a figure
             clauses = clause_hedges(sentence)
+            ends = [end for end, _ in clauses]
             credited.append(attribution(sentence))
-        ends = [end for end, _ in clauses]
         hedged = clauses[min(bisect.bisect_right(ends, match.start()), len(clauses) - 1)][1]
         found.append(
             Mention(
@@ -250,7 +251,7 @@ def _count(number: _Number) -> _Parsed:
     head = normal(counts.rsplit(maxsplit=1)[-1]) if counts else ""
     people = _SYNONYMS.get(head, head) == _PEOPLE and number.unit is None
     if people and not verb:
-        population = _POPULATION.search(_tail(sentence, start))
+        population = _POPULATION.search(sentence[max(0, start - _NEAR) : start])
         if population or head == normal("inhabitants"):
             event = "population"
         if population and population.group(0).strip().endswith(" of"):
@@ -282,18 +283,36 @@ def _amount(number: _Number) -> _Parsed | None:
     return _Parsed(text, number.value, number.unit, thing, thing, "")
 
 
+_ADVERB_BEFORE_PLACE = re.compile(r"\s+[a-z]+ly\b(?=\s+(?:in|into|to|inside|at|near)\s)")
+
+
 def _skip_adverbs(sentence: str, end: int) -> int:
     """Past adverbs between a counted thing and where it is: 'troops reportedly in Russia'."""
-    adverb = re.compile(r"\s+[a-z]+ly\b(?=\s+(?:in|into|to|inside|at|near)\s)").match(sentence, end)
+    adverb = _ADVERB_BEFORE_PLACE.match(sentence, end)
     return adverb.end() if adverb else end
+
+
+# What stands right before a number, read on its last few characters (a search anchored
+# at the end of a long text would try every position in it).
+_NEAR = 40
+_RANGE_BEFORE = re.compile(r"\b\d[\d,.]*\s?[-–]\s?$")
+_CODE_BEFORE = re.compile(r"[A-Za-z]-$")
+_EARLIER_NUMBER = re.compile(r"(\d[\d,.]*)\s?[-–]\s?$")
+_NAME_BEFORE = re.compile(r"(?:^|\s)([A-Z][\w'’.-]*)\s$")
+_TIME_OR_AGE = re.compile(
+    r"\s?(?:a\.m\.|p\.m\.|am\b|pm\b|gmt|utc|-year|year-old|:\d)", re.IGNORECASE
+)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$")
+_MONTH_AFTER = re.compile(rf"\s(?:{_MONTHS})\b", re.IGNORECASE)
+_LABEL_BEFORE = re.compile(r"\b(?:no\.|number|article|section|page|chapter|flight|route)\s*$")
+# "(12 miles)" after "20 kilometers" says the same distance again.
+_CONVERSION_BEFORE = re.compile(r"\d\s*(?:km|kilometres|kilometers|miles|metres|meters|kg)\s*\($")
 
 
 def _range_start(sentence: str, match: re.Match[str]) -> int:
     """Where the figure's text starts: at its qualifier, or at the first number of a range
     ("20-30 million trees"), so that the text says what the sentence says."""
-    range_before = re.search(
-        r"\b\d[\d,.]*\s?[-–]\s?$", sentence[max(0, match.start() - 20) : match.start()]
-    )
+    range_before = _RANGE_BEFORE.search(sentence[max(0, match.start() - 20) : match.start()])
     if range_before and not match.group("qualifier"):
         return match.start() - len(range_before.group(0))
     return match.start()
@@ -303,9 +322,9 @@ def _names_a_thing(sentence: str, match: re.Match[str]) -> bool:
     """A number that is part of a name or a code, not a count: 'Band Aid 20', 'Delta 4
     Heavy', 'J-6 fighters', 'the 1973-90 rule'."""
     before = sentence[max(0, match.start() - 30) : match.start()]
-    if re.search(r"[A-Za-z]-$", before):
+    if _CODE_BEFORE.search(before):
         return True  # "J-6", "S-3"
-    earlier = re.search(r"(\d[\d,.]*)\s?[-–]\s?$", before)
+    earlier = _EARLIER_NUMBER.search(before)
     if earlier and not match.group("qualifier"):
         try:
             first = parse_digits(earlier.group(1))
@@ -313,7 +332,7 @@ def _names_a_thing(sentence: str, match: re.Match[str]) -> bool:
             return True
         this = match.group("number")
         return this.isdigit() and first >= int(this)  # "1973-90", "09-1": not a range
-    name = re.search(r"(?:^|\s)([A-Z][\w'’.-]*)\s$", before)
+    name = _NAME_BEFORE.search(before)
     # "Band Aid 20": a capitalised word right before the number, not the sentence's first.
     return bool(name and name.start(1) > 0 and not match.group("qualifier"))
 
@@ -333,23 +352,14 @@ def _meaningful(counts: str, unit: str | None, value: float, *, is_word: bool) -
 def _not_a_quantity(raw: str, before: str, after: str, match: re.Match[str]) -> bool:
     plain = raw.isdigit() and len(raw) == 4 and 1800 <= int(raw) <= 2100
     year = plain and not match.group("currency") and not match.group("unit")
-    time_or_age = re.match(
-        r"\s?(?:a\.m\.|p\.m\.|am\b|pm\b|gmt|utc|-year|year-old|:\d)", after, re.IGNORECASE
-    )
-    date = re.search(rf"\b(?:{_MONTHS})\.?\s*$", before) or re.match(
-        rf"\s(?:{_MONTHS})\b", after, re.IGNORECASE
-    )
-    label = re.search(r"\b(?:no\.|number|article|section|page|chapter|flight|route)\s*$", before)
-    # "(12 miles)" after "20 kilometers" says the same distance again.
-    conversion = re.search(
-        r"\d\s*(?:km|kilometres|kilometers|miles|metres|meters|kg)\s*\($", before
-    )
+    near = before[-_NEAR:]
     return bool(
         year
-        or time_or_age
-        or date
-        or label
-        or conversion
+        or _TIME_OR_AGE.match(after)
+        or _MONTH_BEFORE.search(near)
+        or _MONTH_AFTER.match(after)
+        or _LABEL_BEFORE.search(near)
+        or _CONVERSION_BEFORE.search(near)
         or after.startswith(("-", "th", "st", "nd"))
     )
 
@@ -363,6 +373,7 @@ def _tail(sentence: str, end: int) -> str:
     return tail
 
 
+_OF = re.compile(r"\s+of(?:\s+(?:the|a|an)\b)?(?=\s)")
 _AND_MORE = re.compile(r"\s+(?:and|or)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?s\b")
 _ADVERBS = frozenset("onwards afterwards towards backwards upwards downwards forwards".split())
 _NOT_COUNTED = STOP_WORDS | _ADVERBS
@@ -374,7 +385,7 @@ def _counted(after: str, offset: int, *, percent: bool) -> tuple[str, int]:
     rest = after
     position = offset
     if percent:
-        of = re.match(r"\s+of(?:\s+(?:the|a|an)\b)?(?=\s)", rest)
+        of = _OF.match(rest)
         if not of:
             return "", position
         rest = rest[of.end() :]

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from briefing.engines.extractive.figures import Mention
 
 _FACTOR = 1.6  # values further apart than this are two quantities, not a disagreement
+_SERIES = 64  # distinct values of one thing beyond which they are a table, not reports
 # A sentence that corrects an earlier figure of its own: two values, one quantity.
 _REVISES = re.compile(
     r"\b(?:revised|corrected|updated|raised|lowered|initially|previously|earlier|first reported)\b",
@@ -40,6 +41,8 @@ def _quantities(members: list[Mention], texts: dict[str, str]) -> list[list[Ment
     by_value: dict[float, list[Mention]] = {}
     for mention in members:
         by_value.setdefault(mention.value, []).append(mention)
+    if len(by_value) > _SERIES:
+        return _chains(members)
     # The values most sources give are placed first; each later one joins the closest
     # group it can belong to.
     order = sorted(by_value, key=lambda v: (-len({m.source_id for m in by_value[v]}), v))
@@ -59,6 +62,20 @@ def _quantities(members: list[Mention], texts: dict[str, str]) -> list[list[Ment
         else:
             clusters.append([value])
     return [[m for value in sorted(c) for m in by_value[value]] for c in clusters]
+
+
+def _chains(members: list[Mention]) -> list[list[Mention]]:
+    """Values in runs, each within the factor of the one before: a table or a series of
+    many values of one thing, which no brief shows as a dispute (the engine drops a group
+    of more than a few values). Linear, where sorting out each value's group is not."""
+    members = sorted(members, key=lambda m: m.value)
+    runs = [[members[0]]]
+    for mention in members[1:]:
+        if _ratio(mention.value, runs[-1][-1].value) <= _FACTOR:
+            runs[-1].append(mention)
+        else:
+            runs.append([mention])
+    return runs
 
 
 def _ratio(a: float, b: float) -> float:

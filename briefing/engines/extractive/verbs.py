@@ -55,6 +55,9 @@ _ASIDE = re.compile(
 
 
 _WORD_AFTER = re.compile(r"\s+([a-z]+)")
+_TO = re.compile(r"\s+to\s")
+_WORD = re.compile(r"[A-Za-z]+")
+_ENDS_IN_WORD = re.compile(r"[A-Za-z]\s*$")
 
 
 def verb_after(sentence: str, end: int) -> tuple[str, int]:
@@ -65,7 +68,7 @@ def verb_after(sentence: str, end: int) -> tuple[str, int]:
     if group is None:
         return "", end
     verb, position, passive = group
-    if verb in _PURPOSE and re.match(r"\s+to\s", sentence[position:]):
+    if verb in _PURPOSE and _TO.match(sentence, position):
         return "", end  # "projects designed to strengthen": not what happened to them
     transitive = not passive and _OBJECT.match(sentence, position)
     if transitive and verb not in _STATES and verb not in EVENTS:
@@ -115,8 +118,9 @@ _SUPPOSING = frozenset("thought believed said feared understood".split())
 def verb_before(sentence: str, start: int) -> str:
     """The verb right before a figure that says what happened to it: 'has sent
     approximately 10,000 troops' -> 'sent', 'laid off 35,000 employees' -> 'laid off'."""
-    words: list[str] = re.findall(r"[A-Za-z]+", sentence[max(0, start - 40) : start])
-    if not words or not re.search(r"[A-Za-z]\s*$", sentence[max(0, start - 40) : start]):
+    before = sentence[max(0, start - 40) : start]
+    words: list[str] = _WORD.findall(before)
+    if not words or not _ENDS_IN_WORD.search(before):
         return ""
     last = words[-1]
     if last in _PARTICLES and len(words) > 1 and _is_event_verb(words[-2]):
