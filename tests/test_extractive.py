@@ -296,6 +296,23 @@ def test_an_amount_is_named_by_what_it_pays_for(sentence: str, text: str, thing:
     assert (mention.text, mention.thing) == (text, thing)
 
 
+def test_an_amount_in_brackets_pays_for_what_the_one_before_it_does() -> None:
+    sentence = "The winner takes home a cheque for 2 million Velden crowns ($190,000) today."
+    (amount,) = [m for m in mentions(sentence, "S1.1", "S1", 1.0) if m.unit]
+    assert (amount.text, amount.thing) == (
+        "cheque for 2 million Velden crowns ($190,000)",
+        "prize money",
+    )
+
+
+def test_a_distance_says_from_what_and_its_conversion_is_no_second_figure() -> None:
+    sentence = "The ferry sank about 30 kilometres (19 miles) off the Velden coast."
+    found = mentions(sentence, "S1.1", "S1", 1.0)
+    assert [(m.text, m.unit) for m in found] == [
+        ("about 30 kilometres (19 miles) off the Velden coast", "km")
+    ]
+
+
 def test_an_amount_or_a_crowd_nothing_says_the_purpose_of_is_not_a_key_figure() -> None:
     assert mentions("The figure stood at $31 on a quiet Friday.", "S1.1", "S1", 1.0) == []
     (crowd,) = mentions("About 250 people stood at the market gate.", "S1.1", "S1", 1.0)

@@ -41,6 +41,10 @@ def purpose(sentence: str, start: int, end: int) -> tuple[str, int, int] | None:
     for, as (its class, where the figure's text starts, where it ends): 'cost of the damage
     at €12 million', '$55bn in annual revenue', 'earned $553 million'. A specific word
     beats a generic one ('the deal is worth $11 billion' is a deal), then the nearest."""
+    # "a cheque for 10 million Swedish Kronor ($1.4m)": the amount in brackets is the
+    # one before it again, paid for what that one is.
+    if sentence[start - 1 : start] == "(" and sentence.startswith(")", end):
+        start, end = start - 1, end + 1
     before = list(_MONEY_WORD.finditer(sentence, max(0, start - 60), start))[-_MONEY_REACH:]
     after = list(_MONEY_WORD.finditer(sentence, end, end + 60))[:_MONEY_REACH]
     candidates: list[tuple[bool, int, str, int, int]] = []

@@ -62,6 +62,13 @@ _SYNONYMS = {
 }  # fmt: skip
 _PEOPLE = normal("people")
 
+# What a distance is from or of: up to three words, to the end of the phrase.
+_MEASURED = re.compile(
+    r"(?:\s*\([^()]{1,30}\))?\s+(?:of|from|off|away from|short of|outside|above|below)\s+"
+    r"(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,2}?"
+    r"(?=[,.;:)]|\s+(?:between|and|or|in|on|at|by|to|for|with|after|before|since|when|while|"
+    r"as|near|into|from|of)\b|$)"
+)
 _PLACE = re.compile(
     r"\s+(?:in|into|to|inside|at|near)\s+(?:(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
     r"(?:\s+(?:region|province|city|area|state|county|district|border|capital|coast|island))?)"
@@ -204,7 +211,10 @@ def _parse(match: re.Match[str], sentence: str, spelled: dict[int, float]) -> _P
     if number.unit in CURRENCIES:
         return _amount(number)
     if number.unit and number.unit != "%":
-        text = sentence[number.start : number.end].strip(" ,.;:")
+        # "about 20 kilometers (12 miles) from the frontline": a distance from what.
+        measured = _MEASURED.match(sentence, number.end)
+        end = measured.end() if measured else number.end
+        text = sentence[number.start : end].strip(" ,.;:")
         return _Parsed(text, number.value, number.unit, number.counts or number.unit, "", "")
     return _count(number)
 
