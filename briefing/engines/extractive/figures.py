@@ -82,7 +82,7 @@ _POPULATION = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per number: a sentence may hold tens of thousands
 class Mention:
     text: str  # the figure as a brief shows it: "as many as 40 North Korean troops killed"
     value: float
@@ -165,7 +165,7 @@ def mentions(
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Parsed:
     text: str
     value: float
@@ -189,7 +189,7 @@ def _mask_spelled(sentence: str) -> tuple[str, dict[int, float]]:
     return "".join(pieces), {n.start: n.value for n in numbers}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Number:
     """A number read in its sentence, before what it counts is worked out."""
 
