@@ -48,7 +48,11 @@ def main() -> None:
     for path in clusters:
         reference = json.loads(path.read_text(encoding="utf-8"))["reference_summary"]
         brief = generate([str(path)], engine="extractive")
-        claims = [*brief.bottom_line, *brief.key_developments, *brief.unconfirmed]
+        claims = [
+            *brief.stories[0].bottom_line,
+            *brief.stories[0].key_developments,
+            *brief.stories[0].unconfirmed,
+        ]
         text = " ".join(c.text for c in claims)
         lead = lead_baseline(
             len(text.split()), [[p.text for p in s.passages] for s in brief.sources]

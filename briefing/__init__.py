@@ -30,7 +30,7 @@ from briefing.errors import (
 
 if TYPE_CHECKING:
     from briefing.ingest.article import Article
-    from briefing.models import Brief, Review
+    from briefing.models import Brief, Review, Story
     from briefing.pipeline import agenerate, averify, generate, load, plan, render, verify
     from briefing.review import Decisions
 
@@ -47,6 +47,7 @@ _LAZY = {
     "Article": "briefing.ingest.article",
     "Brief": "briefing.models",
     "Review": "briefing.models",
+    "Story": "briefing.models",
     "Decisions": "briefing.review",
 }
 
@@ -61,6 +62,7 @@ __all__ = [
     "NoUsableInputError",
     "ResourceError",
     "Review",
+    "Story",
     "TemplateError",
     "VerificationFailedError",
     "__version__",

@@ -5,7 +5,8 @@ can report them claim by claim instead of refusing the whole file. Either way a 
 that is not a brief gets one line naming what is wrong: not a regular file (a FIFO is
 never opened for reading), not UTF-8, not JSON, a key given twice in one object, NaN or
 Infinity, a number too long to be one, text that is not valid Unicode, or a field the
-schema refuses (see `briefing.models`). `-` reads the brief from standard input.
+schema refuses (see `briefing.models`). `-` reads the brief from standard input. A brief
+written before briefs had stories is read as a brief of one story (see `briefing.models`).
 """
 
 from __future__ import annotations

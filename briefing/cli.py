@@ -127,6 +127,13 @@ _LLM_OPTIONS = (
         help='JSON price table overriding the built-in one: {"model": {"input": ..., '
         '"cached_input": ..., "output": ...}} in USD per million tokens.',
     ),
+    click.option(
+        "--embeddings",
+        metavar="MODEL",
+        help="With --engine openai: group stories by this embedding model's vectors of each "
+        "source's opening, from the same server (e.g. text-embedding-3-small). "
+        "[default: by their words]",
+    ),
 )
 
 
@@ -180,6 +187,7 @@ def llm_options(  # noqa: PLR0913 - one parameter per option
     temperature: float | None = None,
     frequency_penalty: float | None = None,
     prices_file: Path | None = None,
+    embeddings: str | None = None,
 ) -> dict[str, Any]:
     """The CLI's model options as the API's keyword options (None: not given)."""
     return {
@@ -193,6 +201,7 @@ def llm_options(  # noqa: PLR0913 - one parameter per option
         "temperature": temperature,
         "frequency_penalty": frequency_penalty,
         "prices_file": prices_file,
+        "embeddings": embeddings,
     }
 
 
@@ -250,7 +259,8 @@ def generate(  # noqa: PLR0913 - one parameter per option
     **llm: Any,  # noqa: ANN401 - the model options (see llm_options()) and input limits
 ) -> None:
     """Write a brief from PATHS: files, folders or globs of .txt, .md, .html, .json,
-    .jsonl and RSS/Atom feeds. Unusable files are skipped with a warning.
+    .jsonl and RSS/Atom feeds, and http(s) URLs of feeds and pages (fetched with
+    conditional GET). Unusable inputs are skipped with a warning.
 
     --engine openai (the default when OPENAI_API_KEY is set) works with any
     OpenAI-compatible server: set OPENAI_BASE_URL or --base-url."""
@@ -288,6 +298,68 @@ def generate(  # noqa: PLR0913 - one parameter per option
             ctx.exit(NoUsableInputError.exit_code)
         if brief.review is not None:
             _report(brief.review, fail_under)
+
+
+def DAILY_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTIONS
+    """One option per key of briefing.toml, as text: daily/config.py parses every source
+    alike (CLI > BRIEFING_* > config file > default)."""
+    from briefing.daily.config import KEYS  # noqa: PLC0415 - only the key table
+
+    for key in reversed(KEYS[1:]):  # the first, inputs, is the argument
+        if key.default is False:  # a switch
+            command = click.option(key.option, is_flag=True, default=None, help=key.help)(command)
+        else:
+            command = click.option(key.option, help=key.help)(command)
+    return command
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1)
+@click.option(
+    "--config",
+    "config_file",
+    help="The TOML config file. [default: BRIEFING_CONFIG, else briefing.toml if present]",
+)
+@click.option("--date", help="The day, YYYY-MM-DD. [default: today in the configured timezone]")
+@click.option(
+    "--force", is_flag=True, help="Replace the brief of a past day that was already written."
+)
+@DAILY_OPTIONS
+@click.pass_context
+def daily(
+    ctx: click.Context,
+    /,
+    inputs: tuple[str, ...],
+    config_file: str | None,
+    date: str | None,
+    force: bool,
+    **given: Any,  # noqa: ANN401 - the keys of briefing.toml, as text
+) -> None:
+    """Write the day's brief into the output folder as DATE.md, DATE.json and DATE.html,
+    with latest.*, index.md, index.html and feed.xml (Atom) kept up to date.
+
+    Settings come from the command line, then BRIEFING_* environment variables, then the
+    config file (briefing.toml), then the defaults. INPUTS, when given, replace the
+    config's inputs. Items published outside the window are left out."""
+    with _errors(ctx):
+        from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
+        from briefing.daily.config import resolve  # noqa: PLC0415
+        from briefing.daily.run import run_day  # noqa: PLC0415
+
+        given["inputs"] = inputs or None
+        settings = resolve(given, config=config_file, date=date)
+        result = run_day(settings, force=force)
+        brief = result.brief
+        for item in brief.skipped_inputs:
+            _warn(f"skipped {item.path}: {item.reason}")
+        for path in [*result.written.dated, *result.written.latest, *result.listings]:
+            _note(f"wrote {path}")
+        empty = pipeline.nothing_survived(brief)
+        if empty is not None:
+            _warn(empty)
+            ctx.exit(NoUsableInputError.exit_code)
+        if brief.review is not None:
+            _report(brief.review, settings["fail_under"])
 
 
 @cli.command()

@@ -32,3 +32,8 @@ def cache_root() -> Path:
     if xdg:
         return Path(xdg) / "briefing"
     return Path(platformdirs.user_cache_dir("briefing", appauthor=False))
+
+
+def briefing_variables() -> dict[str, str]:
+    """The BRIEFING_* environment variables (`briefing daily`'s settings)."""
+    return {k: v for k, v in os.environ.items() if k.startswith("BRIEFING_")}

@@ -14,14 +14,14 @@ from briefing.models import Claim, KeyFigure
 from briefing.verify.checks import claim_key
 
 if TYPE_CHECKING:
-    from briefing.models import BriefBase, Review
+    from briefing.models import BriefBase, Item, Review
 
 
 def contradictions(brief: BriefBase, *, lenient: bool = False) -> list[str]:
     """Every contradiction in `brief`. `lenient` (the verifier's hand-edited briefs) lets
     unknown citations and an outdated review through: the verifier reports the one claim
     by claim and recomputes the other."""
-    problems = [*_id_problems(brief), *_count_problems(brief)]
+    problems = [*_id_problems(brief), *_story_problems(brief), *_count_problems(brief)]
     problems += _figure_problems(brief, lenient=lenient)
     if not lenient:
         problems += _unknown_citations(brief)
@@ -57,10 +57,42 @@ def _id_problems(brief: BriefBase) -> list[str]:
                 )
             problems += _repeated(passages, passage.id, at, "passage")
     claims: dict[str, str] = {}
-    for section in brief.sections:
-        for i, item in enumerate(brief.items(section)):
-            if isinstance(item, Claim):
-                problems += _repeated(claims, item.id, f"{section.name}[{i}]", "claim")
+    for k, story in enumerate(brief.stories):
+        for section in brief.sections:
+            for i, item in enumerate(story.items(section)):
+                if isinstance(item, Claim):
+                    at = f"stories[{k}].{section.name}[{i}]"
+                    problems += _repeated(claims, item.id, at, "claim")
+    return problems
+
+
+def _story_problems(brief: BriefBase) -> list[str]:
+    """Story ids given once, stories made of the brief's sources (each in one story), and
+    an overview that names stories of the brief."""
+    problems: list[str] = []
+    known = {s.id for s in brief.sources}
+    stories: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for k, story in enumerate(brief.stories):
+        at = f"stories[{k}]"
+        problems += _repeated(stories, story.id, at, "story")
+        for sid in story.source_ids:
+            if sid not in known:
+                problems.append(
+                    f"{at}.source_ids: {_shown(sid)} is not a source of the brief; list the "
+                    "ids of the brief's sources"
+                )
+            elif owner.setdefault(sid, story.id) != story.id:
+                problems.append(
+                    f"{at}.source_ids: {_shown(sid)} is also a source of story "
+                    f"{_shown(owner[sid])}; give each source to one story"
+                )
+    for i, story_id in enumerate(brief.overview):
+        if story_id not in stories:
+            problems.append(
+                f"overview[{i}]: {_shown(story_id)} is not a story of the brief; name one of "
+                "the stories' ids"
+            )
     return problems
 
 
@@ -125,21 +157,31 @@ def _review_counts(review: Review) -> list[str]:
 def _figure_problems(brief: BriefBase, *, lenient: bool) -> list[str]:
     owner = {p.id: s.id for s in brief.sources for p in s.passages}
     problems: list[str] = []
-    for section in brief.sections:
-        for i, item in enumerate(brief.items(section)):
-            if not isinstance(item, KeyFigure):
-                continue
-            for j, figure in enumerate(item.figures):
-                if lenient and any(pid not in owner for pid in figure.citations):
-                    continue  # the verifier reports the unknown citation
-                cited = sorted({owner[pid] for pid in figure.citations if pid in owner})
-                listed = figure.source_ids
-                if len(set(listed)) != len(listed) or set(listed) != set(cited):
-                    problems.append(
-                        f"{section.name}[{i}].figures[{j}].source_ids: {listed}, but its "
-                        f"citations are in {', '.join(cited) or 'no source'}; list each "
-                        "source of its citations once"
-                    )
+    for k, story in enumerate(brief.stories):
+        for section in brief.sections:
+            problems += _figure_sources(
+                story.items(section), owner, f"stories[{k}].{section.name}", lenient=lenient
+            )
+    return problems
+
+
+def _figure_sources(
+    items: list[Item], owner: dict[str, str], at: str, *, lenient: bool
+) -> list[str]:
+    problems: list[str] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, KeyFigure):
+            continue
+        for j, figure in enumerate(item.figures):
+            if lenient and any(pid not in owner for pid in figure.citations):
+                continue  # the verifier reports the unknown citation
+            cited = sorted({owner[pid] for pid in figure.citations if pid in owner})
+            listed = figure.source_ids
+            if len(set(listed)) != len(listed) or set(listed) != set(cited):
+                problems.append(
+                    f"{at}[{i}].figures[{j}].source_ids: {listed}, but its citations are in "
+                    f"{', '.join(cited) or 'no source'}; list each source of its citations once"
+                )
     return problems
 
 

@@ -12,13 +12,14 @@ counts or a review that do not match what the brief holds (see `BriefBase._consi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, NamedTuple, TypeVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    ValidationError,
     ValidationInfo,
     create_model,
     model_serializer,
@@ -162,8 +163,12 @@ class JudgeVerdict(Strict):
 
 class ClaimCheck(Strict):
     key: str = Field(description="Stable key of the claim: a hash of its text and citations.")
-    ref: str = Field(description="Where the claim sits: 'C4', 'quotes[1]', 'key_figures[0][2]'.")
+    ref: str = Field(
+        description="Where the claim sits: 'C4', 'stories[0].quotes[1]', "
+        "'stories[1].key_figures[0][2]'."
+    )
     section: str = Field(description="The brief section the claim belongs to.")
+    story: str | None = Field(default=None, description="Id of the story the claim belongs to.")
     text: str = Field(description="The claim as checked.")
     status: CheckStatus = Field(description="The deterministic verifier's verdict.")
     reasons: list[str] = Field(
@@ -205,28 +210,67 @@ Cited = Claim | Figure | Quote  # what carries citations and gets checked
 ITEM_TYPES: dict[Kind, type[Item]] = {"claims": Claim, "figures": KeyFigure, "quotes": Quote}
 
 
-def labelled(section: Section, items: Sequence[Item]) -> list[tuple[str, Cited]]:
+def labelled(section: Section, items: Sequence[Item], prefix: str = "") -> list[tuple[str, Cited]]:
     """(ref, object) for every claim-like object of a section, in reading order: a claim
-    by its id, a figure as 'key_figures[0][2]', a quote as 'quotes[1]'."""
+    by its id, a figure as 'key_figures[0][2]', a quote as 'quotes[1]' (after `prefix`,
+    e.g. 'stories[0].')."""
     out: list[tuple[str, Cited]] = []
     for i, item in enumerate(items):
         if isinstance(item, KeyFigure):
-            out += [(f"{section.name}[{i}][{j}]", f) for j, f in enumerate(item.figures)]
+            out += [(f"{prefix}{section.name}[{i}][{j}]", f) for j, f in enumerate(item.figures)]
         elif isinstance(item, Quote):
-            out.append((f"{section.name}[{i}]", item))
+            out.append((f"{prefix}{section.name}[{i}]", item))
         else:
             out.append((item.id, item))
     return out
 
 
-class BriefBase(Strict):
-    """A brief without its sections; `brief_model` adds one list field per section."""
+class StoryBase(Strict):
+    """One story of the day: its sources and its own sections (`story_model` adds one list
+    field per section)."""
 
     sections: ClassVar[tuple[Section, ...]] = ()
+
+    id: str = Field(
+        description="Stable story id ('st-' and 8 hex digits): the same story keeps it across "
+        "runs and days."
+    )
+    headline: str = Field(description="The story's headline.")
+    source_ids: list[str] = Field(min_length=1, description="The story's sources.")
+    outlets: Annotated[
+        Count,
+        Field(description="Independent outlets: syndicated copies of one wire text count once."),
+    ]
+
+    def items(self, section: Section) -> list[Item]:
+        return list(getattr(self, section.name))
+
+
+class Located(NamedTuple):
+    """A claim-like object and where it sits in a brief."""
+
+    story: StoryBase
+    section: Section
+    ref: str
+    obj: Cited
+
+
+class BriefBase(Strict):
+    """A brief: the day's overview and its stories (`brief_model` sets the story type)."""
+
+    sections: ClassVar[tuple[Section, ...]] = ()
+    story_type: ClassVar[type[StoryBase]] = StoryBase
 
     title: str = Field(description="Headline of the brief.")
     generated_at: datetime = Field(description="When the brief was generated (UTC).")
     engine: EngineInfo
+    overview: list[str] = Field(
+        default_factory=list,
+        description="Ids of the day's top stories, ranked by independent coverage and "
+        "recency; shown above the stories with their headlines and bottom lines (empty when "
+        "the brief holds one story).",
+    )
+    stories: list[StoryBase] = Field(description="The day's stories, ranked as the overview.")
     sources: list[Source] = Field(description="Every source, with all its passages.")
     skipped_inputs: list[SkippedInput] = Field(default_factory=list)
     stats: RunStats
@@ -234,28 +278,63 @@ class BriefBase(Strict):
         default=None, description="The verifier's per-claim checks, when the brief was verified."
     )
 
-    def items(self, section: Section) -> list[Item]:
-        return list(getattr(self, section.name))
+    def located(self) -> list[Located]:
+        """Every claim-like object with its story, section and ref, in reading order."""
+        found: list[Located] = []
+        for k, story in enumerate(self.stories):
+            for section in self.sections:
+                found += [
+                    Located(story, section, ref, obj)
+                    for ref, obj in labelled(section, story.items(section), f"stories[{k}].")
+                ]
+        return found
 
     def labelled_objects(self) -> list[tuple[Section, str, Cited]]:
         """(section, ref, object) for every claim-like object, in reading order."""
-        return [
-            (section, ref, obj)
-            for section in self.sections
-            for ref, obj in labelled(section, self.items(section))
-        ]
+        return [(at.section, at.ref, at.obj) for at in self.located()]
 
     def cited_objects(self) -> list[Cited]:
-        return [obj for _, _, obj in self.labelled_objects()]
+        return [at.obj for at in self.located()]
 
     def passage_index(self) -> dict[str, tuple[Source, Passage]]:
         return {p.id: (s, p) for s in self.sources for p in s.passages}
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_story_before_stories(cls, data: Any) -> Any:  # noqa: ANN401 - whatever was given
+        """A brief written before briefs had stories (its sections at the top level) is
+        read as a brief of one story holding them, so older JSON still renders."""
+        if not isinstance(data, dict) or "stories" in data:
+            return data
+        names = [s.name for s in cls.sections if s.name in data]
+        sources = data.get("sources")
+        if not names or not isinstance(sources, list) or not sources:
+            return data
+        try:
+            models = [s if isinstance(s, Source) else Source.model_validate(s) for s in sources]
+        except ValidationError:
+            return data  # the brief's own validation says what is wrong with them
+        from briefing.stories.grouping import one_story  # noqa: PLC0415 - it imports this module
+
+        group = one_story(models)
+        story = {
+            "id": group.id,
+            "headline": data.get("title", ""),
+            "source_ids": list(group.source_ids),
+            "outlets": group.outlets,
+            **{name: data[name] for name in names},
+        }
+        rest = {key: value for key, value in data.items() if key not in names}
+        review = rest.get("review")
+        if isinstance(review, dict) and isinstance(review.get("claims"), list):
+            rest["review"] = {**review, "claims": [_story_ref(c) for c in review["claims"]]}
+        return {**rest, "stories": [story]}
+
     @model_serializer(mode="wrap")
     def _reading_order(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # The sections come right after the engine, before the (long) sources.
+        # The stories come right after the engine, before the (long) sources.
         data: dict[str, Any] = handler(self)
-        head = ("title", "generated_at", "engine", *(s.name for s in self.sections))
+        head = ("title", "generated_at", "engine", "overview", "stories")
         return {key: data[key] for key in head if key in data} | {
             key: value for key, value in data.items() if key not in head
         }
@@ -277,6 +356,13 @@ class BriefBase(Strict):
         return self
 
 
+def _story_ref(check: Any) -> Any:  # noqa: ANN401 - a review check as JSON holds it
+    """An older review's ref ('key_figures[0][2]') as it reads in a brief of one story."""
+    if isinstance(check, dict) and "[" in str(check.get("ref", "")):
+        return {**check, "ref": f"stories[0].{check['ref']}"}
+    return check
+
+
 def list_of(item: type[Any]) -> Any:  # noqa: ANN401 - a type made at run time
     """`list[item]` for an item type chosen at run time (a section's schema)."""
     return list[item]  # type: ignore[valid-type]
@@ -292,24 +378,43 @@ def with_sections(
     name: str,
 ) -> type[Sectioned]:
     """`base` plus one field per section, in the order given: the one way a schema gets
-    its sections (the brief's, the model's reduce reply)."""
+    its sections (a story's, the model's reduce reply)."""
     fields: dict[str, Any] = {s.name: field(s) for s in sections}
     model = create_model(name, __base__=base, __module__=base.__module__, **fields)
     model.sections = tuple(sections)  # type: ignore[attr-defined]
     return model
 
 
-def brief_model(sections: Sequence[Section], name: str = "Brief") -> type[BriefBase]:
-    """The brief schema with one list field per section, in the order given."""
+def story_model(sections: Sequence[Section], name: str = "Story") -> type[StoryBase]:
+    """A story's schema with one list field per section, in the order given."""
 
     def field(section: Section) -> tuple[Any, Any]:
         kind = ITEM_TYPES[section.kind]
         return list_of(kind), Field(default_factory=list, description=section.description)
 
-    return with_sections(BriefBase, sections, field, name)
+    return with_sections(StoryBase, sections, field, name)
+
+
+def brief_model(sections: Sequence[Section], name: str = "Brief") -> type[BriefBase]:
+    """The brief schema whose stories have one list field per section, in the order given."""
+    story = story_model(sections, f"{name}Story" if name != "Brief" else "Story")
+    model = create_model(
+        name,
+        __base__=BriefBase,
+        __module__=BriefBase.__module__,
+        stories=(
+            list_of(story),
+            Field(description="The day's stories, ranked as the overview."),
+        ),
+    )
+    model.sections = tuple(sections)
+    model.story_type = story
+    return model
 
 
 if TYPE_CHECKING:
     Brief = BriefBase
+    Story = StoryBase
 else:
     Brief = brief_model(SECTIONS)
+    Story = Brief.story_type

@@ -58,8 +58,9 @@ def write_output(path: Path, text: str) -> None:
     write_atomically(target, text, shown=path)
 
 
-def write_atomically(path: Path, text: str, *, shown: Path | None = None) -> None:
-    """Replace (or create) the regular file `path` with `text` in one rename."""
+def write_atomically(path: Path, text: str | bytes, *, shown: Path | None = None) -> None:
+    """Replace (or create) the regular file `path` with `text` (UTF-8) or bytes in one
+    rename."""
     shown = shown or path
     directory = path.parent if str(path.parent) else Path()
     if not directory.is_dir():
@@ -79,10 +80,10 @@ def write_atomically(path: Path, text: str, *, shown: Path | None = None) -> Non
     except OSError as err:
         raise _cannot_write(shown, err) from err
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "wb") as handle:
             if existing is not None:
                 os.fchmod(handle.fileno(), existing)
-            handle.write(text)
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         temporary.replace(path)

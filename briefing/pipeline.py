@@ -18,24 +18,29 @@ import os
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from briefing import config
+from briefing.assemble import brief_from_drafts
 from briefing.brief_file import load_brief
 from briefing.choices import ENGINES, JUDGES
 from briefing.errors import BriefingError, ConfigError, NoUsableInputError
-from briefing.ingest import InputLimits, ingest
+from briefing.ingest import FetchSettings, InputLimits, PublishedWindow, ingest, is_url
 from briefing.ingest.article import Article, domain_of
 from briefing.ingest.dates import iso_date
+from briefing.ingest.fetch import FETCH_OPTIONS
 from briefing.ingest.limits import LIMIT_OPTIONS
 from briefing.ingest.paths import expand
+from briefing.llm.embeddings import NEEDS_LLM_ENGINE, embed_sources
 from briefing.llm.settings import LLMSettings
-from briefing.models import Brief, RunStats, SkippedInput, Source
+from briefing.models import SkippedInput
 from briefing.passages import build_sources
 from briefing.render import Format
 from briefing.render import render as render_brief
 from briefing.review import Decisions, apply_decisions, load_decisions, with_decisions
+from briefing.stories.grouping import group_stories, one_story
 from briefing.verify import claim_key, verify_brief
 
 if TYPE_CHECKING:
@@ -44,7 +49,8 @@ if TYPE_CHECKING:
     from briefing.engines import Draft, Engine
     from briefing.engines.llm.planning import RunPlan
     from briefing.llm.judge import Judge
-    from briefing.models import Review
+    from briefing.models import Brief, Review, Source
+    from briefing.stories.grouping import StoryGroup
 
 Input = str | os.PathLike[str] | Article
 Inputs = Input | Iterable[Input]
@@ -53,6 +59,25 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 LLM_OPTIONS = tuple(f.name for f in dataclasses.fields(LLMSettings))
+WINDOW_OPTIONS = ("published_after", "published_before")
+READ_OPTIONS = LIMIT_OPTIONS + FETCH_OPTIONS + WINDOW_OPTIONS
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How inputs are read: the limits, how URLs are fetched, the publication window."""
+
+    limits: InputLimits = dataclasses.field(default_factory=InputLimits)
+    fetch: FetchSettings = dataclasses.field(default_factory=FetchSettings)
+    window: PublishedWindow | None = None
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Reading:
+        return cls(
+            InputLimits.from_options(**_picked(options, LIMIT_OPTIONS)),
+            FetchSettings.from_options(**_picked(options, FETCH_OPTIONS)),
+            PublishedWindow.from_options(**_picked(options, WINDOW_OPTIONS)),
+        )
 
 
 async def agenerate(
@@ -71,25 +96,33 @@ async def agenerate(
     exported from the HTML brief, or `Decisions`): rejected claims are left out, accepted
     ones marked reviewed. judge: "openai" (or a `Judge`) adds a model's second opinion.
     options: the LLM settings (model, base_url, api_key, prompts_dir, use_cache, timeout,
-    max_concurrency, max_retries, temperature, frequency_penalty, prices_file, ...) and
-    the input limits (max_input_mb, max_title_chars, max_json_depth,
-    max_figures_per_sentence).
+    max_concurrency, max_retries, temperature, frequency_penalty, prices_file, embeddings,
+    ...), the input limits (max_input_mb, max_title_chars, max_json_depth,
+    max_figures_per_sentence), how URLs are fetched (fetch_timeout, fetch_retries,
+    http_cache_dir, use_http_cache) and the publication window (published_after,
+    published_before: aware datetimes; articles dated outside are left out).
     """
-    limits, settings = _limits_and_settings(options)
-    chosen = choose_engine(engine, settings, limits)
+    reading, settings = _reading_and_settings(options)
+    if settings.embeddings is not None and _engine_name(engine) != "openai":
+        raise ConfigError(NEEDS_LLM_ENGINE)
+    chosen = choose_engine(engine, settings, reading.limits)
     second = choose_judge(judge, settings)  # before the run: a missing key fails fast
     decisions, decisions_file = _decisions(review)
     started = time.perf_counter()
-    files, sources, skipped = await asyncio.to_thread(load_sources, inputs, limits)
-    draft = await chosen.awrite(sources)
-    brief = brief_from_draft(
-        draft,
+    files, sources, skipped = await asyncio.to_thread(load_sources, inputs, reading)
+    embedded = await embed_sources(sources, settings)  # no vectors unless asked and given
+    groups = await asyncio.to_thread(group_stories, sources, embedded.vectors)
+    drafts = await write_stories(chosen, sources, groups)
+    brief = brief_from_drafts(
+        drafts,
+        groups,
         sources,
         skipped=skipped,
         files=files,
         seconds=round(time.perf_counter() - started, 3),
         title=title,
     )
+    brief = embedded.added_to(brief)
     brief, checked = _checked(brief, decisions, decisions_file)
     if second is not None:
         checked = await second.areview(brief, checked)
@@ -165,7 +198,9 @@ def nothing_survived(brief: Brief) -> str | None:
 
 def input_files(paths: list[str]) -> list[Path]:
     """The files `generate` would read for these paths (folders and globs expanded), or
-    the paths themselves when they cannot be expanded (the run then says why)."""
+    the paths themselves when they cannot be expanded (the run then says why). URLs are
+    not files."""
+    paths = [p for p in paths if not is_url(p)]
     try:
         return [entry.path for entry in expand(paths) if entry.problem is None]
     except BriefingError:
@@ -176,8 +211,8 @@ def plan(inputs: Inputs, **options: Any) -> RunPlan:  # noqa: ANN401 - as for ge
     """The LLM engine's calls, tokens and cost for these inputs; sends nothing."""
     from briefing.engines.llm.planning import plan_run  # noqa: PLC0415 - tiktoken is slow
 
-    limits, settings = _limits_and_settings(options)
-    _, sources, _ = load_sources(inputs, limits)
+    reading, settings = _reading_and_settings(options)
+    _, sources, _ = load_sources(inputs, reading)
     return plan_run(sources, settings)
 
 
@@ -196,10 +231,14 @@ def _settings(options: dict[str, Any], known: tuple[str, ...]) -> LLMSettings:
     return LLMSettings.from_environment(**{k: v for k, v in options.items() if k in LLM_OPTIONS})
 
 
-def _limits_and_settings(options: dict[str, Any]) -> tuple[InputLimits, LLMSettings]:
-    """generate's and plan's options: the input limits and the LLM settings."""
-    limits = InputLimits.from_options(**{k: v for k, v in options.items() if k in LIMIT_OPTIONS})
-    return limits, _settings(options, LLM_OPTIONS + LIMIT_OPTIONS)
+def _reading_and_settings(options: dict[str, Any]) -> tuple[Reading, LLMSettings]:
+    """generate's and plan's options: how inputs are read and the LLM settings."""
+    settings = _settings(options, LLM_OPTIONS + READ_OPTIONS)
+    return Reading.from_options(options), settings
+
+
+def _picked(options: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in options.items() if k in names}
 
 
 def choose_engine(
@@ -208,9 +247,7 @@ def choose_engine(
     """'auto' is the LLM engine when OPENAI_API_KEY is set, else the offline one."""
     if not isinstance(engine, str):
         return engine
-    name = engine
-    if name == "auto":
-        name = "openai" if config.openai_api_key() else "extractive"
+    name = _engine_name(engine)
     if name == "extractive":
         from briefing.engines.extractive import ExtractiveEngine  # noqa: PLC0415
 
@@ -220,6 +257,15 @@ def choose_engine(
 
         return LLMEngine(llm or LLMSettings.from_environment())
     raise ConfigError(f"unknown engine '{name}'; use one of: {', '.join(ENGINES)}")
+
+
+def _engine_name(engine: str | Engine) -> str | None:
+    """The engine's name, 'auto' resolved; None for an engine object."""
+    if not isinstance(engine, str):
+        return None
+    if engine == "auto":
+        return "openai" if config.openai_api_key() else "extractive"
+    return engine
 
 
 def choose_judge(judge: str | Judge | None, llm: LLMSettings) -> Judge | None:
@@ -233,16 +279,21 @@ def choose_judge(judge: str | Judge | None, llm: LLMSettings) -> Judge | None:
 
 
 def load_sources(
-    inputs: Inputs, limits: InputLimits | None = None
+    inputs: Inputs, reading: Reading | None = None
 ) -> tuple[int, list[Source], list[SkippedInput]]:
-    """Input files read, the sources made of them, and what was skipped. Files come first
-    (sorted by path), then articles given in memory, in the order given."""
+    """Inputs read, the sources made of them, and what was skipped. Files come first
+    (sorted by path), then URLs, then articles given in memory, in the order given."""
+    reading = reading or Reading()
     items = [inputs] if isinstance(inputs, str | os.PathLike | Article) else list(inputs)
     paths = [os.fspath(i) for i in items if not isinstance(i, Article)]
-    ingested = ingest(paths, limits)
+    ingested = ingest(paths, reading.limits, fetch=reading.fetch, window=reading.window)
     given = [_in_memory(a, n) for n, a in enumerate(_articles(items), start=1)]
-    sources, duplicates = build_sources([*ingested.articles, *given], limits)
-    skipped = ingested.skipped + duplicates
+    outside: list[SkippedInput] = []
+    if reading.window is not None and given:
+        given, notes = reading.window.split(given, "articles given")
+        outside = [SkippedInput(path=p, reason=r) for p, r in notes]
+    sources, duplicates = build_sources([*ingested.articles, *given], reading.limits)
+    skipped = ingested.skipped + outside + duplicates
     if not sources:
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) or "no input files"
         raise NoUsableInputError(
@@ -251,37 +302,23 @@ def load_sources(
     return ingested.files + len(given), sources, skipped
 
 
-def brief_from_draft(  # noqa: PLR0913 - the run's facts, each named at the call site
-    draft: Draft,
-    sources: list[Source],
-    *,
-    skipped: list[SkippedInput] | None = None,
-    files: int | None = None,
-    seconds: float = 0.0,
-    title: str | None = None,
-) -> Brief:
-    """An engine's draft, the sources and the run's numbers as one validated Brief
-    (validation checks that every citation resolves to an embedded passage)."""
-    skipped = [*(skipped or []), *draft.skipped]
-    stats = RunStats(
-        inputs=len(sources) if files is None else files,
-        sources=len(sources),
-        passages=sum(len(s.passages) for s in sources),
-        skipped=len(skipped),
-        seconds=seconds,
-        **draft.usage,
-    )
-    return Brief.model_validate(
-        {
-            "title": title or draft.title,
-            "generated_at": config.now(),
-            "engine": draft.engine,
-            **{s.name: draft.sections.get(s.name, []) for s in Brief.sections},
-            "sources": sources,
-            "skipped_inputs": skipped,
-            "stats": stats,
-        }
-    )
+def brief_from_draft(draft: Draft, sources: list[Source]) -> Brief:
+    """One engine draft of all `sources` as a brief of one story (tests, custom engines)."""
+    return brief_from_drafts([draft], [one_story(sources)], sources)
+
+
+async def write_stories(
+    engine: Engine, sources: list[Source], groups: list[StoryGroup]
+) -> list[Draft]:
+    """One draft per story group, in the groups' order. An engine that writes a whole day
+    at once (`awrite_stories`: the LLM engine maps every source in one round, then reduces
+    the stories concurrently) does; any other writes one story after another."""
+    whole_day = getattr(engine, "awrite_stories", None)
+    if whole_day is not None:
+        drafts: list[Draft] = await whole_day(sources, [g.source_ids for g in groups])
+        return drafts
+    by_id = {s.id: s for s in sources}
+    return [await engine.awrite([by_id[i] for i in g.source_ids]) for g in groups]
 
 
 def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -17,6 +17,7 @@ from briefing.models import KeyFigure
 from briefing.verify import claim_key
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from briefing.models import Brief, Item, Review
@@ -80,11 +81,14 @@ def apply_decisions(brief: Brief, decisions: Decisions) -> tuple[Brief, list[str
             return None
         return item
 
-    kept = {
-        section.name: [k for item in brief.items(section) if (k := keep(item)) is not None]
-        for section in brief.sections
-    }
-    return brief.model_copy(update=kept), dropped
+    def kept(items: Sequence[Item]) -> list[Item]:
+        return [k for item in items if (k := keep(item)) is not None]
+
+    stories = [
+        story.model_copy(update={s.name: kept(story.items(s)) for s in brief.sections})
+        for story in brief.stories
+    ]
+    return brief.model_copy(update={"stories": stories}), dropped
 
 
 def with_decisions(

@@ -105,30 +105,43 @@ def brief_data(fill: Callable[[str], str] = plain, *, url: str | None = None) ->
         "title": fill("title"),
         "generated_at": "2026-11-25T08:00:00Z",
         "engine": {"name": "openai", "model": fill("model"), "note": fill("note")},
-        "bottom_line": [claim(1, [p["S1"][0]], corroborated_by=[p["S2"][0]])],
-        "key_developments": [claim(2, [p["S1"][1]], attribution=fill("attribution"))],
-        "key_figures": [
+        "overview": [],
+        "stories": [
             {
-                "subject": fill("subject"),
-                "figures": [
+                "id": fill("story id"),
+                "headline": fill("headline"),
+                "source_ids": [s1, s2],
+                "outlets": 2,
+                "bottom_line": [claim(1, [p["S1"][0]], corroborated_by=[p["S2"][0]])],
+                "key_developments": [claim(2, [p["S1"][1]], attribution=fill("attribution"))],
+                "key_figures": [
                     {
-                        "text": fill("figure"),
-                        "citations": [p["S1"][0], p["S2"][0]],
-                        "value": 140,
-                        "unit": fill("unit"),
-                        "counts": fill("counts"),
-                        "source_ids": [s1, s2],
-                        "attribution": fill("figure attribution"),
+                        "subject": fill("subject"),
+                        "figures": [
+                            {
+                                "text": fill("figure"),
+                                "citations": [p["S1"][0], p["S2"][0]],
+                                "value": 140,
+                                "unit": fill("unit"),
+                                "counts": fill("counts"),
+                                "source_ids": [s1, s2],
+                                "attribution": fill("figure attribution"),
+                            }
+                        ],
+                        "disagreement": False,
                     }
                 ],
-                "disagreement": False,
+                "unconfirmed": [
+                    claim(
+                        3, [p["S1"][2]], status="unconfirmed", status_reason=fill("status reason")
+                    )
+                ],
+                "quotes": [
+                    {"text": fill("quote"), "citations": [p["S2"][1]], "speaker": fill("speaker")}
+                ],
+                "what_to_watch": [claim(4, [p["S1"][1]])],
             }
         ],
-        "unconfirmed": [
-            claim(3, [p["S1"][2]], status="unconfirmed", status_reason=fill("status reason"))
-        ],
-        "quotes": [{"text": fill("quote"), "citations": [p["S2"][1]], "speaker": fill("speaker")}],
-        "what_to_watch": [claim(4, [p["S1"][1]])],
         "sources": [
             {
                 "id": real,
@@ -192,3 +205,22 @@ def review_of(data: dict[str, Any], fill: Callable[[str], str] = plain) -> dict[
         "unmatched_decisions": [fill("unmatched")],
         "judged_by": fill("judge model"),
     }
+
+
+def replaced(brief: Brief, target: object, new: object) -> Brief:
+    """The brief with one claim, figure or quote (`target`, by identity) replaced by `new`,
+    wherever it stands; nothing is validated again."""
+
+    def edit(item: Any) -> Any:
+        if item is target:
+            return new
+        figures = getattr(item, "figures", None)
+        if figures is not None:
+            return item.model_copy(update={"figures": [new if f is target else f for f in figures]})
+        return item
+
+    stories = [
+        story.model_copy(update={s.name: [edit(i) for i in story.items(s)] for s in brief.sections})
+        for story in brief.stories
+    ]
+    return brief.model_copy(update={"stories": stories})

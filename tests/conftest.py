@@ -31,6 +31,12 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
 
 
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver on the loopback address the suite's network block lets through."""
+    return ("127.0.0.1", 0)
+
+
 @pytest.fixture
 def shared() -> Path:
     if not SHARED.is_dir():

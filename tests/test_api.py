@@ -162,7 +162,15 @@ def test_api_names_stay_functions_after_their_subpackages_load() -> None:
 
 
 def test_importing_briefing_loads_nothing_heavy() -> None:
-    heavy = ["openai", "trafilatura", "feedparser", "pydantic", "briefing.engines", "tiktoken"]
+    heavy = [
+        "openai",
+        "trafilatura",
+        "feedparser",
+        "pydantic",
+        "briefing.engines",
+        "tiktoken",
+        "httpx2",
+    ]
     code = (
         "import sys, json, briefing, briefing.cli\n"
         f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))"

@@ -119,7 +119,7 @@ def test_generate_with_the_llm_engine_then_rerun_from_the_cache(fake_server, tmp
     }
     assert brief["stats"]["calls"] == 2
     assert brief["stats"]["dropped_citations"] == []
-    assert len(brief["key_developments"]) == 5
+    assert len(brief["stories"][0]["key_developments"]) == 5
     assert len(fake_server[0].requests) == 2
     # Same inputs again: every reply comes from the cache, nothing is sent.
     again = run(*args, "-o", str(out))

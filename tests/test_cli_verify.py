@@ -23,7 +23,7 @@ def test_generated_brief_verifies_and_a_planted_wrong_figure_fails_the_gate(tmp_
     assert data["review"]["total"] > 0
     assert run("verify", out, "--fail-under", "1.0").exit_code == 0
 
-    figure = data["key_figures"][0]["figures"][0]
+    figure = data["stories"][0]["key_figures"][0]["figures"][0]
     wrong = f"{figure['value'] * 3 + 7:,.0f}"
     figure["text"] = f"{wrong} (planted)"
     figure["value"] = figure["value"] * 3 + 7
@@ -36,7 +36,7 @@ def test_generated_brief_verifies_and_a_planted_wrong_figure_fails_the_gate(tmp_
 
 def test_unknown_id_gets_a_report_not_a_traceback(tmp_path):
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    data["what_to_watch"][0]["citations"] = ["S7.3"]
+    data["stories"][0]["what_to_watch"][0]["citations"] = ["S7.3"]
     brief = tmp_path / "edited.json"
     brief.write_text(json.dumps(data), encoding="utf-8")
     report = tmp_path / "report.json"

@@ -147,5 +147,5 @@ def test_everything_the_engine_keeps_the_verifier_supports():
         if not keep:
             assert repr(item["text"][:60]) in dropped
     # The corroborated claim cites its own source's passage; the other is corroboration.
-    (corroborated,) = brief.bottom_line
+    (corroborated,) = brief.stories[0].bottom_line
     assert (corroborated.citations, corroborated.corroborated_by) == (["S1.1"], ["S2.1"])

@@ -10,6 +10,7 @@ import pytest
 
 from briefing import pipeline
 from briefing.verify import verify_brief
+from tests.brief_data import replaced
 
 CLUSTERS = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "clusters"
 FILES = sorted(CLUSTERS.glob("*.json")) if CLUSTERS.is_dir() else []
@@ -35,24 +36,7 @@ def test_cluster_verifies_and_a_planted_wrong_number_is_flagged(path):
     edited = obj.model_copy(
         update={"text": obj.text[: match.start()] + wrong + obj.text[match.end() :]}
     )
-    swapped = brief.model_copy(
-        update={
-            section: [edited if item is obj else item for item in getattr(brief, section)]
-            for section in (
-                "bottom_line",
-                "key_developments",
-                "unconfirmed",
-                "quotes",
-                "what_to_watch",
-            )
-        }
-        | {
-            "key_figures": [
-                g.model_copy(update={"figures": [edited if f is obj else f for f in g.figures]})
-                for g in brief.key_figures
-            ]
-        }
-    )
+    swapped = replaced(brief, obj, edited)
     check = next(c for c in verify_brief(swapped).claims if c.ref == ref)
     assert check.status != "supported"
     assert any(wrong in reason for reason in check.reasons)

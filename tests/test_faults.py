@@ -331,7 +331,7 @@ def test_a_fault_costs_only_what_it_must_and_poisons_nothing(
     assert len(server.requests) == sent
     replies = healthy.stats.calls + healthy.stats.cached_calls
     assert (again.stats.calls, again.stats.cached_calls) == (0, replies)
-    assert again.key_developments == healthy.key_developments
+    assert again.stories[0].key_developments == healthy.stories[0].key_developments
 
 
 def test_a_merge_that_always_fails_keeps_every_source_within_the_limits(
@@ -339,10 +339,12 @@ def test_a_merge_that_always_fails_keeps_every_source_within_the_limits(
 ):
     server.fault = always(bad_status(500), "ReduceResult")
     brief = generate(inputs, server)
-    # Ten key points (two per source) against the schema's eight: every source is there.
-    assert len(brief.key_developments) == 8
-    assert {c.citations[0].split(".")[0] for c in brief.key_developments} == EVERY_SOURCE
-    assert "so the summaries are listed unmerged, 2 items beyond" in (brief.engine.note or "")
+    # Ten key points (two per source): three leads in the bottom line, the other seven
+    # among the developments, and every source among those.
+    story = brief.stories[0]
+    assert (len(story.bottom_line), len(story.key_developments)) == (3, 7)
+    assert {c.citations[0].split(".")[0] for c in story.key_developments} == EVERY_SOURCE
+    assert "so the summaries are listed unmerged" in (brief.engine.note or "")
 
 
 def test_a_5_mb_reply_with_debug_logging_on(
@@ -479,6 +481,10 @@ def test_the_command_line_exit_code_and_message(
     else:
         assert errors == []
         brief = json.loads(out.read_text(encoding="utf-8"))
-        cited = {c.split(".")[0] for item in brief["key_developments"] for c in item["citations"]}
+        cited = {
+            c.split(".")[0]
+            for item in brief["stories"][0]["key_developments"]
+            for c in item["citations"]
+        }
         assert cited == EVERY_SOURCE - lost
         assert_round_trips(briefing.load(out), tmp_path)

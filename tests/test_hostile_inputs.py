@@ -323,7 +323,7 @@ def test_a_sentence_with_more_numbers_than_the_limit_gives_no_figures(tmp_path: 
     brief = briefing.generate([path], engine="extractive")
     note = skipped(brief)[f"{path} (the numbers of S1.1)"]
     assert note.startswith("a sentence with 30 numbers, over the limit of 25 per sentence")
-    assert {f.citations[0] for k in brief.key_figures for f in k.figures} == {"S1.2"}
+    assert {f.citations[0] for k in brief.stories[0].key_figures for f in k.figures} == {"S1.2"}
     raised = briefing.generate([path], engine="extractive", max_figures_per_sentence=30)
     assert raised.skipped_inputs == []
     result = run("generate", str(path), "--max-figures-per-sentence", "5")
@@ -416,7 +416,7 @@ def test_a_400_digit_number_gives_a_brief_that_renders_and_verifies(tmp_path: Pa
     out = tmp_path / "brief.json"
     assert run("generate", str(path), "-o", str(out)).exit_code == 0
     brief = briefing.load(out)
-    assert all(f.value < float("inf") for k in brief.key_figures for f in k.figures)
+    assert all(f.value < float("inf") for k in brief.stories[0].key_figures for f in k.figures)
     assert brief.review is not None
     assert brief.review.unsupported == brief.review.partly_supported == 0
     for command in ("render", "verify"):
@@ -446,8 +446,9 @@ def test_verify_reads_a_big_passage_once_however_many_claims_cite_it() -> None:
     first = brief.sources[0].passages[0]
     filler = " ".join(p.text for s in brief.sources for p in s.passages)
     first.text = first.text + " " + " ".join([filler] * (2_000_000 // len(filler)))
-    claim = brief.key_developments[0].model_copy(update={"citations": [first.id]})
-    many = brief.model_copy(update={"key_developments": [claim] * 20})
+    claim = brief.stories[0].key_developments[0].model_copy(update={"citations": [first.id]})
+    story = brief.stories[0].model_copy(update={"key_developments": [claim] * 20})
+    many = brief.model_copy(update={"stories": [story]})
     started = time.perf_counter()
     review = briefing.verify(many)
     assert time.perf_counter() - started < 30

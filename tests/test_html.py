@@ -28,7 +28,7 @@ def hostile(data):
     data["sources"][0]["passages"][1]["text"] += " " + HOSTILE
     data["sources"][0]["title"] += " </script><script>window.pwned = 3</script>"
     data["sources"][0]["url"] = "javascript:window.pwned = 4"
-    data["bottom_line"][1]["text"] += " " + HOSTILE
+    data["stories"][0]["bottom_line"][1]["text"] += " " + HOSTILE
 
 
 def test_page_is_self_contained():
@@ -54,7 +54,7 @@ def test_source_text_is_escaped_in_markup_and_in_the_json_block():
 
 def test_unsupported_claims_are_flagged_with_reasons():
     def wrong_number(data):
-        claim = data["bottom_line"][1]
+        claim = data["stories"][0]["bottom_line"][1]
         claim["text"] = claim["text"].replace("4,000", "40,000")
 
     page = render(load(wrong_number))
@@ -74,13 +74,13 @@ def test_safe_url():
 
 def test_a_hedged_figure_says_so_in_markdown_and_on_the_page():
     def hedged(data):
-        data["key_figures"][1]["figures"][0]["status"] = "unconfirmed"
+        data["stories"][0]["key_figures"][1]["figures"][0]["status"] = "unconfirmed"
 
     brief = load(hedged)
     page = render(brief)
-    item = page.split('data-ref="key_figures[1][0]"', 1)[1].split("</li>\n", 1)[0]
+    item = page.split('data-ref="stories[0].key_figures[1][0]"', 1)[1].split("</li>\n", 1)[0]
     assert "Unconfirmed in the sentence that states it" in item
-    plain = page.split('data-ref="key_figures[0][0]"', 1)[1].split("</li>\n", 1)[0]
+    plain = page.split('data-ref="stories[0].key_figures[0][0]"', 1)[1].split("</li>\n", 1)[0]
     assert 'class="hedge"' not in plain
     markdown = render_brief(reviewed(brief), "md", None)
     assert "€12 million, unconfirmed (per council engineers)" in markdown

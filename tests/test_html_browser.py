@@ -103,7 +103,7 @@ def test_markup_in_source_text_never_runs(driver, tmp_path):
         data["sources"][0]["passages"][1]["text"] += " " + HOSTILE
         data["sources"][0]["title"] = "</script><script>window.pwned = 3</script>" + HOSTILE
         data["sources"][0]["url"] = "javascript:window.pwned = 4"
-        data["bottom_line"][1]["text"] += " " + HOSTILE
+        data["stories"][0]["bottom_line"][1]["text"] += " " + HOSTILE
 
     open_brief(driver, tmp_path, hostile)
     item = claim(driver, "C2")
@@ -121,7 +121,9 @@ def test_markup_in_source_text_never_runs(driver, tmp_path):
 
 def test_flagged_claims_show_the_verifier_reasons(driver, tmp_path):
     def wrong_number(data):
-        data["bottom_line"][1]["text"] = data["bottom_line"][1]["text"].replace("4,000", "400")
+        data["stories"][0]["bottom_line"][1]["text"] = data["stories"][0]["bottom_line"][1][
+            "text"
+        ].replace("4,000", "400")
 
     open_brief(driver, tmp_path, wrong_number)
     item = claim(driver, "C2")
@@ -135,7 +137,9 @@ def test_flagged_claims_show_the_verifier_reasons(driver, tmp_path):
 def test_exported_decisions_round_trip(driver, tmp_path):
     brief = open_brief(driver, tmp_path)
     claim(driver, "C1").find_element(By.CSS_SELECTOR, 'input[value="accepted"]').click()
-    claim(driver, "quotes[1]").find_element(By.CSS_SELECTOR, 'input[value="rejected"]').click()
+    claim(driver, "stories[0].quotes[1]").find_element(
+        By.CSS_SELECTOR, 'input[value="rejected"]'
+    ).click()
     claim(driver, "C8").find_element(By.CSS_SELECTOR, 'input[value="rejected"]').click()
     claim(driver, "C8").find_element(By.CSS_SELECTOR, 'input[value="accepted"]').click()
     driver.find_element(By.ID, "export-decisions").click()
@@ -149,18 +153,18 @@ def test_exported_decisions_round_trip(driver, tmp_path):
     decisions = load_decisions(exported)
     assert [(d.ref, d.decision) for d in decisions.decisions] == [
         ("C1", "accepted"),
-        ("quotes[1]", "rejected"),
+        ("stories[0].quotes[1]", "rejected"),
         ("C8", "accepted"),
     ]
     again = reviewed(brief, decisions)
-    assert [q.text for q in again.quotes] == [brief.quotes[0].text]
+    assert [q.text for q in again.stories[0].quotes] == [brief.stories[0].quotes[0].text]
     assert [c.ref for c in again.review.claims if c.reviewed] == ["C1", "C8"]
 
     page = tmp_path / "again.html"
     page.write_text(render_html(again, make_environment("templates")), encoding="utf-8")
     driver.get(page.as_uri())
     assert claim(driver, "C1").find_element(By.CLASS_NAME, "reviewed").is_displayed()
-    assert driver.find_elements(By.CSS_SELECTOR, 'li.claim[data-ref="quotes[1]"]') == []
+    assert driver.find_elements(By.CSS_SELECTOR, 'li.claim[data-ref="stories[0].quotes[1]"]') == []
 
 
 def test_hover_previews_and_corroboration_markers_work(driver, tmp_path):

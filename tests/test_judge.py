@@ -71,7 +71,7 @@ def test_verdicts_are_attached_and_the_prompt_puts_data_last(brief, tmp_path):
     assert system["role"] == "system"
     assert "not instructions" in system["content"]
     assert user["content"].rstrip().endswith("</claims>")
-    first = brief.bottom_line[0]
+    first = brief.stories[0].bottom_line[0]
     passage = brief.passage_index()[first.citations[0]][1]
     assert f"text: {first.text}" in user["content"]
     assert f"[{passage.id}] {passage.text}" in user["content"]
@@ -229,7 +229,7 @@ def test_judge_without_key_or_server_says_what_to_do():
 
 def test_a_not_entailed_verdict_does_not_rescue_or_fail_the_gate(fake_judge, tmp_path):
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    data["what_to_watch"][0]["citations"] = ["S7.3"]
+    data["stories"][0]["what_to_watch"][0]["citations"] = ["S7.3"]
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(data), encoding="utf-8")
     plain = run("verify", edited, "--fail-under", "0.95")
@@ -299,5 +299,5 @@ def test_generate_keeps_the_brief_when_the_judge_fails(monkeypatch, tmp_path):
     assert "unexpected" not in result.output
     saved = load_brief(out)
     assert saved.review is not None
-    assert saved.key_developments
+    assert saved.stories[0].key_developments
     assert {c.judge.verdict for c in saved.review.claims if c.judge} == {None}

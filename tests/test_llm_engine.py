@@ -39,15 +39,15 @@ def test_one_round_day_is_one_map_call_and_one_reduce_call():
     assert draft.engine.name == "openai"
     assert draft.engine.model == "gpt-4.1-mini"
     # Corroboration from the second source is kept apart from the first source's citations.
-    assert brief.bottom_line[0].citations == ["S1.1"]
-    assert brief.bottom_line[0].corroborated_by == ["S2.1"]
-    figures = brief.key_figures[0]
+    assert brief.stories[0].bottom_line[0].citations == ["S1.1"]
+    assert brief.stories[0].bottom_line[0].corroborated_by == ["S2.1"]
+    figures = brief.stories[0].key_figures[0]
     assert [f.value for f in figures.figures] == [5500, 4000]
     assert figures.disagreement is True
     assert [f.source_ids for f in figures.figures] == [["S1"], ["S2"]]
-    assert brief.unconfirmed[0].status == "disputed"
-    assert brief.quotes[0].speaker == "Tomas Reyn"
-    assert brief.what_to_watch[0].citations == ["S2.3"]
+    assert brief.stories[0].unconfirmed[0].status == "disputed"
+    assert brief.stories[0].quotes[0].speaker == "Tomas Reyn"
+    assert brief.stories[0].what_to_watch[0].citations == ["S2.3"]
     assert draft.usage["dropped_citations"] == []
 
 
@@ -127,8 +127,8 @@ def test_what_is_still_wrong_after_the_reask_is_dropped_and_reported():
     # The dropped map item never reaches the reduce prompt.
     assert "S7.1" not in backend.sent("ReduceResult")[0].messages[1]["content"]
     brief = as_brief(draft, sources)
-    assert [c.citations for c in brief.key_developments] == [["S1.2"]]
-    assert brief.quotes == []
+    assert [c.citations for c in brief.stories[0].key_developments] == [["S1.2"]]
+    assert brief.stories[0].quotes == []
     cited = {c for obj in brief.cited_objects() for c in obj.citations}
     assert cited <= set(brief.passage_index())
 
@@ -242,7 +242,12 @@ def test_failed_merge_falls_back_to_unmerged_summaries():
         "a merge call failed (refused: No.); so the summaries are listed unmerged"
         in draft.engine.note
     )
-    assert len(draft.sections["key_developments"]) == 4
+    # Each source's lead is in the bottom line, and not again among the developments.
+    leads = {c.text for c in draft.sections["bottom_line"]}
+    developments = {c.text for c in draft.sections["key_developments"]}
+    assert len(leads) == 2
+    assert len(developments) == 2
+    assert not leads & developments
     assert draft.sections["key_figures"][0].disagreement is True
 
 
@@ -542,16 +547,18 @@ def test_when_every_merge_fails_the_summaries_fill_the_brief_within_its_limits()
 
     backend = FakeBackend(maps=_two_points_each, reduces=merge)
     draft = asyncio.run(LLMEngine(settings(use_cache=False), backend).awrite(sources))
-    # Ten key points from five sources, against the schema's eight: eight are listed, the
-    # sources taking turns so that each is there, and the brief validates (it used to end
-    # in a pydantic dump).
-    assert len(draft.sections["key_developments"]) == 8
+    # Ten key points from five sources: three sources' leads make the bottom line, the
+    # other seven points the developments (no point twice), the sources taking turns so
+    # that each is there, and the brief validates (it used to end in a pydantic dump).
     assert len(draft.sections["bottom_line"]) == 3
-    note = "so the summaries are listed unmerged, 2 items beyond the sections' limits left out"
-    assert note in draft.engine.note
+    assert len(draft.sections["key_developments"]) == 7
+    assert "so the summaries are listed unmerged" in draft.engine.note
+    assert "beyond the sections' limits" not in draft.engine.note
     brief = as_brief(draft, sources)
-    firsts = [c.citations[0] for c in brief.key_developments]
-    assert firsts == ["S1.1", "S2.1", "S3.1", "S4.1", "S5.1", "S1.2", "S2.2", "S3.2"]
+    leads = [c.citations[0] for c in brief.stories[0].bottom_line]
+    firsts = [c.citations[0] for c in brief.stories[0].key_developments]
+    assert leads == ["S1.1", "S2.1", "S3.1"]
+    assert firsts == ["S4.1", "S5.1", "S1.2", "S2.2", "S3.2", "S4.2", "S5.2"]
 
 
 def test_a_figure_value_no_brief_can_hold_is_reasked_then_dropped(tmp_path: Path):
@@ -578,7 +585,7 @@ def test_a_figure_value_no_brief_can_hold_is_reasked_then_dropped(tmp_path: Path
     )
     path = tmp_path / "brief.json"
     path.write_text(briefing.render(as_brief(draft, sources), "json"), encoding="utf-8")
-    assert briefing.load(path).key_developments
+    assert briefing.load(path).stories[0].key_developments
 
 
 def test_the_models_headline_is_one_line_of_at_most_200_characters():

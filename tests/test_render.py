@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import briefing
 from briefing.errors import ConfigError, TemplateError
 from briefing.models import Brief
 from briefing.pipeline import generate
@@ -43,7 +44,7 @@ def test_json_round_trip_renders_the_same_markdown(example_brief: Brief) -> None
 def test_json_embeds_sources_and_passages(example_brief: Brief) -> None:
     data = json.loads(render(example_brief, "json"))
     passage_ids = {p["id"] for s in data["sources"] for p in s["passages"]}
-    cited = {c for claim in data["key_developments"] for c in claim["citations"]}
+    cited = {c for claim in data["stories"][0]["key_developments"] for c in claim["citations"]}
     assert cited <= passage_ids
 
 
@@ -91,3 +92,18 @@ def test_format_follows_suffix_or_flag(
 def test_unknown_suffix_says_how_to_fix() -> None:
     with pytest.raises(ConfigError, match="pass --format"):
         format_for(Path("brief.docx"), None)
+
+
+def test_a_brief_written_before_stories_reads_as_one_story() -> None:
+    old = ROOT / "tests" / "data" / "brief-before-stories.json"
+    data = json.loads(old.read_text(encoding="utf-8"))
+    assert "stories" not in data
+    assert data["bottom_line"]
+    brief = briefing.load(old)
+    (story,) = brief.stories
+    assert story.bottom_line[0].text == data["bottom_line"][0]["text"]
+    assert story.source_ids == [s["id"] for s in data["sources"]]
+    assert brief.overview == []
+    markdown = render(brief, "md")
+    assert "## Bottom line" in markdown
+    assert data["bottom_line"][0]["text"][:40] in markdown

@@ -20,9 +20,11 @@ def brief():
 
 
 def with_wrong_number(brief):
-    claim = brief.bottom_line[1]
+    claim = brief.stories[0].bottom_line[1]
     wrong = claim.model_copy(update={"text": claim.text.replace("4,000", "14,000")})
-    return brief.model_copy(update={"bottom_line": [brief.bottom_line[0], wrong]})
+    story = brief.stories[0]
+    edited = story.model_copy(update={"bottom_line": [story.bottom_line[0], wrong]})
+    return brief.model_copy(update={"stories": [edited]})
 
 
 def test_fail_under_gate(brief):
@@ -50,11 +52,11 @@ def test_reports_in_markdown_and_json(brief, tmp_path):
 
 
 def test_decisions_drop_rejected_and_mark_accepted(brief, tmp_path):
-    rejected_figure = brief.key_figures[1].figures[0]
+    rejected_figure = brief.stories[0].key_figures[1].figures[0]
     decisions = Decisions(
         decisions=[
-            Decision(key=claim_key(brief.bottom_line[0]), decision="accepted"),
-            Decision(key=claim_key(brief.quotes[1]), decision="rejected"),
+            Decision(key=claim_key(brief.stories[0].bottom_line[0]), decision="accepted"),
+            Decision(key=claim_key(brief.stories[0].quotes[1]), decision="rejected"),
             Decision(key=claim_key(rejected_figure), decision="rejected"),
             Decision(key="0000000000000000", decision="rejected"),  # a claim of another run
         ]
@@ -62,10 +64,12 @@ def test_decisions_drop_rejected_and_mark_accepted(brief, tmp_path):
     path = tmp_path / "decisions.json"
     path.write_text(decisions.model_dump_json(), encoding="utf-8")
     out = reviewed(brief, path)
-    assert [q.text for q in out.quotes] == [brief.quotes[0].text]
-    assert [g.subject for g in out.key_figures] == ["people evacuated"]  # emptied group dropped
+    assert [q.text for q in out.stories[0].quotes] == [brief.stories[0].quotes[0].text]
+    assert [g.subject for g in out.stories[0].key_figures] == [
+        "people evacuated"
+    ]  # emptied group dropped
     assert out.review is not None
-    assert out.review.rejected == [rejected_figure.text, brief.quotes[1].text]
+    assert out.review.rejected == [rejected_figure.text, brief.stories[0].quotes[1].text]
     assert [c.ref for c in out.review.claims if c.reviewed] == ["C1"]
     assert out.review.total == 11
     assert out.review.decisions_file == str(path)

@@ -35,16 +35,17 @@ def extended() -> Brief:
     cited = {pid for obj in brief.cited_objects() for pid in obj.citations}
     passage = next(p for s in brief.sources for p in s.passages if p.id not in cited)
     claim = Claim(id="K1", text=passage.text, citations=[passage.id])
-    data = {**brief.model_dump(exclude={"review"}), "background": [claim.model_dump()]}
+    data = brief.model_dump(exclude={"review"})
+    data["stories"][0]["background"] = [claim.model_dump()]
     return pipeline.reviewed(brief_model(EXTENDED).model_validate(data))
 
 
 def test_the_extra_section_is_in_the_schema_after_the_others() -> None:
     model = brief_model(EXTENDED)
     assert [s.name for s in model.sections][-1] == "background"
-    properties = model.model_json_schema()["properties"]
+    properties = model.story_type.model_json_schema()["properties"]
     assert properties["background"]["description"] == BACKGROUND.description
-    assert "background" not in Brief.model_fields  # the built-in schema is unchanged
+    assert "background" not in Brief.story_type.model_fields  # the built-in one is unchanged
 
 
 def test_the_extra_section_is_rendered_and_cited(extended: Brief) -> None:
@@ -65,10 +66,10 @@ def test_the_extra_section_is_verified_and_reviewed(extended: Brief) -> None:
     (check,) = [c for c in extended.review.claims if c.section == "Background"]
     assert check.ref == "K1"
     assert check.status == "supported"
-    (claim,) = extended.items(BACKGROUND)
+    (claim,) = extended.stories[0].items(BACKGROUND)
     rejected = Decisions(decisions=[Decision(key=claim_key(claim), decision="rejected")])
     out = pipeline.reviewed(extended, rejected)
-    assert out.items(BACKGROUND) == []
+    assert out.stories[0].items(BACKGROUND) == []
     assert out.review is not None
     assert out.review.rejected == [claim.text]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -30,14 +31,18 @@ def assert_citations_resolve(brief: dict[str, object]) -> int:
     assert isinstance(sources, list)
     known = {p["id"]: p["text"] for s in sources for p in s["passages"]}
     checked = 0
-    for section in ("bottom_line", "key_developments", "unconfirmed", "quotes"):
-        for claim in brief[section]:  # type: ignore[attr-defined]
+    stories = brief["stories"]
+    assert isinstance(stories, list)
+    for story, section in itertools.product(
+        stories, ("bottom_line", "key_developments", "unconfirmed", "quotes")
+    ):
+        for claim in story[section]:
             for pid in [*claim["citations"], *claim.get("corroborated_by", [])]:
                 assert pid in known, (section, pid)
                 checked += 1
             # A claim is a contiguous part of its cited sentences (a quote may span two).
             assert claim["text"] in " ".join(known[pid] for pid in claim["citations"])
-    for group in brief["key_figures"]:  # type: ignore[attr-defined]
+    for group in [g for story in stories for g in story["key_figures"]]:
         for figure in group["figures"]:
             assert all(pid in known for pid in figure["citations"])
             checked += len(figure["citations"])
@@ -47,7 +52,7 @@ def assert_citations_resolve(brief: dict[str, object]) -> int:
 def test_seed_article(shared: Path, tmp_path: Path) -> None:
     brief = generate_json(tmp_path, shared / "seed")
     assert assert_citations_resolve(brief) > 5
-    disagreements = [g for g in brief["key_figures"] if g["disagreement"]]  # type: ignore[attr-defined]
+    disagreements = [g for g in brief["stories"][0]["key_figures"] if g["disagreement"]]  # type: ignore[attr-defined]
     values = {f["value"] for g in disagreements for f in g["figures"]}
     assert {10000.0, 12000.0} <= values  # 10,000 vs 12,000 troops, by source
 
@@ -55,7 +60,7 @@ def test_seed_article(shared: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("cluster", CLUSTERS, ids=lambda p: p.stem[:40])
 def test_every_cluster(shared: Path, tmp_path: Path, cluster: Path) -> None:
     brief = generate_json(tmp_path, cluster)
-    assert brief["bottom_line"]
+    assert brief["stories"][0]["bottom_line"]
     assert assert_citations_resolve(brief) > 0
 
 

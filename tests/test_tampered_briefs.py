@@ -40,8 +40,8 @@ def _hostile(field: str) -> str:
 
 
 def _many_claims(data: Data) -> None:
-    base = data["key_developments"][0]
-    data["key_developments"] = [
+    base = data["stories"][0]["key_developments"][0]
+    data["stories"][0]["key_developments"] = [
         {**base, "id": f"K{n}", "text": f"The crossing took 40 minutes on day {n}."}
         for n in range(10_000)
     ]
@@ -50,18 +50,19 @@ def _many_claims(data: Data) -> None:
 
 def _no_claims(data: Data) -> None:
     for section in ("bottom_line", "key_developments", "key_figures", "unconfirmed", "quotes"):
-        data[section] = []
-    data.update(what_to_watch=[], review=None)
+        data["stories"][0][section] = []
+    data["stories"][0]["what_to_watch"] = []
+    data["review"] = None
 
 
 def _stale_review(data: Data) -> None:
-    data["key_developments"][0]["text"] = "Edited after the review."
+    data["stories"][0]["key_developments"][0]["text"] = "Edited after the review."
 
 
 def _consistent_lie(data: Data) -> None:
     """Every claim 'supported', counts to match, though no claim's words are in its source."""
     for section in ("bottom_line", "key_developments", "unconfirmed", "what_to_watch"):
-        for claim in data[section]:
+        for claim in data["stories"][0][section]:
             claim["text"] = "Aliens landed at the harbour at midnight."
     data["review"] = review_of(data)
     for check in data["review"]["claims"]:
@@ -139,7 +140,7 @@ CASES: list[tuple[str, Callable[[Data], Any], int, int, str]] = [
     ("hostile strings in every field", lambda _d: None, OK, OK, ""),
     ("10,000 claims", _many_claims, OK, OK, ""),
     ("no claims at all", _no_claims, OK, OK, ""),
-    ("finite huge value", _set("key_figures.0.figures.0.value", 1.7e308), OK, OK, ""),
+    ("finite huge value", _set("stories.0.key_figures.0.figures.0.value", 1.7e308), OK, OK, ""),
     ("far-future date", _set("generated_at", "9999-12-31T23:59:59-23:59"), OK, OK, ""),
     ("a 1 MB title", _set("title", "Ferry " * 200_000), OK, OK, ""),
     ("UTF-8 byte order mark", _with_bom, OK, OK, ""),
@@ -147,14 +148,14 @@ CASES: list[tuple[str, Callable[[Data], Any], int, int, str]] = [
     # Unknown ids: render refuses, verify reports them claim by claim.
     (
         "unknown citation",
-        _set("key_developments.0.citations", ["S9.9"]),
+        _set("stories.0.key_developments.0.citations", ["S9.9"]),
         REFUSED,
         OK,
         "citations to unknown passages: C2 cites S9.9",
     ),
     (
         "unknown corroboration",
-        _set("bottom_line.0.corroborated_by", ["S7.1"]),
+        _set("stories.0.bottom_line.0.corroborated_by", ["S7.1"]),
         REFUSED,
         OK,
         "C1 cites S7.1",
@@ -192,21 +193,21 @@ CASES: list[tuple[str, Callable[[Data], Any], int, int, str]] = [
     ),
     (
         "duplicate claim id",
-        _set("what_to_watch.0.id", "C1"),
+        _set("stories.0.what_to_watch.0.id", "C1"),
         REFUSED,
         REFUSED,
-        "what_to_watch[0].id: C1 is also the id of bottom_line[0]",
+        "stories[0].what_to_watch[0].id: C1 is also the id of stories[0].bottom_line[0]",
     ),
     (
         "figure sources not its citations",
-        _set("key_figures.0.figures.0.source_ids", ["S1"]),
+        _set("stories.0.key_figures.0.figures.0.source_ids", ["S1"]),
         REFUSED,
         REFUSED,
-        "key_figures[0].figures[0].source_ids",
+        "stories[0].key_figures[0].figures[0].source_ids",
     ),
     (
         "figure source listed twice",
-        _set("key_figures.0.figures.0.source_ids", ["S1", "S2", "S2"]),
+        _set("stories.0.key_figures.0.figures.0.source_ids", ["S1", "S2", "S2"]),
         REFUSED,
         REFUSED,
         "list each source of its citations once",
@@ -257,17 +258,17 @@ CASES: list[tuple[str, Callable[[Data], Any], int, int, str]] = [
     ),
     (
         "citations is a string",
-        _set("bottom_line.0.citations", "S1.1"),
+        _set("stories.0.bottom_line.0.citations", "S1.1"),
         REFUSED,
         REFUSED,
-        "bottom_line.0.citations",
+        "stories.0.bottom_line.0.citations",
     ),
     (
         "no citations",
-        _set("bottom_line.0.citations", []),
+        _set("stories.0.bottom_line.0.citations", []),
         REFUSED,
         REFUSED,
-        "bottom_line.0.citations",
+        "stories.0.bottom_line.0.citations",
     ),
     (
         "paragraph is a word",
@@ -280,7 +281,7 @@ CASES: list[tuple[str, Callable[[Data], Any], int, int, str]] = [
     ("unknown engine", _set("engine.name", "gpt"), REFUSED, REFUSED, "engine.name"),
     (
         "unknown claim status",
-        _set("unconfirmed.0.status", "rumour"),
+        _set("stories.0.unconfirmed.0.status", "rumour"),
         REFUSED,
         REFUSED,
         "unconfirmed.0.status",
@@ -292,7 +293,7 @@ CASES: list[tuple[str, Callable[[Data], Any], int, int, str]] = [
     # Numbers JSON cannot hold or no field can.
     (
         "NaN",
-        _number("NaN", "key_figures.0.figures.0.value"),
+        _number("NaN", "stories.0.key_figures.0.figures.0.value"),
         REFUSED,
         REFUSED,
         "NaN is not a JSON number",
@@ -306,24 +307,24 @@ CASES: list[tuple[str, Callable[[Data], Any], int, int, str]] = [
     ),
     (
         "-Infinity",
-        _number("-Infinity", "key_figures.0.figures.0.value"),
+        _number("-Infinity", "stories.0.key_figures.0.figures.0.value"),
         REFUSED,
         REFUSED,
         "-Infinity is not a JSON number",
     ),
     (
         "1e400",
-        _number("1e400", "key_figures.0.figures.0.value"),
+        _number("1e400", "stories.0.key_figures.0.figures.0.value"),
         REFUSED,
         REFUSED,
-        "key_figures.0.figures.0.value: Input should be a finite number",
+        "stories.0.key_figures.0.figures.0.value: Input should be a finite number",
     ),
     (
         "value null",
-        _set("key_figures.0.figures.0.value", None),
+        _set("stories.0.key_figures.0.figures.0.value", None),
         REFUSED,
         REFUSED,
-        "key_figures.0.figures.0.value",
+        "stories.0.key_figures.0.figures.0.value",
     ),
     ("fraction NaN", _number("NaN", "review.fraction_supported"), REFUSED, REFUSED, "NaN"),
     (
@@ -412,7 +413,9 @@ def test_verify_does_not_believe_a_review_that_lies(tmp_path: Path) -> None:
 
 
 def test_verify_reports_unknown_ids_claim_by_claim(tmp_path: Path) -> None:
-    path = _brief_file(tmp_path, "unknown", _set("key_developments.0.citations", ["S9.9"]))
+    path = _brief_file(
+        tmp_path, "unknown", _set("stories.0.key_developments.0.citations", ["S9.9"])
+    )
     result = CliRunner().invoke(cli, ["verify", str(path)])
     assert "cites S9.9, which is not a passage of any source in the brief" in result.stdout
 
@@ -466,7 +469,7 @@ def test_no_brief_can_hold_a_number_json_cannot_write(value: float) -> None:
 
 def test_the_largest_finite_value_round_trips() -> None:
     data = brief_data()
-    data["key_figures"][0]["figures"][0]["value"] = sys.float_info.max
+    data["stories"][0]["key_figures"][0]["figures"][0]["value"] = sys.float_info.max
     brief = Brief.model_validate(data)
     again = Brief.model_validate_json(brief.model_dump_json())
-    assert again.key_figures[0].figures[0].value == sys.float_info.max
+    assert again.stories[0].key_figures[0].figures[0].value == sys.float_info.max

@@ -37,7 +37,7 @@ def test_the_clean_brief_is_fully_supported():
 
 def test_wrong_number_is_flagged(tmp_path):
     def edit(data):
-        claim = data["bottom_line"][1]
+        claim = data["stories"][0]["bottom_line"][1]
         claim["text"] = claim["text"].replace("4,000", "40,000")
 
     review = verify_brief(load_brief(planted(tmp_path, edit), allow_unknown_citations=True))
@@ -49,11 +49,11 @@ def test_wrong_number_is_flagged(tmp_path):
 
 def test_wrong_figure_value_is_flagged(tmp_path):
     def edit(data):
-        data["key_figures"][1]["figures"][0]["value"] = 21000000
+        data["stories"][0]["key_figures"][1]["figures"][0]["value"] = 21000000
 
     check = by_ref(
         verify_brief(load_brief(planted(tmp_path, edit), allow_unknown_citations=True)),
-        "key_figures[1][0]",
+        "stories[0].key_figures[1][0]",
     )
     assert check.status == "partly supported"
     assert check.reasons == ["its value 21,000,000 is not stated in the cited passages"]
@@ -61,21 +61,23 @@ def test_wrong_figure_value_is_flagged(tmp_path):
 
 def test_invented_quote_is_unsupported(tmp_path):
     def edit(data):
-        data["bottom_line"][1]["text"] += ' Mayor Ilse Varga said: "Everyone is safe now."'
-        data["quotes"][0]["text"] = "We moved everyone out of the town before noon"
+        data["stories"][0]["bottom_line"][1]["text"] += (
+            ' Mayor Ilse Varga said: "Everyone is safe now."'
+        )
+        data["stories"][0]["quotes"][0]["text"] = "We moved everyone out of the town before noon"
 
     review = verify_brief(load_brief(planted(tmp_path, edit), allow_unknown_citations=True))
     claim = by_ref(review, "C2")
     assert claim.status == "unsupported"
     assert "the quoted words “Everyone is safe now.” do not appear verbatim" in claim.reasons[0]
-    quote = by_ref(review, "quotes[0]")
+    quote = by_ref(review, "stories[0].quotes[0]")
     assert quote.status == "unsupported"
     assert "do not appear verbatim" in quote.reasons[0]
 
 
 def test_citation_to_the_wrong_passage_is_unsupported(tmp_path):
     def edit(data):
-        data["key_developments"][1]["citations"] = ["S1.6"]  # C4 is S2.5's sentence
+        data["stories"][0]["key_developments"][1]["citations"] = ["S1.6"]  # C4 is S2.5's sentence
 
     check = by_ref(
         verify_brief(load_brief(planted(tmp_path, edit), allow_unknown_citations=True)), "C4"
@@ -86,7 +88,7 @@ def test_citation_to_the_wrong_passage_is_unsupported(tmp_path):
 
 def test_citation_of_the_wrong_passage_with_shared_words_loses_its_number(tmp_path):
     def edit(data):
-        data["bottom_line"][0]["citations"] = ["S2.3"]  # about the agency, not 5,500
+        data["stories"][0]["bottom_line"][0]["citations"] = ["S2.3"]  # about the agency, not 5,500
 
     check = by_ref(
         verify_brief(load_brief(planted(tmp_path, edit), allow_unknown_citations=True)), "C1"
@@ -97,8 +99,8 @@ def test_citation_of_the_wrong_passage_with_shared_words_loses_its_number(tmp_pa
 
 def test_unknown_id_is_reported_per_claim_not_refused(tmp_path):
     def edit(data):
-        data["what_to_watch"][0]["citations"] = ["S9.1"]
-        data["key_developments"][0]["citations"] = ["S1.5", "S1.99"]
+        data["stories"][0]["what_to_watch"][0]["citations"] = ["S9.1"]
+        data["stories"][0]["key_developments"][0]["citations"] = ["S1.5", "S1.99"]
 
     path = planted(tmp_path, edit)
     with pytest.raises(ValueError, match="citations to unknown passages"):

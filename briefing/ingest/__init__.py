@@ -1,32 +1,38 @@
-"""Inputs to articles: expand paths, pick a reader per file, collect what was skipped.
+"""Inputs to articles: expand paths, fetch URLs, pick a reader per input, collect what was
+skipped.
 
-Every input is isolated: whatever goes wrong while reading one (a reader's refusal, an
-OS error, a parser's recursion or memory limit, a bug) skips that input with a reason and
-the run goes on with the rest."""
+Every input is isolated: whatever goes wrong while reading or fetching one (a reader's
+refusal, an OS or network error, a parser's recursion or memory limit, a bug) skips that
+input with a reason and the run goes on with the rest."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from briefing.ingest.article import Article, UnusableInputError
-from briefing.ingest.decode import decode, require_text
-from briefing.ingest.feeds import looks_like_feed, read_feed
-from briefing.ingest.files import display, failure_reason, read_input, read_stdin
-from briefing.ingest.html import read_html
+from briefing.ingest.article import Article
+from briefing.ingest.fetch import FetchSettings
+from briefing.ingest.files import display, failure_reason, read_stdin
 from briefing.ingest.limits import InputLimits
-from briefing.ingest.markdown import read_markdown
 from briefing.ingest.paths import expand
-from briefing.ingest.records import read_json, read_jsonl
-from briefing.ingest.text import read_text
+from briefing.ingest.readers import Problems, read_data, read_file
+from briefing.ingest.urls import is_url, read_urls
+from briefing.ingest.window import PublishedWindow
 from briefing.models import SkippedInput
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Callable
 
-__all__ = ["Article", "Ingested", "InputLimits", "ingest"]
-
-Problems = list[tuple[str, str]]
+__all__ = [
+    "Article",
+    "FetchSettings",
+    "Ingested",
+    "InputLimits",
+    "PublishedWindow",
+    "ingest",
+    "is_url",
+    "read_file",
+]
 
 
 @dataclass
@@ -35,89 +41,59 @@ class Ingested:
     skipped: list[SkippedInput] = field(default_factory=list)
     files: int = 0
 
+    def add(self, label: str, read: tuple[list[Article], Problems] | Exception) -> None:
+        """One input's articles and what was left out of them, or why it was skipped."""
+        if isinstance(read, Exception):
+            self.skipped.append(SkippedInput(path=label, reason=failure_reason(read)))
+            return
+        articles, problems = read
+        self.articles.extend(articles)
+        self.skipped.extend(SkippedInput(path=p, reason=r) for p, r in problems)
+
 
 STDIN = "-"  # an input argument that means: one article (or feed, or records) on stdin
 
 
-def ingest(args: list[str], limits: InputLimits | None = None) -> Ingested:
+def ingest(
+    args: list[str],
+    limits: InputLimits | None = None,
+    *,
+    fetch: FetchSettings | None = None,
+    window: PublishedWindow | None = None,
+) -> Ingested:
+    """Articles from `args` (paths, folders, globs, http(s) URLs, "-" for stdin): stdin
+    first, then files sorted by path, then URLs in the order given. With `window`, articles
+    published outside it are left out (one note per input)."""
     limits = limits or InputLimits()
     result = Ingested()
+    reads: list[tuple[str, tuple[list[Article], Problems] | Exception]] = []
     if STDIN in args:
         result.files += 1
-        try:
-            articles, problems = read_data(read_stdin(limits.max_input_bytes), "stdin", "", limits)
-        except Exception as err:  # noqa: BLE001 - one input's failure must not end the run
-            result.skipped.append(SkippedInput(path="stdin", reason=failure_reason(err)))
-        else:
-            result.articles.extend(articles)
-            result.skipped.extend(SkippedInput(path=p, reason=r) for p, r in problems)
-    for entry in expand([a for a in args if a != STDIN]):
+        reads.append(("stdin", _attempt(lambda: read_data(
+            read_stdin(limits.max_input_bytes), "stdin", "", limits
+        ))))  # fmt: skip
+    for entry in expand([a for a in args if a != STDIN and not is_url(a)]):
         label = display(entry.path)
         if entry.problem is not None:
             result.skipped.append(SkippedInput(path=label, reason=entry.problem))
             continue
         result.files += 1
-        try:
-            articles, problems = read_file(entry.path, label, limits)
-        except Exception as err:  # noqa: BLE001 - one input's failure must not end the run
-            result.skipped.append(SkippedInput(path=label, reason=failure_reason(err)))
-            continue
-        result.articles.extend(articles)
-        result.skipped.extend(SkippedInput(path=p, reason=r) for p, r in problems)
+        reads.append((label, _attempt(lambda: read_file(entry.path, label, limits))))  # noqa: B023 - called at once
+    fetched = read_urls([a for a in args if is_url(a)], limits, fetch or FetchSettings())
+    result.files += len(fetched)
+    reads.extend(fetched)
+    for label, read in reads:
+        if window is not None and not isinstance(read, Exception):
+            kept, outside = window.split(read[0], label)
+            read = (kept, read[1] + outside)  # noqa: PLW2901 - the same input, filtered
+        result.add(label, read)
     return result
 
 
-def read_file(
-    path: Path, label: str, limits: InputLimits | None = None
-) -> tuple[list[Article], Problems]:
-    limits = limits or InputLimits()
-    return read_data(read_input(path, limits.max_input_bytes), label, path.suffix, limits)
-
-
-def read_data(
-    data: bytes, label: str, suffix: str, limits: InputLimits
-) -> tuple[list[Article], Problems]:
-    """An input's bytes to articles; `suffix` picks the reader, else the content does."""
-    if not data.strip():
-        raise UnusableInputError("empty file; remove it or add the article text")
-    kind = _kind(suffix, data)
-    if kind == "feed":
-        return read_feed(data, label)
-    decoded = decode(data)
-    text = require_text(decoded.text)
-    problems: Problems = []
-    if decoded.replaced:
-        problems.append(decoded.warning(label))
-    if kind == "json":
-        articles, more = read_json(text, label, limits.max_json_depth)
-    elif kind == "jsonl":
-        articles, more = read_jsonl(text, label, limits.max_json_depth)
-    elif kind == "html":
-        articles, more = read_html(text, label), []
-    elif kind == "markdown":
-        articles, more = read_markdown(text, label, limits.max_json_depth), []
-    else:
-        articles, more = read_text(text, label), []
-    return articles, problems + more
-
-
-def _kind(suffix: str, data: bytes) -> str:
-    suffix = suffix.lower()
-    by_suffix = {
-        ".rss": "feed", ".atom": "feed", ".json": "json", ".jsonl": "jsonl",
-        ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
-        ".txt": "text",
-    }  # fmt: skip
-    if suffix in by_suffix:
-        return by_suffix[suffix]
-    # .xml and unknown suffixes: look at the content.
-    head = data[:512].lstrip().lower()
-    if looks_like_feed(data) or head.startswith((b"<rss", b"<feed")):
-        return "feed"
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
-        return "html"
-    if head.startswith((b"{", b"[")):
-        return "json"
-    if suffix == ".xml":
-        raise UnusableInputError("XML that is neither an RSS/Atom feed nor an HTML page")
-    return "text"
+def _attempt(
+    reader: Callable[[], tuple[list[Article], Problems]],
+) -> tuple[list[Article], Problems] | Exception:
+    try:
+        return reader()
+    except Exception as err:  # noqa: BLE001 - one input's failure must not end the run
+        return err

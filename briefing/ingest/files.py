@@ -32,19 +32,19 @@ def read_input(path: Path, limit: int) -> bytes:
     a reason (UnusableInputError) before it is opened."""
     info = path.stat()  # follows links: a broken or looping one raises here
     _require_regular(info)
-    _require_size(info.st_size, limit)
+    require_size(info.st_size, limit)
     descriptor = os.open(path, _OPEN_FLAGS)
     with os.fdopen(descriptor, "rb") as handle:
         _require_regular(os.fstat(handle.fileno()))
         data = handle.read(limit + 1)  # a file that grew since, or /proc's size-0 files
-    _require_size(len(data), limit, at_least=True)
+    require_size(len(data), limit, at_least=True)
     return data
 
 
 def read_stdin(limit: int) -> bytes:
     """Standard input's bytes, at most `limit` of them (`generate -`)."""
     data = sys.stdin.buffer.read(limit + 1)
-    _require_size(len(data), limit, at_least=True)
+    require_size(len(data), limit, at_least=True)
     return data
 
 
@@ -57,7 +57,7 @@ def _require_regular(info: os.stat_result) -> None:
     )
 
 
-def _require_size(size: int, limit: int, *, at_least: bool = False) -> None:
+def require_size(size: int, limit: int, *, at_least: bool = False) -> None:
     if size <= limit:
         return
     told = f"more than {_mb(limit)}" if at_least else _mb(size)

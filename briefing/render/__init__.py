@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from jinja2.sandbox import SandboxedEnvironment
 
-    from briefing.models import Brief, Passage, Review, Source
+    from briefing.models import Brief, Passage, Review, Source, Story
 
 Format = Literal["md", "json", "html"]
 FORMATS: dict[str, Format] = {
@@ -73,15 +73,27 @@ def render(brief: Brief, fmt: Format = "md", templates: Path | None = None) -> s
     def outlet(passage_id: str) -> str:
         return index[passage_id][0].label()
 
+    by_id = {s.id: s for s in brief.stories}
     return render_template(
         env,
         "brief.md.j2",
         brief=brief,
-        sections=[(section, brief.items(section)) for section in brief.sections],
+        stories=[
+            (story, [(section, story.items(section)) for section in brief.sections])
+            for story in brief.stories
+        ],
+        overview=[by_id[i] for i in brief.overview],
+        outlets_of=lambda story: outlets_of(brief, story),
         cite=cite,
         outlet=outlet,
         cited_sources=[c for c in cited if c.passages],
     )
+
+
+def outlets_of(brief: Brief, story: Story) -> list[str]:
+    """The outlets a story's sources name, each once, in source order."""
+    sources = {s.id: s for s in brief.sources}
+    return list(dict.fromkeys(o for i in story.source_ids if (o := sources[i].outlet)))
 
 
 ReportFormat = Literal["md", "json"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from briefing.models import Claim, Figure, KeyFigure, Quote, labelled
-from briefing.render import citation_numbers
+from briefing.render import citation_numbers, outlets_of
 from briefing.render.escape import safe_url
 from briefing.review import FORMAT
 from briefing.templating import render_template
@@ -32,16 +32,20 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
     numbers = citation_numbers(brief)
     outlets = {pid: s.label() for pid, (s, _) in brief.passage_index().items()}
     checks = {c.key: c for c in brief.review.claims} if brief.review else {}
-    sections: list[dict[str, Any]] = []
+    stories: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
-    for section in brief.sections:
-        entries = [
-            _item(section.label, ref, obj, checks, numbers, outlets)
-            for ref, obj in labelled(section, brief.items(section))
-        ]
-        if entries:
-            sections.append({"title": section.label, "items": entries})
-            items += entries
+    for k, story in enumerate(brief.stories):
+        sections: list[dict[str, Any]] = []
+        for section in brief.sections:
+            entries = [
+                _item(section.label, ref, obj, checks, numbers, outlets)
+                for ref, obj in labelled(section, story.items(section), f"stories[{k}].")
+            ]
+            if entries:
+                sections.append({"title": section.label, "items": entries})
+                items += entries
+        stories.append({"story": story, "outlets": outlets_of(brief, story), "sections": sections})
+    by_id = {s.id: s for s in brief.stories}
     script = render_template(env, "brief.js.j2")
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     return render_template(
@@ -49,7 +53,8 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
         "brief.html.j2",
         brief=brief,
         review=brief.review,
-        sections=sections,
+        stories=stories,
+        overview=[by_id[i] for i in brief.overview],
         subjects=_figure_subjects(brief),
         sources=[{**_source(s), "id": s.id} for s in brief.sources],
         data_pids=set(brief.passage_index()),
@@ -88,7 +93,7 @@ def _item(  # noqa: PLR0913, PLR0917 - one claim and the brief-wide lookups it n
         "text": obj.text,
         "note": note,
         "hedge": _hedge(obj),
-        "group": ref.split("]", maxsplit=1)[0] + "]" if isinstance(obj, Figure) else None,
+        "group": ref.rsplit("[", maxsplit=1)[0] if isinstance(obj, Figure) else None,
         "cites": cites,
         "also": also,
         "status": check.status if check else "unsupported",
@@ -118,9 +123,10 @@ def _judge_line(check: ClaimCheck | None) -> str | None:
 
 def _figure_subjects(brief: Brief) -> dict[str, dict[str, Any]]:
     return {
-        f"{section.name}[{i}]": {"subject": g.subject, "disagreement": g.disagreement}
+        f"stories[{k}].{section.name}[{i}]": {"subject": g.subject, "disagreement": g.disagreement}
+        for k, story in enumerate(brief.stories)
         for section in brief.sections
-        for i, g in enumerate(brief.items(section))
+        for i, g in enumerate(story.items(section))
         if isinstance(g, KeyFigure)
     }
 

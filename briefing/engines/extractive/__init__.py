@@ -20,9 +20,10 @@ from briefing.engines.extractive.scoring import Scored, best_match, score_senten
 from briefing.engines.extractive.similarity import cosine, tokens
 from briefing.ingest.limits import InputLimits, cli_option
 from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, SkippedInput, Source
+from briefing.verify.synthesis import comparable_parts, corroboration_problem, credited_speaker
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
 NOTE = (
     "Made without a language model: every statement is a sentence, or part of one, "
@@ -44,6 +45,18 @@ class ExtractiveEngine:
     async def awrite(self, sources: list[Source]) -> Draft:
         # CPU-bound: a worker thread keeps a caller's event loop responsive meanwhile.
         return await asyncio.to_thread(self.write, sources)
+
+    async def awrite_stories(
+        self, sources: list[Source], stories: Sequence[Sequence[str]]
+    ) -> list[Draft]:
+        """One draft per story (given as its source ids), each written from that story's
+        sources alone."""
+        by_id = {s.id: s for s in sources}
+
+        def write_all() -> list[Draft]:
+            return [self.write([by_id[i] for i in ids]) for ids in stories]
+
+        return await asyncio.to_thread(write_all)
 
     def write(self, sources: list[Source]) -> Draft:
         scored = score_sentences(sources)
@@ -190,6 +203,8 @@ def _corroborations(item: Scored, pool: list[Scored]) -> list[Scored]:
         (m for m in matches if m and (m[1] >= CORROBORATES or _same_figure(item, m[0], m[1]))),
         key=lambda m: -m[1],
     )
+    # What the verifier would not call the same report is no corroboration.
+    good = [m for m in good if corroboration_problem(item.passage.text, m[0].passage.text) is None]
     return [match for match, _ in good]
 
 
@@ -214,7 +229,9 @@ def _same_figure(item: Scored, other: Scored, similarity: float) -> bool:
 
 def _quotes(sources: list[Source], scored: list[Scored], claims: list[Claim]) -> list[Quote]:
     score = {s.passage.id: s.score for s in scored}
-    # A quote nobody is named for tells a reader little: who said it is the point.
+    index = {p.id: (source, p) for source in sources for p in source.passages}
+    # A quote nobody is named for tells a reader little: who said it is the point. The
+    # speaker is the one the verifier finds named where the quote stands.
     found = [q for source in sources for q in find_quotes(source.passages) if q.speaker]
     found.sort(key=lambda q: -score[q.passage_ids[0]])
     # A quote a claim already shows (its sentence, or the same words from another
@@ -224,15 +241,18 @@ def _quotes(sources: list[Source], scored: list[Scored], claims: list[Claim]) ->
     quotes: list[Quote] = []
     per_speaker: dict[str, int] = {}
     for q in found:
-        speaker = q.speaker or ""
+        quote = Quote(text=q.text, citations=q.passage_ids, speaker=q.speaker)
+        speaker = credited_speaker(quote, index)
         words = set(tokens(q.text))
-        if cited.intersection(q.passage_ids) or any(_repeats(words, seen) for seen in shown):
+        if speaker is None or cited.intersection(q.passage_ids):
+            continue
+        if any(_repeats(words, seen) for seen in shown):
             continue
         if per_speaker.get(speaker, 0) >= 2:
             continue
         per_speaker[speaker] = per_speaker.get(speaker, 0) + 1
         shown.append(words)
-        quotes.append(Quote(text=q.text, citations=q.passage_ids, speaker=q.speaker))
+        quotes.append(quote.model_copy(update={"speaker": speaker}))
         if len(quotes) == MAX_QUOTES:
             break
     return quotes
@@ -278,20 +298,24 @@ def _too_many_numbers(item: Scored, count: int, limit: int) -> SkippedInput:
 
 def _key_figures(mentions: list[figures.Mention], texts: dict[str, str]) -> list[KeyFigure]:
     ranked: list[tuple[float, KeyFigure]] = []
-    for members in quantities.group(mentions, texts):
-        values = sorted({(m.value, m.unit) for m in members})
+    for group in quantities.group(mentions):
+        values = sorted({(m.value, m.unit) for m in group})
         if len(values) > MAX_VALUES:
             continue  # many values of one thing are a series (prices by day), not a dispute
-        sources = {m.source_id for m in members}
-        entries = [_figure([m for m in members if (m.value, m.unit) == v]) for v in values]
-        disagreement = len(values) > 1
-        weight = max(m.score for m in members) + 0.5 * (len(sources) - 1) + disagreement
-        if values[-1][0] < 10 and values[-1][1] is None and not members[0].event:
-            continue  # "three generals", "two sides": context; "two people killed" is not
-        subject = quantities.subject(members)
-        ranked.append(
-            (weight, KeyFigure(subject=subject, figures=entries, disagreement=disagreement))
-        )
+        every = [_figure([m for m in group if (m.value, m.unit) == v]) for v in values]
+        # Values the verifier would not set side by side stand apart (see comparable_parts).
+        for entries in comparable_parts(every, texts):
+            shown = {(f.value, f.unit) for f in entries}
+            members = [m for m in group if (m.value, m.unit) in shown]
+            sources = {m.source_id for m in members}
+            disagreement = len(entries) > 1
+            weight = max(m.score for m in members) + 0.5 * (len(sources) - 1) + disagreement
+            if entries[-1].value < 10 and entries[-1].unit is None and not members[0].event:
+                continue  # "three generals", "two sides": context; "two people killed" is not
+            subject = quantities.subject(members)
+            ranked.append(
+                (weight, KeyFigure(subject=subject, figures=entries, disagreement=disagreement))
+            )
     ranked.sort(key=lambda pair: -pair[0])
     return [figure for _, figure in ranked[:MAX_FIGURES]]
 

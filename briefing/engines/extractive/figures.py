@@ -17,7 +17,7 @@ from briefing.engines.extractive.amounts import money_class, purpose
 from briefing.engines.extractive.cues import attribution, clause_hedges
 from briefing.engines.extractive.verbs import EVENTS, verb_after, verb_before
 from briefing.verify.numbers import NUMBER, SCALES, parse_digits, word_numbers
-from briefing.verify.words import STOP_WORDS, normal
+from briefing.verify.words import STOP_WORDS, counted_word
 
 _UNITS = {
     "%": "%", "per cent": "%", "percent": "%", "km": "km", "kilometres": "km",
@@ -50,17 +50,7 @@ _DURATIONS = frozenset(
 )
 CURRENCIES = frozenset({"$", "€", "£", "¥", "US$"})
 _PLURALS = frozenset("people children men women staff personnel police cattle".split())
-# Words for the same counted thing, by their stems (see Mention.key).
-_SYNONYMS = {
-    normal(word): normal(same)
-    for word, same in {
-        "soldier": "troop", "resident": "people", "person": "people", "inhabitant": "people",
-        "civilian": "people", "individual": "people",
-        "parishioner": "people", "worshipper": "people", "congregant": "people",
-        "men": "people", "women": "people", "outlet": "store",
-    }.items()
-}  # fmt: skip
-_PEOPLE = normal("people")
+_PEOPLE = counted_word("people")
 
 # What a distance is from or of: up to three words, to the end of the phrase.
 _MEASURED = re.compile(
@@ -112,8 +102,8 @@ class Mention:
             return f"{self.unit}|{self.thing}"
         if self.unit and self.unit != "%":
             return self.unit  # km and metres already say what kind of thing it is
-        head = normal((self.thing or self.counts).split()[-1])  # "troops", "troop's": "troop"
-        return f"{self.unit or ''}|{_SYNONYMS.get(head, head)}"
+        # "troops" and "troop's" meet at "troop", "soldiers" too (words.counted_word)
+        return f"{self.unit or ''}|{counted_word((self.thing or self.counts).split()[-1])}"
 
 
 class TooManyNumbersError(Exception):
@@ -258,11 +248,11 @@ def _count(number: _Number) -> _Parsed:
         verb = verb_before(sentence, start)
     place = _PLACE.match(sentence, verb_end if verb else _skip_adverbs(sentence, end))
     event = EVENTS.get(verb, "")
-    head = normal(counts.rsplit(maxsplit=1)[-1]) if counts else ""
-    people = _SYNONYMS.get(head, head) == _PEOPLE and number.unit is None
+    head = counted_word(counts.rsplit(maxsplit=1)[-1]) if counts else ""
+    people = head == _PEOPLE and number.unit is None
     if people and not verb:
         population = _POPULATION.search(sentence[max(0, start - _NEAR) : start])
-        if population or head == normal("inhabitants"):
+        if population or counts.endswith("inhabitants"):
             event = "population"
         if population and population.group(0).strip().endswith(" of"):
             start -= len(population.group(0).lstrip())  # "a town of about 17,000 people"

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
     from briefing.engines import Draft
     from briefing.engines.llm.planning import Unit
+    from briefing.llm.schemas import ReduceBase
     from briefing.llm.settings import LLMSettings
     from briefing.models import Source
 
@@ -114,14 +115,25 @@ class LLMEngine:
         self._budget = RequestBudget()
 
     async def awrite(self, sources: Sequence[Source]) -> Draft:
-        """The draft of a brief; the connection is closed at the end, and opened again by
-        the next call (each may run in its own event loop)."""
+        """The draft of a brief of one story made of all `sources`."""
+        (draft,) = await self.awrite_stories(sources, [[s.id for s in sources]])
+        return draft
+
+    async def awrite_stories(
+        self, sources: Sequence[Source], stories: Sequence[Sequence[str]]
+    ) -> list[Draft]:
+        """One draft per story (given as its source ids), in order. The
+        connection is closed at the end, and opened again by the next call (each may run
+        in its own event loop)."""
         try:
-            return await self._write(sources)
+            return await self._write(sources, [list(ids) for ids in stories])
         finally:
             await self.backend.aclose()
 
-    async def _write(self, sources: Sequence[Source]) -> Draft:
+    async def _write(self, sources: Sequence[Source], stories: list[list[str]]) -> list[Draft]:
+        """Map every source (packed across stories: one round when the day fits), then
+        reduce the stories concurrently: two rounds of calls, plus a tree round for a story
+        whose summaries do not fit one merge call."""
         self._limit = asyncio.Semaphore(self.settings.max_concurrency)
         self.usage = Usage()
         self.dropped = []
@@ -136,12 +148,13 @@ class LLMEngine:
                 + "; ".join(self.usage.notes)
                 + "; try another --model or --engine extractive"
             )
-        context = CitationContext(passages, {s.id for s in sources})
-        result = await self._reduce([s.model_dump_json() for s in summaries], context)
-        if result is None:
-            result, left_out = fallback_reduce(summaries, sources)
-            beyond = f", {left_out} items beyond the sections' limits left out" if left_out else ""
-            self.usage.notes.append(f"so the summaries are listed unmerged{beyond}")
+        by_id = {s.id: s for s in sources}
+        results = await asyncio.gather(
+            *(
+                self._story([by_id[i] for i in ids], [s for s in summaries if s.source_id in ids])
+                for ids in stories
+            )
+        )
         price = pricing.price_for(
             self.settings.model, pricing.load_prices(self.settings.prices_file)
         )
@@ -157,7 +170,32 @@ class LLMEngine:
             "cost_usd": cost,
             "dropped_citations": list(self.dropped),
         }
-        return to_draft(result, sources, self.settings.model, usage, self.usage.notes)
+        # The run's usage goes with the first draft: the pipeline adds the drafts' up.
+        return [
+            to_draft(
+                result,
+                [by_id[i] for i in ids],
+                self.settings.model,
+                usage if n == 0 else {},
+                self.usage.notes,
+            )
+            for n, (result, ids) in enumerate(zip(results, stories, strict=True))
+        ]
+
+    async def _story(self, sources: list[Source], summaries: list[SourceSummary]) -> ReduceBase:
+        """One story's content: its summaries merged by the model, or, for a story of one
+        source or when every merge fails, the summaries listed side by side."""
+        if len(sources) > 1 and summaries:
+            passages = {p.id: p.text for s in sources for p in s.passages}
+            context = CitationContext(passages, {s.id for s in sources})
+            result = await self._reduce([s.model_dump_json() for s in summaries], context)
+            if result is not None:
+                return result
+        unmerged, left_out = fallback_reduce(summaries, sources)
+        if len(sources) > 1 and summaries:
+            beyond = f", {left_out} items beyond the sections' limits left out" if left_out else ""
+            self.usage.notes.append(f"so the summaries are listed unmerged{beyond}")
+        return unmerged
 
     # --- one structured call, with one re-ask ------------------------------------------
 

@@ -172,10 +172,13 @@ def fallback_reduce(
         "quotes": _taking_turns([s.quotes for s in summaries]),
     }
     listed: dict[str, list[Any]] = {}
+    shown: set[int] = set()  # a lead in the bottom line is not listed again as a point
     for section in ReduceResult.sections:
         found = parts[section.fallback] if section.fallback else []
+        found = [item for item in found if id(item) not in shown]
         listed[section.name] = found[: section.max_items]
-        if section.fallback != "leads":  # the leads are listed among the points too
+        shown.update(id(item) for item in listed[section.name])
+        if section.fallback != "leads":  # the leads not shown are among the points
             left_out += len(found) - len(listed[section.name])
     title = sources[0].title if sources else "Brief"
     return ReduceResult(title=title, **listed), left_out

@@ -1,0 +1,109 @@
+"""An engine's drafts (one per story), the story groups, the sources and the run's numbers
+as one validated Brief: claim ids numbered across the brief, stories ranked as grouped,
+the overview, the title and the run stats."""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import TYPE_CHECKING, Any
+
+from briefing import config
+from briefing.models import Brief, Claim, RunStats
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from briefing.engines import Draft
+    from briefing.models import Item, SkippedInput, Source
+    from briefing.stories.grouping import StoryGroup
+
+# The overview lists at most this many stories; the rest follow it in the brief.
+OVERVIEW_STORIES = 10
+# Run stats the drafts add up (the rest are lists, or a cost that may be unknown).
+_COUNTERS = ("calls", "cached_calls", "prompt_tokens", "completion_tokens", "cached_tokens")
+
+
+def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the call site
+    drafts: Sequence[Draft],
+    groups: Sequence[StoryGroup],
+    sources: list[Source],
+    *,
+    skipped: list[SkippedInput] | None = None,
+    files: int | None = None,
+    seconds: float = 0.0,
+    title: str | None = None,
+) -> Brief:
+    """One story per (draft, group), in the groups' (ranked) order. Validation checks that
+    every citation resolves to an embedded passage and every source is in one story."""
+    skipped = [*(skipped or []), *(s for d in drafts for s in d.skipped)]
+    stats = RunStats(
+        inputs=len(sources) if files is None else files,
+        sources=len(sources),
+        passages=sum(len(s.passages) for s in sources),
+        skipped=len(skipped),
+        seconds=seconds,
+        **_usage(drafts),
+    )
+    claim_ids = _ClaimIds()
+    stories = [
+        {
+            "id": group.id,
+            "headline": draft.title,
+            "source_ids": list(group.source_ids),
+            "outlets": group.outlets,
+            **{s.name: claim_ids.renumber(draft.sections.get(s.name, [])) for s in Brief.sections},
+        }
+        for draft, group in zip(drafts, groups, strict=True)
+    ]
+    return Brief.model_validate(
+        {
+            "title": title or _title(stories),
+            "generated_at": config.now(),
+            "engine": drafts[0].engine,
+            "overview": [s["id"] for s in stories[:OVERVIEW_STORIES]] if len(stories) > 1 else [],
+            "stories": stories,
+            "sources": sources,
+            "skipped_inputs": skipped,
+            "stats": stats,
+        }
+    )
+
+
+class _ClaimIds:
+    """Claim ids unique across the brief: B1, B2... for bottom lines, C1, C2... for the
+    rest, numbered in reading order (each engine numbers its story from 1)."""
+
+    def __init__(self) -> None:
+        self.bottom: Iterator[int] = count(1)
+        self.other: Iterator[int] = count(1)
+
+    def renumber(self, items: Sequence[Item]) -> list[Item]:
+        return [
+            item.model_copy(update={"id": self._next(item.id)}) if isinstance(item, Claim) else item
+            for item in items
+        ]
+
+    def _next(self, old: str) -> str:
+        return f"B{next(self.bottom)}" if old.startswith("B") else f"C{next(self.other)}"
+
+
+def _title(stories: list[dict[str, Any]]) -> str:
+    top = stories[0]["headline"]
+    if len(stories) == 1:
+        return str(top)
+    return f"{len(stories)} stories, led by: {top}"
+
+
+def _usage(drafts: Sequence[Draft]) -> dict[str, Any]:
+    """The drafts' model usage added up; a cost only when every draft that used a model
+    could price its calls."""
+    usages = [d.usage for d in drafts if d.usage]
+    if not usages:
+        return {}
+    total: dict[str, Any] = {k: sum(u.get(k, 0) for u in usages) for k in _COUNTERS}
+    # A draft that priced nothing (a later story's, which only lists dropped citations)
+    # leaves the cost known.
+    costs = [u["cost_usd"] for u in usages if "cost_usd" in u]
+    total["cost_usd"] = None if any(c is None for c in costs) else sum(costs)
+    total["dropped_citations"] = [c for u in usages for c in u.get("dropped_citations", [])]
+    return total

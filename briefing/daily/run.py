@@ -1,0 +1,57 @@
+"""One day of `briefing daily`: generate, render, write the folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from briefing.daily.day import Day
+from briefing.daily.feed import write_feed
+from briefing.daily.index import entries, write_index
+from briefing.daily.writer import Written, prepare, refuse_inputs_inside, write_day
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from briefing.daily.config import DailyConfig
+    from briefing.models import Brief
+
+
+@dataclass(frozen=True)
+class DayResult:
+    day: Day
+    brief: Brief
+    written: Written
+    listings: list[Path]  # index.md, index.html, feed.xml
+
+
+def run_day(config: DailyConfig, *, force: bool = False) -> DayResult:
+    """Write the brief of the configured day (default today in the configured time zone)
+    and bring latest.*, the index and the feed up to date. `force` lets a past day's
+    brief be replaced."""
+    from briefing import pipeline  # noqa: PLC0415 - the engines load with it
+
+    day = Day.named(config.date, config["timezone"])
+    output_dir: Path = config["output_dir"]
+    prepare(output_dir, day, force=force)
+    refuse_inputs_inside(output_dir, pipeline.input_files(list(config["inputs"])))
+    after, before = day.window(config["window"])
+    brief = pipeline.generate(
+        list(config["inputs"]),
+        engine=config["engine"],
+        title=config["title"],
+        judge=config["judge"],
+        published_after=after,
+        published_before=before,
+        **config.generate_options(),
+    )
+    rendered = {
+        fmt: pipeline.render(brief, fmt, templates=config["templates"]) for fmt in config["formats"]
+    }
+    written = write_day(output_dir, day, rendered)
+    listed = entries(output_dir)
+    listings = write_index(output_dir, listed, title=config["title"], templates=config["templates"])
+    listings.append(
+        write_feed(output_dir, listed, title=config["title"], site_url=config["site_url"])
+    )
+    return DayResult(day, brief, written, listings)

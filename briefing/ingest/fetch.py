@@ -1,0 +1,268 @@
+"""Fetching http(s) inputs: timeouts, retries with backoff, a size limit, redirects, and
+conditional GET against the on-disk store (http_cache.py).
+
+A URL that cannot be fetched raises FetchError, whose message is the reason and the fix;
+the caller skips that input and goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, Self
+
+import httpx2 as httpx
+
+from briefing import __version__, config
+from briefing.errors import ConfigError
+from briefing.ingest.article import UnusableInputError
+from briefing.ingest.files import require_size
+from briefing.ingest.http_cache import HTTPCache, Stored
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"briefing/{__version__} (cited daily briefs)"
+# Feeds first, then pages; anything else is still read if its bytes say what it is.
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
+    "text/html;q=0.8, application/json;q=0.7, */*;q=0.5"
+)
+# Answers that say "try again": a timeout, too many requests, a server or gateway failing.
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+# Failures on the way that another try may not meet (a dropped or refused connection,
+# a timeout); a URL that is not http(s) or redirects in circles will not change.
+_RETRIED_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+_CHUNK = 64 * 1024
+# A feed that moved is one or two hops away; more is a loop or a chain of trackers.
+MAX_REDIRECTS = 5
+
+
+class FetchError(UnusableInputError):
+    """A URL that gave no usable body; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How URLs are fetched; each field but the waits is an API option (fetch_timeout,
+    fetch_retries, http_cache_dir, use_http_cache) and a key of `briefing daily`."""
+
+    # Seconds for one try, from connecting to the last byte: a feed is small, and a
+    # server that drips its answer must not hold the day.
+    timeout: float = 30.0
+    # Tries after the first, on a timeout, a dropped connection, 429 or 5xx.
+    retries: int = 2
+    # The wait before the first retry (doubling after), unless the server's Retry-After
+    # says otherwise; no wait is longer than `max_wait`, whatever the server asks.
+    backoff: float = 1.0
+    max_wait: float = 30.0
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        fetch_timeout: float | None = None,
+        fetch_retries: int | None = None,
+        http_cache_dir: Path | None = None,
+        use_http_cache: bool | None = None,
+    ) -> FetchSettings:
+        """Settings from API options; None means "not given" (the default)."""
+        given: dict[str, Any] = {}
+        if fetch_timeout is not None:
+            if not _number(fetch_timeout) or not 0 < fetch_timeout <= 3600:
+                raise ConfigError(
+                    f"fetch_timeout is {fetch_timeout!r}; give seconds from 0 to 3600, e.g. 30"
+                )
+            given["timeout"] = float(fetch_timeout)
+        if fetch_retries is not None:
+            if not _number(fetch_retries) or fetch_retries not in range(11):
+                raise ConfigError(
+                    f"fetch_retries is {fetch_retries!r}; give a whole number from 0 to 10"
+                )
+            given["retries"] = int(fetch_retries)
+        if http_cache_dir is not None:
+            given["cache_dir"] = http_cache_dir
+        if use_http_cache is not None:
+            given["use_cache"] = bool(use_http_cache)
+        return cls(**given)
+
+    def cache_directory(self) -> Path:
+        return self.cache_dir or config.cache_root() / "http"
+
+
+FETCH_OPTIONS = ("fetch_timeout", "fetch_retries", "http_cache_dir", "use_http_cache")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    final_url: str  # after redirects
+    body: bytes
+    content_type: str | None
+    not_modified: bool  # a 304: `body` is the stored one
+
+
+def fetch_all(urls: list[str], limit: int, settings: FetchSettings) -> list[Fetched | Exception]:
+    """Each URL's body or the error it gave, in the order given; fetched a few at a time."""
+    if not urls:
+        return []
+    with Fetcher(limit, settings) as fetcher, ThreadPoolExecutor(min(4, len(urls))) as pool:
+        return list(pool.map(fetcher.fetch_or_error, urls))
+
+
+class Fetcher:
+    """One HTTP client for a run's URLs (connections are reused)."""
+
+    def __init__(self, limit: int, settings: FetchSettings) -> None:
+        self.limit = limit
+        self.settings = settings
+        self.cache = HTTPCache(settings.cache_directory()) if settings.use_cache else None
+        self.client = httpx.Client(
+            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+            timeout=settings.timeout,
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+        )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.client.close()
+
+    def fetch_or_error(self, url: str) -> Fetched | Exception:
+        try:
+            return self.fetch(url)
+        except Exception as err:  # noqa: BLE001 - one URL's failure must not cost the others
+            return err
+
+    def fetch(self, url: str) -> Fetched:
+        stored = self.cache.get(url) if self.cache is not None else None
+        headers = stored.validators() if stored is not None else {}
+        tries = 1 + self.settings.retries
+        for attempt in range(tries):
+            wait = self.settings.backoff * 2**attempt
+            try:
+                response, body = self._get(url, headers)
+            except _RETRIED_ERRORS as err:
+                failure = _transport_reason(err, self.settings.timeout)
+            else:
+                if response.status_code == 304 and stored is not None:
+                    return self._not_modified(url, stored, response)
+                if response.is_success:
+                    return self._fresh(url, response, body)
+                failure = _status_reason(response)
+                if response.status_code not in RETRY_STATUSES:
+                    raise FetchError(f"{failure}; check the URL")
+                asked = _retry_after(response)
+                wait = wait if asked is None else asked
+            if attempt + 1 < tries:
+                log.info("%s: %s; trying again in %.1f s", url, failure, wait)
+                self.settings.sleep(min(wait, self.settings.max_wait))
+        raise FetchError(f"{failure} ({_times(tries)}); check the URL, or try again later")
+
+    def _get(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+        """One try: the response and its body (decoded), at most `limit` bytes of it, within
+        the timeout from the first byte sent to the last received."""
+        started = time.monotonic()
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                if not response.is_success:
+                    return response, b""
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit():
+                    require_size(int(declared), self.limit)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes(_CHUNK):
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    require_size(size, self.limit, at_least=True)
+                    if time.monotonic() - started > self.settings.timeout:
+                        raise httpx.ReadTimeout("the whole answer took too long")
+                return response, b"".join(chunks)
+        except httpx.TooManyRedirects as err:
+            raise FetchError(
+                f"more than {MAX_REDIRECTS} redirects; give the URL they end at"
+            ) from err
+        except httpx.UnsupportedProtocol as err:
+            raise FetchError(
+                f"redirected to a URL that is not http or https ({err}); give an http(s) URL"
+            ) from err
+        except httpx.InvalidURL as err:
+            raise FetchError(f"not a valid URL ({err}); check it") from err
+
+    def _fresh(self, url: str, response: httpx.Response, body: bytes) -> Fetched:
+        fetched = Fetched(
+            str(response.url), body, response.headers.get("Content-Type"), not_modified=False
+        )
+        etag = response.headers.get("ETag")
+        last_modified = response.headers.get("Last-Modified")
+        if self.cache is not None and (etag or last_modified):
+            self.cache.put(
+                url, Stored(etag, last_modified, fetched.content_type, fetched.final_url, body)
+            )
+        return fetched
+
+    def _not_modified(self, url: str, stored: Stored, response: httpx.Response) -> Fetched:
+        """A 304: the stored body is current. New validators it carries replace the old."""
+        log.info("%s: not modified since the last fetch; using the stored copy", url)
+        etag = response.headers.get("ETag") or stored.etag
+        last_modified = response.headers.get("Last-Modified") or stored.last_modified
+        if self.cache is not None and (etag, last_modified) != (stored.etag, stored.last_modified):
+            self.cache.put(
+                url, Stored(etag, last_modified, stored.content_type, stored.final_url, stored.body)
+            )
+        return Fetched(stored.final_url, stored.body, stored.content_type, not_modified=True)
+
+
+def _status_reason(response: httpx.Response) -> str:
+    # The standard phrase, not the server's: that one may be anything, of any length.
+    try:
+        phrase = f" {HTTPStatus(response.status_code).phrase}"
+    except ValueError:
+        phrase = ""
+    return f"the server answered HTTP {response.status_code}{phrase}"
+
+
+def _transport_reason(err: Exception, timeout: float) -> str:
+    if isinstance(err, httpx.TimeoutException):
+        return f"no complete answer within {timeout:g} s"
+    detail = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+    return f"could not reach the server ({detail})"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds the server asks us to wait (Retry-After: seconds or an HTTP date)."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    # The real clock, not config.now(): SOURCE_DATE_EPOCH pins the brief, not the server.
+    return max(0.0, (when - datetime.now(tz=UTC)).total_seconds())
+
+
+def _times(tries: int) -> str:
+    return "once" if tries == 1 else f"{tries} tries"
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

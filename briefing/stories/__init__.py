@@ -1,0 +1,1 @@
+"""A day's sources grouped into stories (one event or development each)."""
