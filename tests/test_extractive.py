@@ -344,7 +344,8 @@ def _group_values(*sentences: tuple[str, str]) -> list[list[float]]:
         for n, (source, text) in enumerate(sentences, start=1)
         for m in mentions(text, f"{source}.{n}", source, 1.0)
     ]
-    return sorted(sorted({m.value for m in g}) for g in group(found))
+    texts = {f"{source}.{n}": text for n, (source, text) in enumerate(sentences, start=1)}
+    return sorted(sorted({m.value for m in g}) for g in group(found, texts))
 
 
 def test_two_values_of_one_thing_from_two_sources_stand_together() -> None:
@@ -362,9 +363,9 @@ def test_what_happened_to_them_makes_another_quantity() -> None:
     ) == [[8000.0, 9000.0], [9500.0]]
 
 
-def _shown_groups(text: str) -> list[list[float]]:
-    """The values of each key figure the engine shows for one article."""
-    _, draft = _write(Article(title="Harbour day", text=text))
+def _shown_groups(*texts: str) -> list[list[float]]:
+    """The values of each key figure the engine shows for these articles."""
+    _, draft = _write(*(Article(title=f"Harbour day {n}", text=t) for n, t in enumerate(texts)))
     groups = [g for g in draft.sections["key_figures"] if isinstance(g, KeyFigure)]
     return sorted(sorted(f.value for f in g.figures) for g in groups)
 
@@ -384,6 +385,12 @@ def _shown_groups(text: str) -> list[list[float]]:
             id="one source, two values credited to nobody: two figures",
         ),
         pytest.param(
+            "Orla, with annual revenue of about $7bn, is the larger of the two firms.\n\n"
+            "The merged firm will have $9bn in annual revenue from next year.",
+            [[7e9], [9e9]],
+            id="the same, whichever comes first",
+        ),
+        pytest.param(
             "About 10,000 soldiers have arrived in Varno, the defence ministry said.\n\n"
             "Around 12,000 soldiers have arrived in Varno, according to the rebels.",
             [[10000.0, 12000.0]],
@@ -395,6 +402,16 @@ def test_the_engine_shows_a_disagreement_only_between_reports_of_one_quantity(
     text: str, groups: list[list[float]]
 ) -> None:
     assert _shown_groups(text) == groups
+
+
+def test_a_source_giving_both_values_for_two_things_parts_them_whoever_else_gives_one() -> None:
+    # The first article gives the merged firm's revenue and Orla's; the second repeats the
+    # merged firm's. Two things, not sources differing on one.
+    assert _shown_groups(
+        "The merged firm will have $9bn in annual revenue from next year.\n\n"
+        "Orla, with annual revenue of about $7bn, is the larger of the two firms.",
+        "The merged firm is expected to have $9bn in annual revenue, analysts said.",
+    ) == [[7e9], [9e9]]
 
 
 FIGURES_DAY = [

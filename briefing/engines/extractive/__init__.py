@@ -298,7 +298,7 @@ def _too_many_numbers(item: Scored, count: int, limit: int) -> SkippedInput:
 
 def _key_figures(mentions: list[figures.Mention], texts: dict[str, str]) -> list[KeyFigure]:
     ranked: list[tuple[float, KeyFigure]] = []
-    for group in quantities.group(mentions):
+    for group in quantities.group(mentions, texts):
         values = sorted({(m.value, m.unit) for m in group})
         if len(values) > MAX_VALUES:
             continue  # many values of one thing are a series (prices by day), not a dispute
