@@ -336,3 +336,15 @@ def test_a_corroboration_counting_the_same_thing_differently_is_flagged_whatever
     # Another count of another thing is no contradiction.
     town = "About 12,400 tickets were sold on Monday in a town of 51,000 people."
     assert corroboration_problem(claim, town) is None
+
+
+def test_values_far_apart_are_not_one_quantity_in_dispute() -> None:
+    from briefing.verify.synthesis import _other_size  # noqa: PLC0415 - the one rule
+
+    class Reading:
+        def __init__(self, value: float) -> None:
+            self.value = value
+
+    assert _other_size(Reading(240), Reading(17_000)) is not None  # type: ignore[arg-type]
+    assert _other_size(Reading(10_000), Reading(100_000)) is None  # type: ignore[arg-type]
+    assert _other_size(Reading(10_000), Reading(12_000)) is None  # type: ignore[arg-type]

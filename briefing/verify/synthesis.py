@@ -362,11 +362,24 @@ def _one_source(this: _Reading, other: _Reading) -> str | None:
 
 
 # Why two figures are not one quantity that sources give differently, in this order.
+# Two reports of one quantity differ by less than this factor: crowd estimates by police
+# and organisers can differ tenfold; a parish of 240 and a town of 17,000 are two counts.
+MAX_SPREAD = 20.0
+
+
+def _other_size(this: _Reading, other: _Reading) -> str | None:
+    small, large = sorted((abs(this.value), abs(other.value)))
+    if small > 0 and large / small > MAX_SPREAD:
+        return f"over {MAX_SPREAD:g} times the other value: another quantity, not a dispute"
+    return None
+
+
 _MISMATCHES = (
     _one_sentence,
     _part_of_a_name,
     _other_kind,
     _other_rate,
+    _other_size,
     _other_thing,
     _other_subject,
     _one_source,
