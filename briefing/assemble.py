@@ -8,7 +8,7 @@ from itertools import count
 from typing import TYPE_CHECKING, Any
 
 from briefing import config
-from briefing.models import Brief, Claim, RunStats
+from briefing.models import Brief, Claim, RunReport, RunStats
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -34,15 +34,16 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
     title: str | None = None,
 ) -> Brief:
     """One story per (draft, group), in the groups' (ranked) order. Validation checks that
-    every citation resolves to an embedded passage and every source is in one story."""
+    every citation resolves to an embedded passage and every source is in one story. The
+    run's time and model usage go with the brief as its `run`, not into its JSON."""
     skipped = [*(skipped or []), *(s for d in drafts for s in d.skipped)]
+    usage = _usage(drafts)
     stats = RunStats(
         inputs=len(sources) if files is None else files,
         sources=len(sources),
         passages=sum(len(s.passages) for s in sources),
         skipped=len(skipped),
-        seconds=seconds,
-        **_usage(drafts),
+        dropped_citations=usage.pop("dropped_citations", []),
     )
     claim_ids = _ClaimIds()
     stories = [
@@ -66,7 +67,7 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
             "skipped_inputs": skipped,
             "stats": stats,
         }
-    )
+    ).with_run(RunReport(seconds=seconds, **usage))
 
 
 class _ClaimIds:
@@ -101,7 +102,7 @@ def _usage(drafts: Sequence[Draft]) -> dict[str, Any]:
     if not usages:
         return {}
     total: dict[str, Any] = {k: sum(u.get(k, 0) for u in usages) for k in _COUNTERS}
-    costs = [u.get("cost_usd") for u in usages]
+    costs = [u["cost_usd"] for u in usages if "cost_usd" in u]  # drafts that used a model
     total["cost_usd"] = None if any(c is None for c in costs) else sum(costs)
     total["dropped_citations"] = [c for u in usages for c in u.get("dropped_citations", [])]
     return total

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import logging
 import os
 import time
 from collections.abc import Iterable
@@ -56,6 +57,8 @@ Inputs = Input | Iterable[Input]
 DecisionsLike = Decisions | str | os.PathLike[str]
 T = TypeVar("T")
 P = ParamSpec("P")
+
+log = logging.getLogger(__name__)
 
 LLM_OPTIONS = tuple(f.name for f in dataclasses.fields(LLMSettings))
 WINDOW_OPTIONS = ("published_after", "published_before")
@@ -121,6 +124,8 @@ async def agenerate(
     brief, checked = _checked(brief, decisions, decisions_file)
     if second is not None:
         checked = await second.areview(brief, checked)
+    if brief.run is not None:  # timings and model usage: a log line, not the brief's bytes
+        log.info("run: %s", brief.run.line())
     return brief.model_copy(update={"review": checked})
 
 
