@@ -7,7 +7,16 @@ object gets one planted error and the brief is verified again:
   number   the first number in the text is replaced by a different one
   quote    one word inside a quote (or a Quote's text) is replaced
   passage  the citations are swapped for a passage of another source, chosen at random
-A planted error is caught when the object is no longer "supported".
+           (one whose words differ: a syndicated copy of the sentence is no wrong source)
+  speaker  a quote's speaker is swapped for a name (two or more capitalised words) that the
+           sources give elsewhere, not in the quote's paragraph (three such names a quote)
+  mixed    two figures of different groups that count different things (other counted
+           words or units) and come from different sources are shown as one disagreement
+  cross    on the clusters mixed into one day, a passage of another story's source is cited
+           beside the object's own citations (its words still stand in its own passage,
+           so only the story check can tell)
+A planted error is caught when the object is no longer "supported"; a mixed disagreement
+when neither of its two figures is.
 """
 
 from __future__ import annotations
@@ -19,30 +28,40 @@ from collections import Counter
 from pathlib import Path
 
 from briefing import pipeline
-from briefing.models import Brief, Claim, Figure, KeyFigure, Quote
+from briefing.models import Brief, Claim, Figure, KeyFigure, Quote, StoryBase
 from briefing.verify import verify_brief
+from briefing.verify.words import counted_word
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "evaldata" / "clusters"
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 WORD = re.compile(r"\b[a-z]{4,}\b")
+WORD_ANY = re.compile(r"[^\W\d_][\w'-]*")
+NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 
 
 def replace(brief: Brief, target: object, **changes: object) -> Brief:
-    """The brief with `target` (a claim, figure or quote) changed, in every section."""
+    """The brief with `target` (a claim, figure or quote) changed, in every story."""
 
     def edit(obj: Claim | Figure | Quote) -> Claim | Figure | Quote:
         return obj.model_copy(update=changes) if obj is target else obj
 
-    updates = {
-        section.name: [
-            item.model_copy(update={"figures": [edit(f) for f in item.figures]})
-            if isinstance(item, KeyFigure)
-            else edit(item)
-            for item in brief.items(section)
-        ]
-        for section in brief.sections
-    }
-    data = brief.model_copy(update=updates).model_dump()
+    def edited(story: StoryBase) -> StoryBase:
+        updates = {
+            section.name: [
+                item.model_copy(update={"figures": [edit(f) for f in item.figures]})
+                if isinstance(item, KeyFigure)
+                else edit(item)
+                for item in story.items(section)
+            ]
+            for section in brief.sections
+        }
+        return story.model_copy(update=updates)
+
+    return revalidated(brief.model_copy(update={"stories": [edited(s) for s in brief.stories]}))
+
+
+def revalidated(brief: Brief) -> Brief:
+    data = brief.model_dump()
     return Brief.model_validate(data, context={"unknown_citations": "allow"})
 
 
@@ -88,7 +107,12 @@ def plant(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
             tally["quote planted"] += 1
             tally["quote caught"] += caught(replace(brief, obj, text=text), ref)
         own = {passages[p][0].id for p in obj.citations if p in passages}
-        others = [pid for pid, (source, _) in passages.items() if source.id not in own]
+        said = {passages[p][1].text for p in obj.citations if p in passages}
+        others = [
+            pid
+            for pid, (source, passage) in passages.items()
+            if source.id not in own and passage.text not in said
+        ]
         if others and isinstance(obj, Claim | Figure | Quote):
             planted = rng.choice(others)
             wrong: dict[str, object] = {"citations": [planted]}
@@ -98,13 +122,84 @@ def plant(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
             tally["passage caught"] += caught(replace(brief, obj, **wrong), ref)
 
 
+def plant_speakers(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
+    passages = brief.passage_index()
+    for _, ref, obj in brief.labelled_objects():
+        if not isinstance(obj, Quote) or not obj.speaker:
+            continue
+        where = {(passages[p][0].id, passages[p][1].paragraph) for p in obj.citations}
+        here = " ".join(
+            p.text for s in brief.sources for p in s.passages if (s.id, p.paragraph) in where
+        )
+        speaker = set(obj.speaker.split())
+        names = {
+            name
+            for pid, (source, passage) in passages.items()
+            if (source.id, passage.paragraph) not in where
+            for name in NAME.findall(passage.text)
+            if name not in here and not speaker & set(name.split())
+        }
+        for wrong in rng.sample(sorted(names), min(len(names), 3)):
+            tally["speaker planted"] += 1
+            tally["speaker caught"] += caught(replace(brief, obj, speaker=wrong), ref)
+
+
+def plant_mixed(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
+    """Two figures of one story counting different things, from different sources, shown
+    as one disagreement."""
+    for k, story in enumerate(brief.stories):
+        shown = [f for group in story.key_figures for f in group.figures]
+        pairs = [
+            (a, b)
+            for i, a in enumerate(shown)
+            for b in shown[i + 1 :]
+            if not set(a.source_ids) & set(b.source_ids) and counted(a) != counted(b)
+        ]
+        for a, b in rng.sample(pairs, min(len(pairs), 10)):
+            mixed = KeyFigure(subject=a.counts, figures=[a, b], disagreement=True)
+            grown = story.model_copy(update={"key_figures": [*story.key_figures, mixed]})
+            stories = [grown if s is story else s for s in brief.stories]
+            planted = revalidated(brief.model_copy(update={"stories": stories}))
+            at = f"stories[{k}].key_figures[{len(story.key_figures)}]"
+            tally["mixed planted"] += 1
+            tally["mixed caught"] += caught(planted, f"{at}[0]") and caught(planted, f"{at}[1]")
+
+
+def plant_cross(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
+    passages = brief.passage_index()
+    for at in brief.located():
+        own = set(at.story.source_ids)
+        others = [pid for pid, (source, _) in passages.items() if source.id not in own]
+        if not others:
+            continue
+        planted = rng.choice(others)
+        wrong: dict[str, object] = {"citations": [*at.obj.citations, planted]}
+        if isinstance(at.obj, Figure):  # the file stays consistent: only the story is wrong
+            wrong["source_ids"] = sorted({*at.obj.source_ids, passages[planted][0].id})
+        tally["cross planted"] += 1
+        tally["cross caught"] += caught(replace(brief, at.obj, **wrong), at.ref)
+
+
+def counted(figure: Figure) -> tuple[str | None, str]:
+    """What a figure counts, roughly: its unit and the last word of its counted words."""
+    words = [w for w in WORD_ANY.findall(figure.counts.lower()) if w not in {"of", "the"}]
+    return figure.unit, counted_word(words[-1]) if words else ""
+
+
 def main() -> int:
     clusters = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     rng = random.Random(4)  # noqa: S311 - a reproducible sample, not a secret
     tally: Counter[str] = Counter()
     for path in sorted(clusters.glob("*.json")):
-        plant(pipeline.generate([str(path)], engine="extractive"), rng, tally)
-    for kind in ("number", "quote", "passage"):
+        brief = pipeline.generate([str(path)], engine="extractive")
+        plant(brief, rng, tally)
+        plant_speakers(brief, rng, tally)
+        plant_mixed(brief, rng, tally)
+    day = pipeline.generate([str(clusters)], engine="extractive")
+    plant_cross(day, rng, tally)
+    files = len(list(clusters.glob("*.json")))
+    print(f"the {files} clusters as one day: {len(day.stories)} stories")
+    for kind in ("number", "quote", "passage", "speaker", "mixed", "cross"):
         planted, found = tally[f"{kind} planted"], tally[f"{kind} caught"]
         print(f"{kind:8} planted={planted:4} caught={found:4} ({found / max(planted, 1):.1%})")
     return 0

@@ -36,7 +36,7 @@ from briefing.verify.checks import check_text
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from briefing.verify.checks import Finding, Rule
+    from briefing.verify.findings import Finding, Rule
 
 
 # Upper bound on citations per item (strict mode allows maxItems), like the sections' own

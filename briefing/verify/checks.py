@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from briefing.models import CheckStatus, Claim, ClaimCheck, Figure, Quote, Review
+from briefing.verify import synthesis
 from briefing.verify.entities import missing_entities
+from briefing.verify.findings import Finding
 from briefing.verify.numbers import states_value, unsupported_quantities
 from briefing.verify.quotes import misquotes
 from briefing.verify.support import support_score, unsupported_words
@@ -22,25 +24,12 @@ FULL_SUPPORT = 0.75
 LOW_SUPPORT = 0.4
 
 Cited = Claim | Figure | Quote
-# What a finding is about: quoted words, a number or date, a figure's value, a name, or the
-# share of the text's words found in the passages.
-Rule = Literal["quote", "number", "value", "name", "support"]
 
 
 def claim_key(obj: Cited) -> str:
     """A stable key for a claim: the same text with the same citations gets the same key."""
     digest = hashlib.sha256("\x1f".join([obj.text, *obj.citations]).encode()).hexdigest()
     return digest[:16]
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing in a claim-like text that its cited passages do not bear out."""
-
-    rule: Rule
-    subject: str  # what it is about, as the text writes it: quoted words, a number, a name
-    reason: str  # the sentence the review shows
-    severe: bool  # a severe finding makes the claim unsupported, any other partly supported
 
 
 @dataclass(frozen=True)
@@ -100,14 +89,16 @@ def check_cited(obj: Cited, texts: Mapping[str, str]) -> TextCheck:
     )
 
 
-def check(
+def check(  # noqa: PLR0913 - where the object sits and what surrounds it, each named
     obj: Cited,
     texts: Mapping[str, str],
     *,
     section: str,
     ref: str,
     story: Story | None = None,
+    related: Sequence[Finding] = (),
 ) -> ClaimCheck:
+    """`related`: what the brief puts together around `obj` (synthesis.findings)."""
     unresolved = [
         f"cites {pid}, which is not a passage of any source in the brief"
         for pid in obj.citations
@@ -128,6 +119,8 @@ def check(
     else:
         severe = ["none of its citations resolves to a passage, so nothing supports it"]
         minor, score = unresolved, 0.0
+    severe += [f.reason for f in related if f.severe]
+    minor += [f.reason for f in related if not f.severe]
     status: CheckStatus = "unsupported" if severe else "partly supported" if minor else "supported"
     return ClaimCheck(
         key=claim_key(obj),
@@ -165,9 +158,19 @@ def outside_story(
 
 
 def verify_brief(brief: Brief) -> Review:
-    texts = {pid: passage.text for pid, (_, passage) in brief.passage_index().items()}
+    index = brief.passage_index()
+    texts = {pid: passage.text for pid, (_, passage) in index.items()}
+    items = [i for story in brief.stories for s in brief.sections for i in story.items(s)]
+    related = synthesis.findings(items, index)
     checks = [
-        check(at.obj, texts, section=at.section.label, ref=at.ref, story=at.story)
+        check(
+            at.obj,
+            texts,
+            section=at.section.label,
+            ref=at.ref,
+            story=at.story,
+            related=related.get(id(at.obj), []),
+        )
         for at in brief.located()
     ]
     return summarise(checks)

@@ -246,6 +246,11 @@ def _passage_quantities(passage: str) -> tuple[Quantity, ...]:
     return tuple(quantities(passage))
 
 
+def passage_quantities(passage: str) -> tuple[Quantity, ...]:
+    """`quantities(passage)`, found once however often a passage is asked about."""
+    return _passage_quantities(passage)
+
+
 def _indexes(passages: str | Sequence[str]) -> list[_Index]:
     return [_index(p) for p in ([passages] if isinstance(passages, str) else passages)]
 

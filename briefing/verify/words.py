@@ -97,6 +97,23 @@ def normal(word: str) -> str:
     return stem(fold(word).replace(".", ""))
 
 
+# Words for the same counted thing, by their stems: "4,000 residents" and "5,500 people"
+# count the same thing; so do soldiers and troops.
+SAME_THING = {
+    normal(word): normal(same)
+    for word, same in {
+        "soldier": "troop", "resident": "people", "person": "people", "inhabitant": "people",
+        "civilian": "people", "villager": "people", "individual": "people",
+    }.items()
+}  # fmt: skip
+
+
+def counted_word(word: str) -> str:
+    """A word as what a figure counts: its stem, synonyms merged ("residents" -> "people")."""
+    reduced = normal(word)
+    return SAME_THING.get(reduced, reduced)
+
+
 def word_set(text: str) -> set[str]:
     return {normal(w) for w in tokens(text)}
 

@@ -19,6 +19,7 @@ from briefing.engines.extractive.scoring import Scored, best_match, score_senten
 from briefing.engines.extractive.similarity import cosine
 from briefing.ingest.limits import InputLimits, cli_option
 from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, SkippedInput, Source
+from briefing.verify.synthesis import comparable_parts, corroboration_problem, credited_speaker
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -153,6 +154,8 @@ def _corroborations(item: Scored, pool: list[Scored]) -> list[Scored]:
         (m for m in matches if m and (m[1] >= CORROBORATES or _same_figure(item, m[0], m[1]))),
         key=lambda m: -m[1],
     )
+    # What the verifier would not call the same report is no corroboration.
+    good = [m for m in good if corroboration_problem(item.passage.text, m[0].passage.text) is None]
     return [match for match, _ in good[:3]]
 
 
@@ -164,17 +167,22 @@ def _same_figure(item: Scored, other: Scored, similarity: float) -> bool:
 
 def _quotes(sources: list[Source], scored: list[Scored]) -> list[Quote]:
     score = {s.passage.id: s.score for s in scored}
-    # A quote nobody is named for tells a reader little: who said it is the point.
+    index = {p.id: (source, p) for source in sources for p in source.passages}
+    # A quote nobody is named for tells a reader little: who said it is the point. The
+    # speaker is the one the verifier finds named where the quote stands.
     found = [q for source in sources for q in find_quotes(source.passages) if q.speaker]
     found.sort(key=lambda q: -score[q.passage_ids[0]])
     quotes: list[Quote] = []
     per_speaker: dict[str, int] = {}
     for q in found:
-        speaker = q.speaker or ""
-        if any(q.text == kept.text for kept in quotes) or per_speaker.get(speaker, 0) >= 2:
+        quote = Quote(text=q.text, citations=q.passage_ids, speaker=q.speaker)
+        speaker = credited_speaker(quote, index)
+        if speaker is None or any(q.text == kept.text for kept in quotes):
+            continue
+        if per_speaker.get(speaker, 0) >= 2:
             continue
         per_speaker[speaker] = per_speaker.get(speaker, 0) + 1
-        quotes.append(Quote(text=q.text, citations=q.passage_ids, speaker=q.speaker))
+        quotes.append(quote.model_copy(update={"speaker": speaker}))
         if len(quotes) == MAX_QUOTES:
             break
     return quotes
@@ -213,20 +221,24 @@ def _too_many_numbers(item: Scored, count: int, limit: int) -> SkippedInput:
 
 def _key_figures(mentions: list[figures.Mention], texts: dict[str, str]) -> list[KeyFigure]:
     ranked: list[tuple[float, KeyFigure]] = []
-    for members in figures.group(mentions):
-        values = sorted({(m.value, m.unit) for m in members})
+    for group in figures.group(mentions):
+        values = sorted({(m.value, m.unit) for m in group})
         if len(values) > MAX_VALUES:
             continue  # many values of one thing are a series (prices by day), not a dispute
-        sources = {m.source_id for m in members}
-        entries = [_figure([m for m in members if (m.value, m.unit) == v], texts) for v in values]
-        disagreement = len(values) > 1
-        weight = max(m.score for m in members) + 0.5 * (len(sources) - 1) + disagreement
-        if values[-1][0] < 10 and values[-1][1] is None and not disagreement:
-            continue  # "three generals", "two sides": context, rarely the figure a reader needs
-        subject = figures.subject(members)
-        ranked.append(
-            (weight, KeyFigure(subject=subject, figures=entries, disagreement=disagreement))
-        )
+        every = [_figure([m for m in group if (m.value, m.unit) == v], texts) for v in values]
+        # Values the verifier would not set side by side stand apart (see comparable_parts).
+        for entries in comparable_parts(every, texts):
+            shown = {(f.value, f.unit) for f in entries}
+            members = [m for m in group if (m.value, m.unit) in shown]
+            sources = {m.source_id for m in members}
+            disagreement = len(entries) > 1
+            weight = max(m.score for m in members) + 0.5 * (len(sources) - 1) + disagreement
+            if entries[-1].value < 10 and entries[-1].unit is None and not disagreement:
+                continue  # "three generals", "two sides": context, rarely the figure needed
+            subject = figures.subject(members)
+            ranked.append(
+                (weight, KeyFigure(subject=subject, figures=entries, disagreement=disagreement))
+            )
     ranked.sort(key=lambda pair: -pair[0])
     return [figure for _, figure in ranked[:MAX_FIGURES]]
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from briefing.verify.numbers import SCALES, parse_digits, word_numbers
-from briefing.verify.words import STOP_WORDS, normal
+from briefing.verify.words import STOP_WORDS, counted_word
 
 _UNITS = {
     "%": "%", "per cent": "%", "percent": "%", "km": "km", "kilometres": "km",
@@ -44,14 +44,6 @@ _MONEY_WORDS = frozenset(
     budget damage damages repair repairs bid offer value worth fund funding aid bill tax""".split()
 )
 _PLURALS = frozenset("people children men women staff personnel police cattle".split())
-# Words for the same counted thing, by their stems (see Mention.key).
-_SYNONYMS = {
-    normal(word): normal(same)
-    for word, same in {
-        "soldier": "troop", "resident": "people", "person": "people", "inhabitant": "people",
-        "civilian": "people", "villager": "people", "individual": "people",
-    }.items()
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,8 +62,8 @@ class Mention:
             return f"{self.unit}|{self.counts}"
         if self.unit and self.unit != "%":
             return self.unit  # km and metres already say what kind of thing it is
-        head = normal(self.counts.split()[-1])  # "troops" and "troop's" meet at "troop"
-        return f"{self.unit or ''}|{_SYNONYMS.get(head, head)}"
+        # "troops" and "troop's" meet at "troop", "soldiers" too (words.counted_word)
+        return f"{self.unit or ''}|{counted_word(self.counts.split()[-1])}"
 
 
 class TooManyNumbersError(Exception):
