@@ -58,7 +58,7 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
     ]
     return Brief.model_validate(
         {
-            "title": title or _title(stories),
+            "title": title or day_title([str(s["headline"]) for s in stories], len(stories)),
             "generated_at": config.now(),
             "engine": drafts[0].engine,
             "overview": [s["id"] for s in stories[:OVERVIEW_STORIES]] if len(stories) > 1 else [],
@@ -88,11 +88,14 @@ class _ClaimIds:
         return f"B{next(self.bottom)}" if old.startswith("B") else f"C{next(self.other)}"
 
 
-def _title(stories: list[dict[str, Any]]) -> str:
-    top = stories[0]["headline"]
-    if len(stories) == 1:
-        return str(top)
-    return f"{len(stories)} stories, led by: {top}"
+def day_title(headlines: Sequence[str], total: int) -> str:
+    """A brief's title from the headlines of the stories it may lead with (ranked) among
+    its `total` stories."""
+    if not headlines:
+        return f"Nothing new: {total} continuing stor{'y' if total == 1 else 'ies'}"
+    if total == 1:
+        return headlines[0]
+    return f"{total} stories, led by: {headlines[0]}"
 
 
 def _usage(drafts: Sequence[Draft]) -> dict[str, Any]:

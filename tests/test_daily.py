@@ -93,8 +93,8 @@ def test_a_day_writes_its_brief_latest_index_and_feed(desk: Path, httpserver: HT
     assert result.exit_code == 0, result.output
     briefs = desk / "briefs"
     assert names(briefs) == [
-        "2026-11-18.html", "2026-11-18.json", "2026-11-18.md", "feed.xml", "index.html",
-        "index.md", "latest.html", "latest.json", "latest.md",
+        ".state", "2026-11-18.html", "2026-11-18.json", "2026-11-18.md", "feed.xml",
+        "index.html", "index.md", "latest.html", "latest.json", "latest.md",
     ]  # fmt: skip
     for fmt in ("md", "json", "html"):
         assert (briefs / f"latest.{fmt}").read_bytes() == (
@@ -244,6 +244,7 @@ def test_without_a_site_url_the_feed_keeps_the_id_it_was_given(desk: Path) -> No
 def test_only_the_configured_formats_are_written(desk: Path) -> None:
     assert run("--formats", "md").exit_code == 0
     assert names(desk / "briefs") == [
+        ".state",
         "2026-11-18.md",
         "feed.xml",
         "index.html",
