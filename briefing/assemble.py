@@ -105,7 +105,9 @@ def _usage(drafts: Sequence[Draft]) -> dict[str, Any]:
     if not usages:
         return {}
     total: dict[str, Any] = {k: sum(u.get(k, 0) for u in usages) for k in _COUNTERS}
-    costs = [u["cost_usd"] for u in usages if "cost_usd" in u]  # drafts that used a model
+    # A draft that priced nothing (a later story's, which only lists dropped citations)
+    # leaves the cost known.
+    costs = [u["cost_usd"] for u in usages if "cost_usd" in u]
     total["cost_usd"] = None if any(c is None for c in costs) else sum(costs)
     total["dropped_citations"] = [c for u in usages for c in u.get("dropped_citations", [])]
     return total

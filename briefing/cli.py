@@ -129,6 +129,13 @@ _LLM_OPTIONS = (
         help='JSON price table overriding the built-in one: {"model": {"input": ..., '
         '"cached_input": ..., "output": ...}} in USD per million tokens.',
     ),
+    click.option(
+        "--embeddings",
+        metavar="MODEL",
+        help="With --engine openai: group stories by this embedding model's vectors of each "
+        "source's opening, from the same server (e.g. text-embedding-3-small). "
+        "[default: by their words]",
+    ),
 )
 
 
@@ -182,6 +189,7 @@ def llm_options(  # noqa: PLR0913 - one parameter per option
     temperature: float | None = None,
     frequency_penalty: float | None = None,
     prices_file: Path | None = None,
+    embeddings: str | None = None,
 ) -> dict[str, Any]:
     """The CLI's model options as the API's keyword options (None: not given)."""
     return {
@@ -195,6 +203,7 @@ def llm_options(  # noqa: PLR0913 - one parameter per option
         "temperature": temperature,
         "frequency_penalty": frequency_penalty,
         "prices_file": prices_file,
+        "embeddings": embeddings,
     }
 
 

@@ -34,6 +34,7 @@ from briefing.ingest.dates import iso_date
 from briefing.ingest.fetch import FETCH_OPTIONS
 from briefing.ingest.limits import LIMIT_OPTIONS
 from briefing.ingest.paths import expand
+from briefing.llm.embeddings import NEEDS_LLM_ENGINE, embed_sources
 from briefing.llm.settings import LLMSettings
 from briefing.models import SkippedInput
 from briefing.passages import build_sources
@@ -99,19 +100,22 @@ async def agenerate(
     exported from the HTML brief, or `Decisions`): rejected claims are left out, accepted
     ones marked reviewed. judge: "openai" (or a `Judge`) adds a model's second opinion.
     options: the LLM settings (model, base_url, api_key, prompts_dir, use_cache, timeout,
-    max_concurrency, max_retries, temperature, frequency_penalty, prices_file, ...), the
-    input limits (max_input_mb, max_title_chars, max_json_depth,
+    max_concurrency, max_retries, temperature, frequency_penalty, prices_file, embeddings,
+    ...), the input limits (max_input_mb, max_title_chars, max_json_depth,
     max_figures_per_sentence), how URLs are fetched (fetch_timeout, fetch_retries,
     http_cache_dir, use_http_cache) and the publication window (published_after,
     published_before: aware datetimes; articles dated outside are left out).
     """
     reading, settings = _reading_and_settings(options)
+    if settings.embeddings is not None and _engine_name(engine) != "openai":
+        raise ConfigError(NEEDS_LLM_ENGINE)
     chosen = choose_engine(engine, settings, reading.limits)
     second = choose_judge(judge, settings)  # before the run: a missing key fails fast
     decisions, decisions_file = _decisions(review)
     started = time.perf_counter()
     files, sources, skipped = await asyncio.to_thread(load_sources, inputs, reading)
-    groups = await asyncio.to_thread(group_stories, sources)
+    embedded = await embed_sources(sources, settings)  # no vectors unless asked and given
+    groups = await asyncio.to_thread(group_stories, sources, embedded.vectors)
     drafts = await write_stories(chosen, sources, groups)
     brief = brief_from_drafts(
         drafts,
@@ -122,6 +126,7 @@ async def agenerate(
         seconds=round(time.perf_counter() - started, 3),
         title=title,
     )
+    brief = embedded.added_to(brief)
     brief, checked = _checked(brief, decisions, decisions_file)
     if second is not None:
         checked = await second.areview(brief, checked)
@@ -258,9 +263,7 @@ def choose_engine(
     """'auto' is the LLM engine when OPENAI_API_KEY is set, else the offline one."""
     if not isinstance(engine, str):
         return engine
-    name = engine
-    if name == "auto":
-        name = "openai" if config.openai_api_key() else "extractive"
+    name = _engine_name(engine)
     if name == "extractive":
         from briefing.engines.extractive import ExtractiveEngine  # noqa: PLC0415
 
@@ -270,6 +273,15 @@ def choose_engine(
 
         return LLMEngine(llm or LLMSettings.from_environment())
     raise ConfigError(f"unknown engine '{name}'; use one of: {', '.join(ENGINES)}")
+
+
+def _engine_name(engine: str | Engine) -> str | None:
+    """The engine's name, 'auto' resolved; None for an engine object."""
+    if not isinstance(engine, str):
+        return None
+    if engine == "auto":
+        return "openai" if config.openai_api_key() else "extractive"
+    return engine
 
 
 def choose_judge(judge: str | Judge | None, llm: LLMSettings) -> Judge | None:

@@ -1,15 +1,20 @@
-"""A real OpenAI-compatible chat-completions server on 127.0.0.1, in a thread, for the
-fault-injection matrix (tests/test_faults.py).
+"""A real OpenAI-compatible server on 127.0.0.1 (chat completions and embeddings), in a
+thread, for the fault-injection matrix (tests/test_faults.py) and the embeddings tests
+(tests/test_embeddings.py).
 
 It answers like a careful model (`well_answered`: every source's first two sentences as key
 points, citing them word for word; a merge that lists them, sources taking turns, with the
-summaries' figures grouped by what they count; "entailed" for every claim judged), unless its `fault` says otherwise for a request. A fault is a function of the
-request and its number (1, 2, ...) that returns what to do instead, or None to answer well.
-Every request's JSON body is kept in `requests`.
+summaries' figures grouped by what they count; "entailed" for every claim judged;
+for /v1/embeddings, `fake_vector` of each input: its words hashed into DIMENSIONS counts,
+so texts sharing words point the same way), unless its `fault` says otherwise for a
+request. A fault is a function of the request and its number (1, 2, ...) that returns what
+to do instead, or None to answer well. Every request's JSON body is kept in `requests`;
+a POST to any other path, or a body of the wrong kind for its path, gets a 404.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import socket
@@ -82,13 +87,21 @@ def completion(content: str | None, finish_reason: str = "stop", **message: Any)
 # --- what a careful model answers ---------------------------------------------------------
 
 
+# What `schema_name` calls an embeddings request (it has no messages and no schema).
+EMBEDDINGS = "embeddings"
+ROUTES = {"/v1/chat/completions": "chat", "/v1/embeddings": EMBEDDINGS}
+
+
 def schema_name(body: Body) -> str:
+    if "messages" not in body:
+        return EMBEDDINGS
     return str(body["response_format"]["json_schema"]["name"])
 
 
 def user_prompt(body: Body) -> str:
     """The first user message: the instructions and the data (a re-ask adds messages)."""
-    return next(str(m["content"]) for m in body["messages"] if m["role"] == "user")
+    messages = body.get("messages", [])
+    return next((str(m["content"]) for m in messages if m["role"] == "user"), "")
 
 
 def source_ids(body: Body) -> list[str]:
@@ -141,8 +154,39 @@ def _judge_answer(body: Body) -> Body:
 
 ANSWERS = {"MapResult": map_answer, "ReduceResult": _reduce_answer, "JudgeResult": _judge_answer}
 
+DIMENSIONS = 64
+
+
+def fake_vector(text: str) -> list[float]:
+    """The text's words (lower-cased) hashed into DIMENSIONS counts: deterministic, and
+    texts that share words are alike, as with a real embedding model."""
+    vector = [0.0] * DIMENSIONS
+    for word in re.findall(r"\w+", text.lower()):
+        vector[int(hashlib.sha256(word.encode()).hexdigest(), 16) % DIMENSIONS] += 1.0
+    return vector
+
+
+def embedded(inputs: list[str]) -> Body:
+    """An embeddings reply for `inputs`; its usage counts their words as tokens."""
+    return {
+        "object": "list",
+        "data": [
+            {"object": "embedding", "index": n, "embedding": fake_vector(text)}
+            for n, text in enumerate(inputs)
+        ],
+        "model": "fake-embedder",
+        "usage": {"prompt_tokens": word_tokens(inputs), "total_tokens": word_tokens(inputs)},
+    }
+
+
+def word_tokens(inputs: list[str]) -> int:
+    return sum(len(text.split()) for text in inputs)
+
 
 def well_answered(body: Body) -> Reply:
+    if schema_name(body) == EMBEDDINGS:
+        inputs = body["input"]
+        return Reply(body=embedded([inputs] if isinstance(inputs, str) else inputs))
     return Reply(body=completion(json.dumps(ANSWERS[schema_name(body)](body))))
 
 
@@ -167,6 +211,7 @@ class FakeServer:
         return f"http://{host}:{port}/v1"
 
     def sent(self, schema: str | None = None) -> list[Body]:
+        """The requests sent (of `schema`, or EMBEDDINGS, if given)."""
         with self._lock:
             return [b for b in self.requests if schema is None or schema_name(b) == schema]
 
@@ -208,7 +253,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length", "0"))
         body = json.loads(self.rfile.read(length))
-        action = self.server.fake.action(body)
+        route = ROUTES.get(self.path)
+        if route is None or (route == EMBEDDINGS) != (schema_name(body) == EMBEDDINGS):
+            action: Action = Reply(404, {"error": {"message": f"no route for {self.path}"}})
+        else:
+            action = self.server.fake.action(body)
         if isinstance(action, Reset):
             # Linger 0: closing sends a TCP reset instead of an orderly shutdown.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

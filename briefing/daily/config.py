@@ -249,6 +249,7 @@ KEYS: tuple[Key, ...] = (
     Key("temperature", _TEMPERATURE, None, "Sampling temperature."),
     Key("frequency_penalty", _PENALTY, None, "Penalty on repeated tokens."),
     Key("prices", _path, None, "JSON price table overriding the built-in one.", path=True),
+    Key("embeddings", _text, None, "Embedding model that groups the stories (engine openai)."),
     Key("max_input_mb", _limit("max_input_mb"), None, "Largest input in MB. [default: 20]"),
     Key("max_title_chars", _limit("max_title_chars"), None, "Cut longer titles. [default: 300]"),
     Key("max_json_depth", _limit("max_json_depth"), None, "Deepest JSON read. [default: 64]"),
@@ -285,8 +286,9 @@ class DailyConfig:
         renamed = {"prompts": "prompts_dir", "prices": "prices_file"}
         generate_keys = (
             "model", "base_url", "prompts", "max_concurrency", "max_retries", "timeout",
-            "temperature", "frequency_penalty", "prices", "max_input_mb", "max_title_chars",
-            "max_json_depth", "max_figures_per_sentence", "fetch_timeout", "fetch_retries",
+            "temperature", "frequency_penalty", "prices", "embeddings", "max_input_mb",
+            "max_title_chars", "max_json_depth", "max_figures_per_sentence", "fetch_timeout",
+            "fetch_retries",
         )  # fmt: skip
         options = {renamed.get(k, k): self.values[k] for k in generate_keys}
         options["use_cache"] = False if self.values["no_cache"] else None

@@ -1,11 +1,13 @@
-"""The only module that imports `openai`: sends one structured-output request.
+"""The only module that imports `openai`: sends one structured-output request, or one
+batch of texts to embed.
 
 Retries with backoff on 429, 5xx, timeouts and dropped connections are the SDK's own
-(`max_retries`, `timeout`). A 200 reply that is not a chat completion (a body that is not
-JSON, an error object, no choices, a choice without a message) is retried here with
-backoff, from the same `max_retries`: a request is sent at most 1 + max_retries times,
-whatever goes wrong. What is left after the retries becomes a typed BriefingError with a
-one-line message.
+(`max_retries`, `timeout`). A 200 reply that is not what was asked for (a body that is not
+JSON, an error object, a chat completion with no choices or a choice without a message,
+embeddings of the wrong number or shape) is retried here with backoff, from the same
+`max_retries`: a request is sent at most 1 + max_retries times, whatever goes wrong. What
+is left after the retries becomes a typed BriefingError with a one-line message. Chat and
+embedding requests share all of this; they differ only in what they send and read.
 """
 
 from __future__ import annotations
@@ -13,16 +15,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import TYPE_CHECKING, Any, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import openai
 
 from briefing.errors import BriefingError, ConfigError, ContextLengthError, ModelCallError
 from briefing.llm.calls import one_line
 from briefing.llm.chat import ChatReply, ChatRequest
+from briefing.llm.embeddings import EmbeddingReply, EmbeddingRequest, as_vector
 from briefing.llm.strict import response_format
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from openai.types.chat import ChatCompletionMessageParam
     from openai.types.shared_params import ResponseFormatJSONSchema
 
@@ -75,19 +81,36 @@ def _tokens(usage: dict[str, Any], name: str) -> int:
     return 0
 
 
+def _json(body: bytes) -> object:
+    """A 200 reply's body as JSON; raises _Unreadable saying what it is instead."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        shown = one_line(body[: SHOWN * 4].decode(errors="replace"), SHOWN)
+        raise _Unreadable(f"a body that is not JSON: {shown!r}") from None
+
+
+class _Unreadable(Exception):  # noqa: N818 - internal: its message is the reason
+    """What a 200 reply's body is, when it is not what was asked for."""
+
+
+def _error_object(error: object) -> str:
+    said = error.get("message") if isinstance(error, dict) else error
+    return f"an error: {one_line(said)}" if isinstance(said, str) else "an error object"
+
+
 def read_completion(body: bytes) -> ChatReply | str:
     """The chat completion a 200 reply's body holds, or what is wrong with it."""
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        shown = one_line(body[: SHOWN * 4].decode(errors="replace"), SHOWN)
-        return f"a body that is not JSON: {shown!r}"
+        data = _json(body)
+    except _Unreadable as err:
+        return str(err)
     choice = _first_choice(data)
     if isinstance(choice, str):
         return choice
     message = choice["message"]
     refusal, finish = message.get("refusal"), choice.get("finish_reason")
-    usage = data.get("usage")
+    usage = data.get("usage") if isinstance(data, dict) else None
     usage = usage if isinstance(usage, dict) else {}
     details = usage.get("prompt_tokens_details")
     return ChatReply(
@@ -107,9 +130,7 @@ def _first_choice(data: object) -> dict[str, Any] | str:
         return "JSON that is not a chat completion"
     choices = data.get("choices")
     if not choices and "error" in data:
-        error = data["error"]
-        said = error.get("message") if isinstance(error, dict) else error
-        return f"an error: {one_line(said)}" if isinstance(said, str) else "an error object"
+        return _error_object(data["error"])
     choice = choices[0] if isinstance(choices, list) and choices else None
     if not isinstance(choice, dict):
         return "a completion with no choices"
@@ -119,6 +140,44 @@ def _first_choice(data: object) -> dict[str, Any] | str:
     if not isinstance(message.get("content"), str | None):
         return "a message whose content is not text"
     return choice
+
+
+def read_embeddings(body: bytes, count: int) -> EmbeddingReply | str:
+    """The `count` vectors a 200 reply's body holds, in input order, or what is wrong."""
+    try:
+        data = _json(body)
+    except _Unreadable as err:
+        return str(err)
+    if not isinstance(data, dict):
+        return "JSON that is not an embeddings reply"
+    items = data.get("data")
+    if not items and "error" in data:
+        return _error_object(data["error"])
+    vectors = _vectors(items, count)
+    if isinstance(vectors, str):
+        return vectors
+    usage = data.get("usage")
+    tokens = _tokens(usage, "prompt_tokens") if isinstance(usage, dict) else 0
+    return EmbeddingReply(vectors=vectors, prompt_tokens=tokens)
+
+
+def _vectors(items: object, count: int) -> tuple[tuple[float, ...], ...] | str:
+    """`count` vectors of one length, placed by each item's `index` (replies may come in
+    any order), or what is wrong with them."""
+    if not isinstance(items, list) or len(items) != count:
+        return f"{len(items) if isinstance(items, list) else 'no'} embeddings for {count} inputs"
+    placed: dict[int, tuple[float, ...]] = {}
+    for position, item in enumerate(items):
+        index = item.get("index", position) if isinstance(item, dict) else None
+        if not isinstance(index, int) or index in placed or not 0 <= index < count:
+            return "embeddings whose indexes are missing, repeated or out of range"
+        vector = as_vector(item.get("embedding"))
+        if vector is None:
+            return "an embedding that is not a list of finite numbers"
+        placed[index] = vector
+    if len({len(v) for v in placed.values()}) > 1:
+        return "embeddings of different lengths"
+    return tuple(placed[i] for i in range(count))
 
 
 NOT_IN_TIME = "{where} did not answer in time after the retries; raise --timeout"
@@ -145,6 +204,42 @@ _AFTER_RETRIES: tuple[tuple[type[openai.APIError], type[BriefingError], str], ..
         "cannot reach {where} ({err}); check OPENAI_BASE_URL or --base-url",
     ),
 )
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What a request asks for, as the messages name it."""
+
+    reply: str  # what a 200 reply should be
+    refused: str  # what to check when the server answers with an error status
+    overflow: str  # what a context overflow means, with the fix ({model} is filled in)
+
+
+CHAT = _Kind(
+    "a chat completion",
+    "check --model and that the server supports json_schema response formats",
+    "prompt and reply do not fit {model}'s context window; lower the token budgets or use "
+    "a model with a longer context",
+)
+EMBEDDINGS = _Kind(
+    "an embeddings reply",
+    "check --embeddings and that the server has an embeddings endpoint for that model",
+    "a text to embed does not fit {model}'s context window; use an embedding model with a "
+    "longer context",
+)
+
+
+class _RawReply(Protocol):
+    """What the SDK's `with_raw_response` calls return."""
+
+    @property
+    def content(self) -> bytes: ...
+
+    @property
+    def retries_taken(self) -> int: ...
+
+
+T = TypeVar("T")
 
 
 class OpenAIBackend:
@@ -181,67 +276,94 @@ class OpenAIBackend:
             await self._client.close()
             self._client = None
 
-    def _failure(self, err: openai.APIError, model: str) -> BriefingError:
+    def _failure(self, err: openai.APIError, model: str, kind: _Kind) -> BriefingError:
         """What is left of a failure after the SDK's retries, as one line with the fix."""
-        for kind, error, message in _AFTER_RETRIES:
-            if isinstance(err, kind):
+        for failed, error, message in _AFTER_RETRIES:
+            if isinstance(err, failed):
                 return error(message.format(where=self.base_url, err=err))
         if isinstance(err, openai.APIStatusError):
             if _is_context_overflow(err):
-                return ContextLengthError(
-                    f"{self.base_url}: prompt and reply do not fit {model}'s context window; "
-                    "lower the token budgets or use a model with a longer context"
-                )
+                return ContextLengthError(f"{self.base_url}: {kind.overflow.format(model=model)}")
             answer = f"HTTP {err.status_code}: {_server_message(err)}"
         else:
             answer = f"an error: {one_line(err.message)}"
-        return ModelCallError(
-            f"{self.base_url} answered {answer}; check --model and that the server supports "
-            "json_schema response formats"
-        )
+        return ModelCallError(f"{self.base_url} answered {answer}; {kind.refused}")
 
     async def complete(self, request: ChatRequest) -> ChatReply:
+        temperature = openai.omit if request.temperature is None else request.temperature
+        penalty = openai.omit if request.frequency_penalty is None else request.frequency_penalty
+
+        def send(client: openai.AsyncOpenAI) -> Awaitable[_RawReply]:
+            return client.chat.completions.with_raw_response.create(
+                model=request.model,
+                messages=cast("list[ChatCompletionMessageParam]", request.messages),
+                response_format=cast("ResponseFormatJSONSchema", response_format(request.schema)),
+                max_completion_tokens=request.max_completion_tokens,
+                temperature=temperature,
+                frequency_penalty=penalty,
+            )
+
+        return await self._retrying(send, read_completion, request.model, CHAT)
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingReply:
+        """One vector per input, in order. Floats are asked for explicitly: the SDK would
+        ask for base64, which not every OpenAI-compatible server speaks."""
+
+        def send(client: openai.AsyncOpenAI) -> Awaitable[_RawReply]:
+            return client.embeddings.with_raw_response.create(
+                model=request.model, input=list(request.inputs), encoding_format="float"
+            )
+
+        def read(body: bytes) -> EmbeddingReply | str:
+            return read_embeddings(body, len(request.inputs))
+
+        return await self._retrying(send, read, request.model, EMBEDDINGS)
+
+    async def _retrying(
+        self,
+        send: Callable[[openai.AsyncOpenAI], Awaitable[_RawReply]],
+        read: Callable[[bytes], T | str],
+        model: str,
+        kind: _Kind,
+    ) -> T:
+        """What `read` makes of a 200 reply; a reply it cannot read (it says why) is asked
+        again with backoff, from what is left of the SDK's retries."""
         retries, attempt = self.max_retries, 0
         while True:
-            body, retried = await self._post(request, retries)
-            reply = read_completion(body)
-            if isinstance(reply, ChatReply):
+            body, retried = await self._post(send, retries, model, kind)
+            reply = read(body)
+            if not isinstance(reply, str):
                 return reply
             retries -= retried + 1
             if retries < 0:
                 raise ModelCallError(
-                    f"{self.base_url} sent a reply that is not a chat completion ({reply}), "
+                    f"{self.base_url} sent a reply that is not {kind.reply} ({reply}), "
                     "also after the retries; check that --base-url is an OpenAI-compatible "
                     "API (it usually ends in /v1), or raise --max-retries"
                 )
-            log.info("retrying a reply that is not a chat completion (%s)", reply)
+            log.info("retrying a reply that is not %s (%s)", kind.reply, reply)
             await asyncio.sleep(min(RETRY_DELAY * 2**attempt, MAX_RETRY_DELAY))
             attempt += 1
 
-    async def _post(self, request: ChatRequest, retries: int) -> tuple[bytes, int]:
+    async def _post(
+        self,
+        send: Callable[[openai.AsyncOpenAI], Awaitable[_RawReply]],
+        retries: int,
+        model: str,
+        kind: _Kind,
+    ) -> tuple[bytes, int]:
         """The body of a 200 reply and how many retries the SDK took to get it; the SDK
         retries at most `retries` times. `timeout` bounds each read of the SDK's; the whole
         is bounded too, so a server that drips its reply cannot hold a call for ever."""
         client = self._connection()
         if retries != self.max_retries:
             client = client.with_options(max_retries=retries)
-        temperature = openai.omit if request.temperature is None else request.temperature
-        penalty = openai.omit if request.frequency_penalty is None else request.frequency_penalty
         deadline = (retries + 1) * self.timeout + retries * MAX_RETRY_DELAY
         try:
             async with asyncio.timeout(deadline):
-                raw = await client.chat.completions.with_raw_response.create(
-                    model=request.model,
-                    messages=cast("list[ChatCompletionMessageParam]", request.messages),
-                    response_format=cast(
-                        "ResponseFormatJSONSchema", response_format(request.schema)
-                    ),
-                    max_completion_tokens=request.max_completion_tokens,
-                    temperature=temperature,
-                    frequency_penalty=penalty,
-                )
+                raw = await send(client)
         except TimeoutError as err:
             raise ModelCallError(NOT_IN_TIME.format(where=self.base_url)) from err
         except openai.APIError as err:
-            raise self._failure(err, request.model) from err
+            raise self._failure(err, model, kind) from err
         return raw.content, raw.retries_taken

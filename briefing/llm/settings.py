@@ -34,6 +34,9 @@ class LLMSettings:
     temperature: float | None = None
     frequency_penalty: float | None = None
     prices_file: Path | None = None
+    # An embedding model on the same server (`--embeddings`): stories are grouped by its
+    # vectors of each source's opening instead of by their words (briefing/llm/embeddings.py).
+    embeddings: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("max_concurrency", "map_budget_tokens", "reduce_budget_tokens"):
@@ -43,6 +46,8 @@ class LLMSettings:
             raise ConfigError("max completion tokens must be at least 16")
         if self.max_retries < 0:
             raise ConfigError("--max-retries cannot be negative")
+        if self.embeddings is not None and not self.embeddings.strip():
+            raise ConfigError("--embeddings needs a model name, e.g. text-embedding-3-small")
 
     @classmethod
     def from_environment(cls, **overrides: object) -> LLMSettings:

@@ -43,6 +43,9 @@ CHARS_PER_TOKEN = 4
 # Text longer than this is counted piece by piece, each cut before a line break or a space
 # where there is one; ordinary prompts are far shorter, so their counts are exact.
 PIECE_CHARS = 100_000
+# truncate() reads at most this many characters a token: far more than any text averages
+# (English is about 4), so the cut falls where the token count says.
+TRUNCATE_CHARS = 16
 
 
 def read_vendored(url: str, expected_hash: str) -> dict[bytes, int]:
@@ -118,6 +121,30 @@ class TokenCounter:
         if encoding is None:
             return _estimate(text)
         return sum(_encoded_length(encoding, piece) for piece in _pieces(text))
+
+    def truncate(self, text: str, tokens: int) -> str:
+        """The start of `text` that is at most `tokens` tokens, cut before a space when
+        there is one (so no word is cut in two). Only the first `tokens` * TRUNCATE_CHARS
+        characters are read, so a huge text costs no more than a short one."""
+        head = text[: tokens * TRUNCATE_CHARS]
+        encoding = _load(self.encoding_name)
+        cut = head[: tokens * CHARS_PER_TOKEN]
+        if encoding is not None:
+            try:
+                encoded = encoding.encode(head, disallowed_special=())
+                if len(encoded) > tokens:  # a character cut in two at the end is dropped
+                    cut = encoding.decode_bytes(encoded[:tokens]).decode(errors="ignore")
+                else:
+                    cut = head
+            except Exception:  # noqa: BLE001 - as in _encoded_length: fall back to the estimate
+                log.debug("estimating where to cut %d characters", len(head))
+        if len(cut) < len(text):
+            space = cut.rfind(" ")
+            cut = cut[:space] if space > 0 else cut
+        # A cut can re-encode a token or two longer; shorten until it fits.
+        while cut and self.count(cut) > tokens:
+            cut = cut[: len(cut) * 9 // 10]
+        return cut.rstrip()
 
     def count_messages(self, messages: Iterable[Mapping[str, str]]) -> int:
         total = TOKENS_PER_REPLY
