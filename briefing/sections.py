@@ -24,7 +24,7 @@ class Section:
     label: str  # the short name in review reports and the HTML page
     kind: Kind
     description: str  # the brief schema's field description
-    ask: str  # what the model is asked to put there (the reduce schema's description)
+    ask: str  # what the model is asked to put there (reduce prompt and schema description)
     max_items: int  # the most the model may give (strict schemas allow maxItems)
     hedged: bool = False  # claims the sources themselves hedge or dispute
     block: str | None = None  # template block in templates/sections/; default: `kind`
@@ -47,7 +47,7 @@ SECTIONS: tuple[Section, ...] = (
         "Bottom line",
         "claims",
         "The one to three most central claims.",
-        "The one to three most central facts.",
+        "the one to three most central facts, each a full sentence naming its subject.",
         3,
         block="bottom-line",
         fallback="leads",
@@ -58,7 +58,8 @@ SECTIONS: tuple[Section, ...] = (
         "Key developments",
         "claims",
         "What happened, most central first.",
-        "What happened, most central first.",
+        "what happened, most central first, merging reports of the same fact and citing "
+        "every sentence that states it.",
         MAX_POINTS,
         fallback="points",
     ),
@@ -68,7 +69,8 @@ SECTIONS: tuple[Section, ...] = (
         "Key figures",
         "figures",
         "Numbers, disagreeing ones side by side.",
-        "Numbers grouped by what they measure.",
+        "the numbers grouped by what they count (the thing and the verb: 'troops killed'); "
+        "values side by side only when they count the same thing.",
         MAX_POINTS,
         fallback="figures",
     ),
@@ -78,7 +80,7 @@ SECTIONS: tuple[Section, ...] = (
         "Unconfirmed",
         "claims",
         "Reports the sources hedge or dispute.",
-        "Reports hedged or disputed.",
+        "reports that are hedged or disputed, with the words that hedge or contest them.",
         MAX_ITEMS,
         hedged=True,
         block="hedged",
@@ -90,7 +92,8 @@ SECTIONS: tuple[Section, ...] = (
         "Quotes",
         "quotes",
         "Notable direct quotes with their speakers.",
-        "Notable direct quotes with speakers.",
+        "notable direct quotes, word for word, each with the speaker the source names at "
+        "the quote.",
         MAX_ITEMS,
         fallback="quotes",
     ),
@@ -100,7 +103,7 @@ SECTIONS: tuple[Section, ...] = (
         "What to watch",
         "claims",
         "Open questions and next steps, if the engine gives any.",
-        "Open questions and next steps the sources mention.",
+        "open questions and next steps the sources mention.",
         MAX_ITEMS,
     ),
 )

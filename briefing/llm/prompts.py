@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, TypedDict
 
+from briefing.llm.schemas import ReduceResult
 from briefing.templating import make_environment, render_template
 
 if TYPE_CHECKING:
@@ -91,7 +92,11 @@ class Prompts:
             {"role": "system", "content": self._render("reduce.system.j2")},
             {
                 "role": "user",
-                "content": self._render("reduce.user.j2", inputs=[as_data(i) for i in inputs]),
+                "content": self._render(
+                    "reduce.user.j2",
+                    inputs=[as_data(i) for i in inputs],
+                    sections=ReduceResult.sections,
+                ),
             },
         ]
 

@@ -257,7 +257,7 @@ class ReduceBase(Out):
 
     sections: ClassVar[tuple[Section, ...]] = ()
 
-    title: str = Field(description="A short factual headline for the whole day.")
+    title: str = Field(description="A short factual headline for this story.")
 
     def items(self, section: Section) -> list[Out]:
         return list(getattr(self, section.name))
