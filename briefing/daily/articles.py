@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+
+from briefing.stories.ids import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -46,14 +47,3 @@ class Seen:
 
     def knows(self, source: Source) -> bool:
         return any(key in self.keys for key in article_keys(source).all())
-
-
-def canonical_url(url: str | None) -> str | None:
-    """The URL with scheme and host in lower case and no fragment; None unless it is
-    http(s) with a host. (Replaced by the story grouping's canonical URL when it lands.)"""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-        return None
-    return urlunsplit(("https", parts.hostname, parts.path.rstrip("/"), parts.query, ""))
