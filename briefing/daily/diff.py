@@ -165,13 +165,17 @@ def match_stories(older: Brief | None, newer: Brief) -> dict[str, Story]:
 def figure_changes(
     older: Brief, before: Story, newer: Brief, after: Story, older_name: str
 ) -> list[FigureChange]:
-    """Figures of the same thing (what they count, their unit) whose values differ."""
+    """Figures of the same thing (what they count, their unit) with a value the earlier
+    brief did not give: its values (old) -> the new ones."""
     then = _figures(older, before)
     index = older.passage_index()
     changes = []
-    for key, new in _figures(newer, after).items():
+    for key, now in _figures(newer, after).items():
         old = then.get(key)
-        if old is None or {f.value for f in old} == {f.value for f in new}:
+        # New values only: one the earlier brief gave too is no change (both may be
+        # reported side by side, when sources disagree).
+        new = [f for f in now if old and all(f.value != o.value for o in old)]
+        if old is None or not new:
             continue
         changes.append(
             FigureChange(

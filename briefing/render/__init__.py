@@ -92,7 +92,7 @@ def render(brief: Brief, fmt: Format = "md", templates: Path | None = None) -> s
         day_link=changes.day_link_md,
         overview=[by_id[i] for i in brief.overview],
         outlets_of=lambda story: outlets_of(brief, story),
-        source_label=lambda source_id: index_sources[source_id].label(),
+        source_labels=lambda ids: [index_sources[i].label() for i in ids if i in index_sources],
         cite=cite,
         outlet=outlet,
         cited_sources=[c for c in cited if c.passages],
