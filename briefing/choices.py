@@ -6,3 +6,5 @@ from __future__ import annotations
 ENGINES = ("auto", "extractive", "openai")
 JUDGES = ("openai",)
 DEFAULT_MODEL = "gpt-4.1-mini"
+CI_CHOICES = ("auto", "github", "none")
+REPORTS = ("md", "json", "sarif")  # verify's report formats

@@ -8,18 +8,19 @@ import sys
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 import click
 
-from briefing import __version__
-from briefing.choices import DEFAULT_MODEL, ENGINES, JUDGES
+from briefing import __version__, interrupts
+from briefing.choices import CI_CHOICES, DEFAULT_MODEL, ENGINES, JUDGES, REPORTS
 from briefing.errors import BriefingError, ConfigError, NoUsableInputError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from briefing.models import Review
+    from briefing.models import Brief, Review
+    from briefing.render.locate import Located
 
 
 F = TypeVar("F", bound="Callable[..., Any]")
@@ -66,6 +67,33 @@ TEMPLATES = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of templates that override the built-in ones (same file names).",
 )
+
+
+CI = click.option(
+    "--ci",
+    type=click.Choice(CI_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Report to a CI: 'github' writes the step summary, annotations on the brief's "
+    "lines and step outputs; 'auto' does so when GITHUB_ACTIONS=true.",
+)
+
+
+def VERBOSITY(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTIONS
+    """-q and -v, on every command that runs."""
+    command = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        help="Also print each stage's time and what was read from each input.",
+    )(command)
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help="Print nothing on standard error unless something needs a look (a warning, an "
+        "error, a failed gate).",
+    )(command)
 
 
 MODEL = click.option(
@@ -241,6 +269,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="After writing the brief, exit with status 4 when fewer than this fraction of its "
     "claims are supported (0-1).",
 )
+@CI
+@VERBOSITY
 @JUDGE
 @INPUT_LIMITS
 @LLM_OPTIONS
@@ -256,6 +286,9 @@ def generate(  # noqa: PLR0913 - one parameter per option
     title: str | None,
     review: Path | None,
     fail_under: float | None,
+    ci: str,
+    quiet: bool,
+    verbose: bool,
     judge: str | None,
     dry_run: bool,
     **llm: Any,  # noqa: ANN401 - the model options (see llm_options()) and input limits
@@ -266,10 +299,14 @@ def generate(  # noqa: PLR0913 - one parameter per option
 
     --engine openai (the default when OPENAI_API_KEY is set) works with any
     OpenAI-compatible server: set OPENAI_BASE_URL or --base-url."""
+    _verbosity(ctx, quiet, verbose)
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
+        from briefing.ci import in_github  # noqa: PLC0415
         from briefing.ingest.limits import LIMIT_OPTIONS  # noqa: PLC0415
+        from briefing.progress import stage  # noqa: PLC0415
         from briefing.render import format_for  # noqa: PLC0415
+        from briefing.render.locate import in_output  # noqa: PLC0415
 
         limits = {name: llm.pop(name) for name in LIMIT_OPTIONS}
         options = {**llm_options(**llm), **limits}
@@ -280,26 +317,37 @@ def generate(  # noqa: PLR0913 - one parameter per option
             click.echo(pipeline.plan(list(paths), **options).render())
             return
         out_format = format_for(output, fmt)
-        brief = pipeline.generate(
-            list(paths), engine=engine, title=title, review=review, judge=judge, **options
-        )
+        with _working():
+            brief = pipeline.generate(
+                list(paths), engine=engine, title=title, review=review, judge=judge, **options
+            )
+            with stage("rendering"):
+                text = pipeline.render(brief, out_format, templates=templates)
+            with stage("writing the output"):
+                wrote = _write(text, output)
         for item in brief.skipped_inputs:
             _warn(f"skipped {item.path}: {item.reason}")
-        _emit(pipeline.render(brief, out_format, templates=templates), output)
+        _inputs_detail(brief)
+        if wrote:
+            _note(f"wrote {output}")
         if brief.review is not None and brief.review.unmatched_decisions:
             count = len(brief.review.unmatched_decisions)
             _warn(
                 f"{count} decision(s) in {review} match no claim of this run (the inputs or "
                 "the engine changed); they were not applied"
             )
+        if brief.review is None:
+            return
+        located = (
+            in_output(brief.review, text, out_format, output) if wrote and in_github(ci) else None
+        )
+        report = _Report(brief.review, brief.title, located, ci, str(output) if wrote else "")
         empty = pipeline.nothing_survived(brief)
         if empty is not None:
-            if brief.review is not None:
-                _report(brief.review, None)
+            _report(report, None)
             _warn(empty)
             ctx.exit(NoUsableInputError.exit_code)
-        if brief.review is not None:
-            _report(brief.review, fail_under)
+        _report(report, fail_under)
 
 
 def DAILY_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTIONS
@@ -327,14 +375,19 @@ def DAILY_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTION
     "--force", is_flag=True, help="Replace the brief of a past day that was already written."
 )
 @DAILY_OPTIONS
+@CI
+@VERBOSITY
 @click.pass_context
-def daily(
+def daily(  # noqa: PLR0913 - one parameter per option
     ctx: click.Context,
     /,
     inputs: tuple[str, ...],
     config_file: str | None,
     date: str | None,
     force: bool,
+    ci: str,
+    quiet: bool,
+    verbose: bool,
     **given: Any,  # noqa: ANN401 - the keys of briefing.toml, as text
 ) -> None:
     """Write the day's brief into the output folder as DATE.md, DATE.json and DATE.html,
@@ -343,17 +396,22 @@ def daily(
     Settings come from the command line, then BRIEFING_* environment variables, then the
     config file (briefing.toml), then the defaults. INPUTS, when given, replace the
     config's inputs. Items published outside the window are left out."""
+    _verbosity(ctx, quiet, verbose)
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
+        from briefing.ci import in_github  # noqa: PLC0415
         from briefing.daily.config import resolve  # noqa: PLC0415
         from briefing.daily.run import run_day  # noqa: PLC0415
+        from briefing.render.locate import in_written  # noqa: PLC0415
 
         given["inputs"] = inputs or None
         settings = resolve(given, config=config_file, date=date)
-        result = run_day(settings, force=force)
+        with _working():
+            result = run_day(settings, force=force)
         brief = result.brief
         for item in brief.skipped_inputs:
             _warn(f"skipped {item.path}: {item.reason}")
+        _inputs_detail(brief)
         for path in [*result.written.dated, *result.written.latest, *result.listings]:
             _note(f"wrote {path}")
         empty = pipeline.nothing_survived(brief)
@@ -361,7 +419,9 @@ def daily(
             _warn(empty)
             ctx.exit(NoUsableInputError.exit_code)
         if brief.review is not None:
-            _report(brief.review, settings["fail_under"])
+            located = in_written(brief.review, result.written.dated) if in_github(ci) else None
+            output = located.path if located else ""
+            _report(_Report(brief.review, brief.title, located, ci, output), settings["fail_under"])
 
 
 @cli.command()
@@ -370,14 +430,28 @@ def daily(
     "-o",
     "--output",
     type=FILE_OR_DASH,
-    help="Write the review report here (.md or .json; - for standard output). Default: "
-    "markdown to stdout.",
+    help="Write the review report here (.md, .json or .sarif; - for standard output). "
+    "Default: markdown to stdout.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REPORTS),
+    help="Report format, overriding -o: sarif is SARIF 2.1.0 for code scanning.",
 )
 @click.option(
     "--fail-under",
     type=Fraction(),
     help="Exit with status 4 when fewer than this fraction of claims are supported (0-1).",
 )
+@click.option(
+    "--markdown",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The markdown brief that SARIF results and GitHub annotations point at. Default: "
+    "BRIEF_JSON's name with .md, when that file exists; else BRIEF_JSON itself.",
+)
+@CI
+@VERBOSITY
 @TEMPLATES
 @JUDGE
 @MODEL
@@ -391,7 +465,12 @@ def verify(  # noqa: PLR0913 - one parameter per option
     /,
     brief_json: Path,
     output: Path | None,
+    fmt: str | None,
     fail_under: float | None,
+    markdown: Path | None,
+    ci: str,
+    quiet: bool,
+    verbose: bool,
     templates: Path | None,
     judge: str | None,
     **llm: Any,  # noqa: ANN401 - the model options, see llm_options()
@@ -401,26 +480,65 @@ def verify(  # noqa: PLR0913 - one parameter per option
 
     --judge openai adds a language model's second opinion on each claim (any
     OpenAI-compatible server, as for --engine openai); it never changes the verdicts."""
+    _verbosity(ctx, quiet, verbose)
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
+        from briefing.ci import in_github  # noqa: PLC0415
+        from briefing.progress import stage  # noqa: PLC0415
         from briefing.render import render_report, report_format_for  # noqa: PLC0415
+        from briefing.render.locate import in_brief_files  # noqa: PLC0415
 
         options = llm_options(**llm)
-        report_format = report_format_for(output)
-        _refuse_input_as_output(output, [brief_json], None, llm)
-        brief = pipeline.load(brief_json, allow_unknown_citations=True)
-        review = pipeline.verify(brief, judge=judge, **options)
-        _emit(render_report(review, brief.title, report_format, templates), output)
-        _report(review, fail_under)
+        report_format = report_format_for(output, fmt)
+        _refuse_input_as_output(output, [brief_json], markdown, llm)
+        with _working():
+            with stage("loading the brief"):
+                brief = pipeline.load(brief_json, allow_unknown_citations=True)
+            review = pipeline.verify(brief, judge=judge, **options)
+            located = None
+            if in_github(ci) or report_format == "sarif":
+                located = in_brief_files(review, brief_json, markdown)
+            with stage("rendering"):
+                text = render_report(review, brief.title, report_format, templates, located)
+            with stage("writing the output"):
+                wrote = _write(text, output)
+        if wrote:
+            _note(f"wrote {output}")
+        _report(_Report(review, brief.title, located, ci, str(output) if wrote else ""), fail_under)
 
 
-def _report(review: Review, fail_under: float | None) -> None:
-    """The review's summary on stderr, then the --fail-under gate."""
+class _Report(NamedTuple):
+    """What a command hands to _report: the review and where its claims stand."""
+
+    review: Review
+    title: str
+    located: Located | None
+    ci: str
+    output: str  # the file the command wrote, if any
+
+
+def _report(report: _Report, fail_under: float | None) -> None:
+    """The review's summary on stderr, the CI's summary, annotations and outputs, then
+    the --fail-under gate."""
+    from briefing.ci import in_github, publish  # noqa: PLC0415
     from briefing.verify.gate import enforce_threshold, judge_summary, summary_line  # noqa: PLC0415
 
-    click.echo(f"review: {summary_line(review)}", err=True)
+    review = report.review
+    _note(f"review: {summary_line(review)}")
     if review.judged_by:
-        click.echo(f"judge: {judge_summary(review)}", err=True)
+        _note(f"judge: {judge_summary(review)}")
+    if in_github(report.ci):
+        published = publish(
+            review,
+            report.title,
+            located=report.located,
+            fail_under=fail_under,
+            outputs={"output": report.output},
+        )
+        for line in published.commands:  # escaped already: workflow commands, one line each
+            click.echo(line, err=True)
+        for warning in published.warnings:
+            _warn(warning)
     enforce_threshold(review, fail_under)
 
 
@@ -435,14 +553,23 @@ def _report(review: Review, fail_under: float | None) -> None:
     "markdown to stdout.",
 )
 @TEMPLATES
+@VERBOSITY
 @click.pass_context
-def diff(
-    ctx: click.Context, /, older: Path, newer: Path, output: Path | None, templates: Path | None
+def diff(  # noqa: PLR0913 - one parameter per option
+    ctx: click.Context,
+    /,
+    older: Path,
+    newer: Path,
+    output: Path | None,
+    templates: Path | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """What changed from OLDER to NEWER, two briefs saved as JSON: the stories that are
     new, updated (new articles, the claims resting on them, figures whose value changed:
     old -> new, both cited), continuing (nothing new) and no longer reported. Stories are
     matched by id, then by shared articles (URL or content)."""
+    _verbosity(ctx, quiet, verbose)
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
         from briefing.render import render_diff, report_format_for  # noqa: PLC0415
@@ -457,7 +584,8 @@ def diff(
             older_name=_brief_name(older),
             newer_name=_brief_name(newer),
         )
-        _emit(render_diff(comparison, report_format, templates), output)
+        if _write(render_diff(comparison, report_format, templates), output):
+            _note(f"wrote {output}")
 
 
 def _brief_name(path: Path) -> str:
@@ -472,51 +600,110 @@ def _brief_name(path: Path) -> str:
 @OUTPUT
 @FORMAT
 @TEMPLATES
+@VERBOSITY
 @click.pass_context
-def render_command(
+def render_command(  # noqa: PLR0913 - one parameter per option
     ctx: click.Context,
     /,
     brief_json: Path,
     output: Path | None,
     fmt: str | None,
     templates: Path | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Render a brief saved as JSON again, with no sources and no network.
     BRIEF_JSON - reads it from standard input."""
+    _verbosity(ctx, quiet, verbose)
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
+        from briefing.progress import stage  # noqa: PLC0415
         from briefing.render import format_for  # noqa: PLC0415
 
         out_format = format_for(output, fmt)
         _refuse_input_as_output(output, [brief_json], None, {})
-        _emit(pipeline.render(pipeline.load(brief_json), out_format, templates=templates), output)
+        with _working():
+            with stage("loading the brief"):
+                brief = pipeline.load(brief_json)
+            with stage("rendering"):
+                text = pipeline.render(brief, out_format, templates=templates)
+            with stage("writing the output"):
+                wrote = _write(text, output)
+        if wrote:
+            _note(f"wrote {output}")
 
 
 def _refuse_input_as_output(
-    output: Path | None, inputs: list[Path], review: Path | None, llm: dict[str, Any]
+    output: Path | None, inputs: list[Path], other: Path | None, llm: dict[str, Any]
 ) -> None:
     """Before anything runs: the output must not be one of the files the run reads."""
     from briefing.output import refuse_input_as_output  # noqa: PLC0415
 
-    files = [*inputs, review, llm.get("prices_file")]
+    files = [*inputs, other, llm.get("prices_file")]
     refuse_input_as_output(output, [f for f in files if f is not None])
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None) -> bool:
+    """Write `text` to `output` (standard output when none or -); whether a file was
+    written (rather than standard output)."""
     if output is None or str(output) == "-":
         click.echo(text, nl=False)
-    else:
-        from briefing.output import write_output  # noqa: PLC0415
+        return False
+    from briefing.output import write_output  # noqa: PLC0415
 
-        write_output(output, text)
-        _note(f"wrote {output}")
+    write_output(output, text)
+    return True
+
+
+def _inputs_detail(brief: Brief) -> None:
+    """-v: what each input gave."""
+    if not _setting("verbose"):
+        return
+    for source in brief.sources:
+        _note(f"{source.id} {source.origin}: {len(source.passages):,} sentences")
+    if brief.run is not None:  # what the run spent is not in the brief (models.RunStats)
+        _note(f"run: {brief.run.line()}")
+
+
+def _verbosity(ctx: click.Context, quiet: bool, verbose: bool) -> None:
+    if quiet and verbose:
+        raise click.UsageError("-q and -v contradict each other; give one of them", ctx)
+    ctx.ensure_object(dict)
+    ctx.obj.update(quiet=quiet, verbose=verbose)
+
+
+def _setting(name: str) -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.obj and ctx.obj.get(name))
+
+
+@contextmanager
+def _working() -> Iterator[None]:
+    """While the run works: each stage's time with -v, a progress bar on a terminal."""
+    from briefing.progress import reporting  # noqa: PLC0415
+    from briefing.terminal import Terminal  # noqa: PLC0415
+
+    stream = sys.stderr
+    bar = not _setting("quiet") and stream.isatty()
+    verbose = _setting("verbose")
+    with (
+        Terminal(stream, verbose=verbose, bar=bar) as terminal,
+        reporting(terminal if verbose or bar else None),
+    ):
+        yield
 
 
 def _warn(message: str) -> None:
-    _note(f"warning: {message}")
+    _say(f"warning: {message}")
 
 
 def _note(line: str) -> None:
+    """An informational line: none with -q (cron mails whatever a job prints)."""
+    if not _setting("quiet"):
+        _say(line)
+
+
+def _say(line: str) -> None:
     """One line on stderr, whatever the message holds (a file name with a newline)."""
     from briefing.render.escape import printable  # noqa: PLC0415
 
@@ -525,7 +712,8 @@ def _note(line: str) -> None:
 
 @contextmanager
 def _errors(ctx: click.Context) -> Iterator[None]:
-    """Typed errors become one line and their exit code; anything else is a bug report."""
+    """Typed errors become one line and their exit code; Ctrl-C, one line and 130;
+    anything else is a bug report."""
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     try:
         yield
@@ -535,6 +723,9 @@ def _errors(ctx: click.Context) -> Iterator[None]:
         if debug:
             traceback.print_exc()
         _fail(str(err), err.exit_code)
+    except KeyboardInterrupt:
+        # Ctrl-C where the signal handler is not installed (the Python API's callers, tests)
+        _fail("interrupted", interrupts.exit_code())
     except Exception as err:  # noqa: BLE001 - the last line of defence: one message, not a traceback
         if debug:
             traceback.print_exc()
@@ -542,9 +733,10 @@ def _errors(ctx: click.Context) -> Iterator[None]:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    _note(f"error: {message}")
+    _say(f"error: {message}")
     sys.exit(code)
 
 
 def main() -> None:
+    interrupts.install()
     cli()

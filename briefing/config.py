@@ -37,3 +37,22 @@ def cache_root() -> Path:
 def briefing_variables() -> dict[str, str]:
     """The BRIEFING_* environment variables (`briefing daily`'s settings)."""
     return {k: v for k, v in os.environ.items() if k.startswith("BRIEFING_")}
+
+
+def github_actions() -> bool:
+    """Whether this runs as a GitHub Actions step (the runner sets GITHUB_ACTIONS=true)."""
+    return os.environ.get("GITHUB_ACTIONS", "").strip() == "true"
+
+
+def github_file(name: str) -> Path | None:
+    """A file the Actions runner names in the environment for a step to append to:
+    GITHUB_STEP_SUMMARY, GITHUB_OUTPUT."""
+    value = os.environ.get(name, "").strip()
+    return Path(value) if value else None
+
+
+def workspace() -> Path:
+    """The repository's root for file names in annotations and SARIF: GITHUB_WORKSPACE
+    in Actions, else the current folder."""
+    value = os.environ.get("GITHUB_WORKSPACE", "").strip()
+    return Path(value) if value else Path.cwd()

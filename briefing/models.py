@@ -172,7 +172,7 @@ class RunReport(Strict):
 
     def line(self) -> str:
         """The report as one line for stderr."""
-        text = f"{self.seconds:.2f} s"
+        text = f"{self.seconds:.2f} s in all"
         if self.calls or self.cached_calls:
             text += (
                 f"; {self.calls} model calls ({self.cached_calls} from cache), "
@@ -211,6 +211,11 @@ class ClaimCheck(Strict):
     status: CheckStatus = Field(description="The deterministic verifier's verdict.")
     reasons: list[str] = Field(
         default_factory=list, description="What did not check out, one sentence each."
+    )
+    rules: list[str] = Field(
+        default_factory=list,
+        description="The check behind each reason, in the same order: 'citation', 'quote', "
+        "'number', 'value', 'name', 'support', ... (empty in briefs verified by earlier versions).",
     )
     support: float = Field(ge=0, le=1, description="Share of the claim's words in its citations.")
     reviewed: bool = Field(default=False, description="A reviewer accepted it on an earlier pass.")

@@ -9,6 +9,8 @@
   directly, never replaced; so is anything under /dev or /proc (`/dev/stdout` redirected to
   a file appends to it, as the shell set it up).
 - Every failure is a one-line BriefingError naming the path and the fix.
+- The temporary files being written are known (`remove_temporaries`), so the command
+  line's signal handler can remove them before it ends the process (interrupts.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 STDOUT = "-"
+# Temporary files being written right now, in any thread; a path is added before the file
+# is created and dropped once it is renamed or removed.
+_temporaries: set[Path] = set()
 # Paths whose files stand for something else (/dev/stdout -> /proc/self/fd/1): never
 # renamed over, whatever their type.
 _PASSTHROUGH = ("/dev/", "/proc/")
@@ -63,7 +68,11 @@ def write_atomically(path: Path, text: str | bytes, *, shown: Path | None = None
     rename."""
     shown = shown or path
     directory = path.parent if str(path.parent) else Path()
-    if not directory.is_dir():
+    try:
+        is_folder = directory.is_dir()
+    except OSError as err:  # a folder we may not look into: EACCES is not "missing"
+        raise _cannot_write(shown, err) from err
+    if not is_folder:
         raise BriefingError(f"{shown}: the folder {directory} does not exist; create it first")
     try:
         existing: int | None = stat.S_IMODE(path.stat().st_mode)
@@ -74,6 +83,25 @@ def write_atomically(path: Path, text: str | bytes, *, shown: Path | None = None
             f"{shown}: the file is read-only; make it writable or write somewhere else"
         )
     temporary = directory / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    _temporaries.add(temporary)
+    try:
+        _write_temporary(temporary, path, text, existing, shown)
+    finally:
+        _temporaries.discard(temporary)
+
+
+def remove_temporaries() -> None:
+    """Remove the temporary files being written (the process is about to end)."""
+    for temporary in list(_temporaries):
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+def _write_temporary(
+    temporary: Path, path: Path, text: str | bytes, existing: int | None, shown: Path
+) -> None:
     try:
         # 0o666 less the umask, as any new file; an existing file's own mode otherwise.
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -18,6 +18,7 @@ from briefing.ingest.article import normalize_space
 from briefing.ingest.files import printable
 from briefing.ingest.limits import InputLimits, cli_option
 from briefing.models import Passage, SkippedInput, Source
+from briefing.progress import counted
 
 if TYPE_CHECKING:
     from briefing.ingest.article import Article
@@ -54,7 +55,7 @@ def build_sources(
     sources: list[Source] = []
     skipped: list[SkippedInput] = []
     seen: dict[str, Source] = {}
-    for given in articles:
+    for given in counted("splitting sentences", articles):
         article = _clean(given)
         title = _cut(article.title, limits.max_title_chars)
         if title != article.title:

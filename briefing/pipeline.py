@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
-import logging
 import os
 import time
 from collections.abc import Iterable
@@ -38,6 +37,7 @@ from briefing.llm.embeddings import NEEDS_LLM_ENGINE, embed_sources
 from briefing.llm.settings import LLMSettings
 from briefing.models import SkippedInput
 from briefing.passages import build_sources
+from briefing.progress import stage
 from briefing.render import Format
 from briefing.render import render as render_brief
 from briefing.review import Decisions, apply_decisions, load_decisions, with_decisions
@@ -59,8 +59,6 @@ Inputs = Input | Iterable[Input]
 DecisionsLike = Decisions | str | os.PathLike[str]
 T = TypeVar("T")
 P = ParamSpec("P")
-
-log = logging.getLogger(__name__)
 
 LLM_OPTIONS = tuple(f.name for f in dataclasses.fields(LLMSettings))
 WINDOW_OPTIONS = ("published_after", "published_before")
@@ -114,9 +112,11 @@ async def agenerate(
     decisions, decisions_file = _decisions(review)
     started = time.perf_counter()
     files, sources, skipped = await asyncio.to_thread(load_sources, inputs, reading)
-    embedded = await embed_sources(sources, settings)  # no vectors unless asked and given
-    groups = await asyncio.to_thread(group_stories, sources, embedded.vectors)
-    drafts = await write_stories(chosen, sources, groups)
+    with stage("grouping stories"):
+        embedded = await embed_sources(sources, settings)  # no vectors unless asked and given
+        groups = await asyncio.to_thread(group_stories, sources, embedded.vectors)
+    with stage("drafting the brief"):
+        drafts = await write_stories(chosen, sources, groups)
     brief = brief_from_drafts(
         drafts,
         groups,
@@ -129,9 +129,8 @@ async def agenerate(
     brief = embedded.added_to(brief)
     brief, checked = _checked(brief, decisions, decisions_file)
     if second is not None:
-        checked = await second.areview(brief, checked)
-    if brief.run is not None:  # timings and model usage: a log line, not the brief's bytes
-        log.info("run: %s", brief.run.line())
+        with stage("asking the judge"):
+            checked = await second.areview(brief, checked)
     return brief.model_copy(update={"review": checked})
 
 
@@ -149,7 +148,8 @@ async def averify(
     loaded, decisions_file = _decisions(decisions)
     brief, checked = _checked(brief, loaded, decisions_file)
     if second is not None:
-        checked = await second.areview(brief, checked)
+        with stage("asking the judge"):
+            checked = await second.areview(brief, checked)
     return checked
 
 
@@ -351,6 +351,13 @@ def _checked(
     brief: Brief, decisions: Decisions | None, decisions_file: str | None
 ) -> tuple[Brief, Review]:
     """The brief (less its rejected claims) and its review."""
+    with stage("checking claims"):
+        return _checked_now(brief, decisions, decisions_file)
+
+
+def _checked_now(
+    brief: Brief, decisions: Decisions | None, decisions_file: str | None
+) -> tuple[Brief, Review]:
     if decisions is None:
         review = verify_brief(brief)
         earlier = brief.review

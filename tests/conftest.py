@@ -25,7 +25,8 @@ FIXED_EPOCH = "1795000000"  # 2026-11-18 UTC: generated_at is part of golden out
 def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No real keys, servers or user caches leak into a test (simonw/llm style)."""
     for name in list(os.environ):
-        if name.startswith(("OPENAI_", "BRIEFING_")):
+        # GITHUB_*: run inside GitHub Actions, the CLI would report to the runner.
+        if name.startswith(("OPENAI_", "BRIEFING_", "GITHUB_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)

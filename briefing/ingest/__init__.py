@@ -19,6 +19,7 @@ from briefing.ingest.readers import Problems, read_data, read_file
 from briefing.ingest.urls import is_url, read_urls
 from briefing.ingest.window import PublishedWindow
 from briefing.models import SkippedInput
+from briefing.progress import counted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -72,7 +73,8 @@ def ingest(
         reads.append(("stdin", _attempt(lambda: read_data(
             read_stdin(limits.max_input_bytes), "stdin", "", limits
         ))))  # fmt: skip
-    for entry in expand([a for a in args if a != STDIN and not is_url(a)]):
+    paths = expand([a for a in args if a != STDIN and not is_url(a)])
+    for entry in counted("reading inputs", paths):
         label = display(entry.path)
         if entry.problem is not None:
             result.skipped.append(SkippedInput(path=label, reason=entry.problem))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from briefing.daily.diff import BriefDiff
     from briefing.models import Brief, Passage, Review, Source, Story
+    from briefing.render.locate import Located
 
 Format = Literal["md", "json", "html"]
 FORMATS: dict[str, Format] = {
@@ -105,25 +106,44 @@ def outlets_of(brief: Brief, story: Story) -> list[str]:
     return list(dict.fromkeys(o for i in story.source_ids if (o := sources[i].outlet)))
 
 
-ReportFormat = Literal["md", "json"]
-REPORT_FORMATS: dict[str, ReportFormat] = {".md": "md", ".markdown": "md", ".json": "json"}
+ReportFormat = Literal["md", "json", "sarif"]
+REPORT_FORMATS: dict[str, ReportFormat] = {
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".sarif": "sarif",
+}
 
 
-def report_format_for(path: Path | None) -> ReportFormat:
+def report_format_for(path: Path | None, explicit: str | None = None) -> ReportFormat:
+    if explicit:
+        return REPORT_FORMATS[f".{explicit}"]
     if path is None or str(path) == "-" or (not path.suffix and is_special(path)):
         return "md"  # standard output, /dev/stdout, a FIFO
     suffix = path.suffix.lower()
     if suffix not in REPORT_FORMATS:
-        raise ConfigError(f"{path}: unknown report format {suffix!r}; name it .md or .json")
+        raise ConfigError(
+            f"{path}: unknown report format {suffix!r}; name it .md, .json or .sarif, or "
+            "pass --format"
+        )
     return REPORT_FORMATS[suffix]
 
 
 def render_report(
-    review: Review, title: str, fmt: ReportFormat = "md", templates: Path | None = None
+    review: Review,
+    title: str,
+    fmt: ReportFormat = "md",
+    templates: Path | None = None,
+    located: Located | None = None,
 ) -> str:
-    """The verifier's report on a brief: markdown for people, JSON for tools."""
+    """The verifier's report on a brief: markdown for people, JSON for tools, SARIF for
+    code scanning (its results point at `located`, the brief file's lines)."""
     if fmt == "json":
         return review.model_dump_json(indent=2) + "\n"
+    if fmt == "sarif":
+        from briefing.render.sarif import render_sarif  # noqa: PLC0415 - only for SARIF
+
+        return render_sarif(review, title, located)
     return render_template(environment(templates), "review.md.j2", review=review, title=title)
 
 

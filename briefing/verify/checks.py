@@ -98,30 +98,30 @@ def check(  # noqa: PLR0913 - where the object sits and what surrounds it, each 
     story: Story | None = None,
     related: Sequence[Finding] = (),
 ) -> ClaimCheck:
-    """`related`: what the brief puts together around `obj` (synthesis.findings)."""
-    unresolved = [
-        f"cites {pid}, which is not a passage of any source in the brief"
-        for pid in obj.citations
+    """`related`: what the brief puts together around `obj` (synthesis.findings). The
+    review keeps each reason's check beside it (`rules`), severe reasons first."""
+    findings = [
+        Finding("citation", pid, wording.format(pid), severe=False)
+        for wording, ids in _listed(obj)
+        for pid in ids
         if pid not in texts
     ]
-    if isinstance(obj, Claim):
-        unresolved += [
-            f"lists {pid} as corroboration, which is not a passage of any source in the brief"
-            for pid in obj.corroborated_by
-            if pid not in texts
-        ]
-    outside = outside_story(obj, story, texts) if story is not None else ([], [])
     if any(pid in texts for pid in obj.citations):
+        if story is not None:
+            findings += outside_story(obj, story, texts)
         checked = check_cited(obj, texts)
-        severe = outside[0] + [f.reason for f in checked.findings if f.severe]
-        minor = unresolved + outside[1] + [f.reason for f in checked.findings if not f.severe]
+        findings += checked.findings
         score = checked.support
     else:
-        severe = ["none of its citations resolves to a passage, so nothing supports it"]
-        minor, score = unresolved, 0.0
-    severe += [f.reason for f in related if f.severe]
-    minor += [f.reason for f in related if not f.severe]
-    status: CheckStatus = "unsupported" if severe else "partly supported" if minor else "supported"
+        reason = "none of its citations resolves to a passage, so nothing supports it"
+        findings.append(Finding("citation", "", reason, severe=True))
+        score = 0.0
+    findings += related
+    severe = [f for f in findings if f.severe]
+    ordered = severe + [f for f in findings if not f.severe]
+    status: CheckStatus = (
+        "unsupported" if severe else "partly supported" if ordered else "supported"
+    )
     return ClaimCheck(
         key=claim_key(obj),
         ref=ref,
@@ -129,15 +129,24 @@ def check(  # noqa: PLR0913 - where the object sits and what surrounds it, each 
         story=story.id if story is not None else None,
         text=obj.text,
         status=status,
-        reasons=[*severe, *minor],
+        reasons=[f.reason for f in ordered],
+        rules=[f.rule for f in ordered],
         support=round(score, 3),
     )
 
 
-def outside_story(
-    obj: Cited, story: Story, known: Mapping[str, str]
-) -> tuple[list[str], list[str]]:
-    """(severe, minor) reasons for the passages `obj` cites, or lists as corroboration,
+def _listed(obj: Cited) -> list[tuple[str, Sequence[str]]]:
+    """The passage ids an object names, each list with the reason for an id that does not
+    resolve."""
+    unresolved = "which is not a passage of any source in the brief"
+    listed: list[tuple[str, Sequence[str]]] = [(f"cites {{}}, {unresolved}", obj.citations)]
+    if isinstance(obj, Claim):
+        listed.append((f"lists {{}} as corroboration, {unresolved}", obj.corroborated_by))
+    return listed
+
+
+def outside_story(obj: Cited, story: Story, known: Mapping[str, str]) -> list[Finding]:
+    """Findings for the passages `obj` cites (severe), or lists as corroboration (minor),
     from sources that are not the story's: a claim in one story resting on another
     story's article mixes two events. Passages not in `known` are reported as unresolved
     instead."""
@@ -146,15 +155,25 @@ def outside_story(
     def foreign(pids: Sequence[str]) -> list[str]:
         return [pid for pid in pids if pid in known and pid.split(".", 1)[0] not in own]
 
-    severe = [
-        f"cites {pid}, a passage of another story's source, not of this story's"
+    cited = [
+        Finding(
+            "story",
+            pid,
+            f"cites {pid}, a passage of another story's source, not of this story's",
+            severe=True,
+        )
         for pid in foreign(obj.citations)
     ]
-    minor = [
-        f"lists {pid} as also reported, but it is a passage of another story's source"
+    listed = [
+        Finding(
+            "story",
+            pid,
+            f"lists {pid} as also reported, but it is a passage of another story's source",
+            severe=False,
+        )
         for pid in foreign(obj.corroborated_by if isinstance(obj, Claim) else [])
     ]
-    return severe, minor
+    return cited + listed
 
 
 def verify_brief(brief: Brief) -> Review:

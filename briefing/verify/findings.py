@@ -8,11 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-# What a finding is about: quoted words, a number or date, a figure's value, a name, the
-# share of the text's words found in the passages; or what the brief puts together: figures
-# shown as disagreeing, a quote's speaker, a corroborating passage.
+# What a finding is about: a citation that does not resolve, quoted words, a number or
+# date, a figure's value, a name, the share of the text's words found in the passages; or
+# what the brief puts together: figures shown as disagreeing, a quote's speaker, a
+# corroborating passage, a citation outside its story. The review keeps it beside each
+# reason (ClaimCheck.rules); SARIF's rule ids come from it (render/sarif.py).
 Rule = Literal[
-    "quote", "number", "value", "name", "support", "disagreement", "speaker", "corroboration"
+    "citation",
+    "quote",
+    "number",
+    "value",
+    "name",
+    "support",
+    "disagreement",
+    "speaker",
+    "corroboration",
+    "story",
 ]
 
 

@@ -18,12 +18,17 @@ def summary_line(review: Review) -> str:
     )
 
 
+def passes(review: Review, fail_under: float) -> bool:
+    """The --fail-under gate: at least that fraction of the claims is supported."""
+    return review.fraction_supported >= fail_under
+
+
 def enforce_threshold(review: Review, fail_under: float | None) -> None:
     if fail_under is None:
         return
     if not 0 <= fail_under <= 1:
         raise ConfigError(f"--fail-under {fail_under}: give a fraction between 0 and 1, e.g. 0.95")
-    if review.fraction_supported < fail_under:
+    if not passes(review, fail_under):
         raise VerificationFailedError(
             f"{summary_line(review)}: below --fail-under {fail_under:g}; fix or drop the "
             "flagged claims (see the review report) or lower the threshold"
