@@ -169,6 +169,9 @@ def test_done_when(
         f"first reported [{DAY1}]({DAY1}.md) (1 source)." in markdown
     )
     assert files(briefs, DAY1) == first  # a later day never rewrites an earlier one
+    # The index shows each day's lead, the first story of the overview.
+    index = (briefs / "index.html").read_text()
+    assert "Heavy frost closed 12 primary schools" in index
 
     result = CliRunner().invoke(
         cli, ["diff", f"briefs/{DAY1}.json", f"briefs/{DAY2}.json", "-o", "diff.json"]
