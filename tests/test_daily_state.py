@@ -165,8 +165,8 @@ def test_done_when(
     markdown = (briefs / f"{DAY2}.md").read_text()
     assert f"_Since the brief of [{DAY1}]({DAY1}.md): 1 new, 1 updated, 1 continuing._" in markdown
     assert (
-        f"- **Fire closes the Harl Island library**: nothing new since [{DAY1}]({DAY1}.md); "
-        f"first reported [{DAY1}]({DAY1}.md) (1 source)." in markdown
+        "- **Fire closes the Harl Island library**: nothing new since it was first reported "
+        f"on [{DAY1}]({DAY1}.md) (1 source)." in markdown
     )
     assert files(briefs, DAY1) == first  # a later day never rewrites an earlier one
     # The index shows each day's lead, the first story of the overview.
@@ -294,3 +294,20 @@ def test_with_the_llm_engine_a_rerun_sends_nothing_and_a_new_day_only_what_is_ne
     assert "More ferry crews" in merge.messages[1]["content"]
     run_report = json.loads((desk / "briefs" / ".state" / "runs" / f"{DAY2}.json").read_text())
     assert run_report["calls"] == 2
+
+
+def test_a_broken_state_folder_warns_and_the_day_goes_on(
+    desk: Path, server_feed: Feed, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    run()
+    state = desk / "briefs" / ".state"
+    (state / "articles.json").write_text("{ not json")
+    (state / "briefs" / f"{DAY1}.json").write_text('{"title": "edited by hand"}')
+    server_feed.publish(feed(SCHOOLS, STRIKE_SPREADS, STRIKE, LIBRARY), '"v2"')
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NEXT_DAY)
+    run()
+    assert "articles seen before count as new" in caplog.text
+    assert f"ignoring briefs/.state/briefs/{DAY1}.json" in caplog.text
+    brief = json.loads((desk / "briefs" / f"{DAY2}.json").read_text())
+    assert "compared_with" not in brief  # nothing usable to compare with: all new
+    assert len(json.loads((state / "articles.json").read_text())["articles"]) == 4
