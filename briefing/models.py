@@ -12,7 +12,6 @@ counts or a review that do not match what the brief holds (see `BriefBase._consi
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, NamedTuple, Self, TypeVar
 
 from pydantic import (
@@ -29,6 +28,7 @@ from pydantic import (
 )
 
 from briefing.sections import SECTIONS, Kind, Section
+from briefing.sites import source_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -67,8 +67,9 @@ class Source(Strict):
     passages: list[Passage] = Field(description="The article's sentences, in reading order.")
 
     def label(self) -> str:
-        """How a brief names the source in running text: its outlet, else its file name."""
-        return self.outlet or PurePath(self.origin.split("#")[0]).name
+        """How a brief names the source in running text: its outlet, else its link's site,
+        else its title, shortened (see briefing.sites); never its file name."""
+        return source_label(self.outlet, self.url, self.title) or self.id
 
 
 class Claim(Strict):
@@ -101,6 +102,11 @@ class Figure(Strict):
     counts: str = Field(description="What the number counts, e.g. 'residents evacuated'.")
     source_ids: list[str] = Field(description="Sources whose passages state the figure.")
     attribution: str | None = Field(default=None, description="Who the source credits with it.")
+    status: Literal["reported", "unconfirmed", "disputed"] = Field(
+        default="reported",
+        description="'unconfirmed' or 'disputed' when every sentence stating it hedges or "
+        "contests it.",
+    )
 
 
 class KeyFigure(Strict):

@@ -130,8 +130,10 @@ def test_a_changed_figure_is_old_to_new_and_both_are_cited() -> None:
     marked = day(second, first, "2026-11-18")
     markdown = render(marked, "md")
     assert "**Updated** since [2026-11-17](2026-11-17.md): 1 figure changed." in markdown
-    assert "About 4,000 residents → About 5,500 residents [[1]](#ref-1)" in markdown
-    assert "was “About 4,000 residents” in the brief of [2026-11-17](2026-11-17.md)" in markdown
+    was, now = change.old[0].text, change.new[0].text  # as the engine words them
+    assert (was, now) == ("About 4,000 residents evacuated", "About 5,500 residents evacuated")
+    assert f"{was} → {now} [[1]](#ref-1)" in markdown
+    assert f"was “{was}” in the brief of [2026-11-17](2026-11-17.md)" in markdown
 
 
 def test_a_story_keeps_its_id_when_the_grouping_names_it_anew() -> None:
@@ -267,9 +269,8 @@ def test_briefing_diff_reports_the_same_comparison(tmp_path: Path) -> None:
         "# What changed from [2026-11-17](2026-11-17.md) to today.json\n\n"
         "1 new, 1 updated, 0 continuing, 1 no longer reported.\n"
     )
-    assert "- Changed: residents: About 4,000 residents → About 5,500 residents (S1.1)" in (
-        markdown.stdout
-    )
+    was, now = change["old"][0]["text"], change["new"][0]["text"]
+    assert f"- Changed: {change['counts']}: {was} → {now} (S1.1)" in markdown.stdout
     both = CliRunner().invoke(cli, ["diff", "-", "-"])
     assert both.exit_code == 1
     assert "only one of OLDER and NEWER" in both.stderr

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from briefing.models import Brief
 from briefing.pipeline import reviewed
+from briefing.render import render as render_brief
 from briefing.render.html import render_html, safe_url
 from briefing.templating import make_environment
 
@@ -69,3 +70,24 @@ def test_safe_url():
     assert safe_url(" JavaScript:alert(1)") is None
     assert safe_url("data:text/html,x") is None
     assert safe_url(None) is None
+
+
+def test_a_hedged_figure_says_so_in_markdown_and_on_the_page():
+    def hedged(data):
+        data["stories"][0]["key_figures"][1]["figures"][0]["status"] = "unconfirmed"
+
+    brief = load(hedged)
+    page = render(brief)
+    item = page.split('data-ref="stories[0].key_figures[1][0]"', 1)[1].split("</li>\n", 1)[0]
+    assert "Unconfirmed in the sentence that states it" in item
+    plain = page.split('data-ref="stories[0].key_figures[0][0]"', 1)[1].split("</li>\n", 1)[0]
+    assert 'class="hedge"' not in plain
+    markdown = render_brief(reviewed(brief), "md", None)
+    assert "€12 million, unconfirmed (per council engineers)" in markdown
+    assert "About 4,000 residents (per the town council)" in markdown
+
+
+def test_a_claim_hedge_names_its_kind():
+    page = render(load())
+    hedged = page.split('class="hedge">', 1)[1].split("<", 1)[0]
+    assert hedged.startswith("Unconfirmed: ")

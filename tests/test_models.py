@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from briefing.models import Brief, Claim
+from briefing.models import Brief, Claim, Source
 
 
 def brief_data(**changes: Any) -> dict[str, Any]:
@@ -67,3 +67,25 @@ def test_contract_every_claim_like_object_has_text_and_citations() -> None:
     passage = schema["$defs"]["Passage"]
     assert {"id", "text"} <= set(passage["required"])
     assert schema["$defs"]["Claim"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    ("fields", "label"),
+    [
+        ({"outlet": "Velden Post", "url": "https://news.example.org/a"}, "Velden Post"),
+        ({"url": "https://www.velden-post.example/2026/storm"}, "velden-post.example"),
+        (
+            {"title": "Storm wall at Velden harbour is weakening, engineers warn"},
+            "“Storm wall at Velden harbour is…”",
+        ),
+        ({"title": "Wall weakens"}, "“Wall weakens”"),
+    ],
+)
+def test_a_source_is_named_by_outlet_site_or_title_never_its_file(
+    fields: dict[str, str], label: str
+) -> None:
+    source = Source.model_validate(
+        {"id": "S1", "title": "T", "origin": "../inputs/velden-2026-11-03.txt#2", "passages": []}
+        | fields
+    )
+    assert source.label() == label

@@ -142,3 +142,27 @@ def test_numbers_beyond_a_float_compare_by_their_digits() -> None:
     assert not unsupported_quantities(f"They counted {huge} grains.", f"We saw {huge} grains.")
     other = "9" * 399 + "8"
     assert unsupported_quantities(f"They counted {other} grains.", f"We saw {huge} grains.")
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("The stall sold pears at €2,45 a kilo.", [2.45]),  # a decimal comma
+        ("Tickets rose to $31,5 on Friday.", [31.5]),
+        ("The hall seats 1,000 people.", [1000.0]),  # a thousands separator stays one
+        ("The hall seats 12,500 people, 1,250,000 a year.", [12500.0, 1250000.0]),
+        ("Rows 1,2,3 and 4 were closed.", [1.0, 2.0, 3.0, 4.0]),  # a list, not 1.2 and 2.3
+        ("Prices fell 3,5 per cent.", [3.5]),
+    ],
+)
+def test_decimal_commas_read_as_decimals(text, values):
+    assert [q.value for q in quantities(text) if q.kind != "date"] == values
+
+
+def test_a_claim_in_decimal_points_matches_a_passage_in_decimal_commas():
+    passage = "Shares of the ferry line closed at €52,90 in Oslo."
+    assert unsupported_quantities("The shares closed at €52.90.", passage) == []
+    assert [q.value for q in unsupported_quantities("The shares closed at €52.", passage)] == [52.0]
+    assert [q.value for q in unsupported_quantities("The shares closed at €5,290.", passage)] == [
+        5290.0
+    ]

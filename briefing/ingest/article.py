@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from briefing.errors import InputError
+from briefing.sites import domain_of
+
+__all__ = ["Article", "UnusableInputError", "domain_of", "normalize_space"]
 
 _SPACE = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n\s*\n")
@@ -55,11 +57,3 @@ class UnusableInputError(InputError):
 
 def normalize_space(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
-
-
-def domain_of(url: str | None) -> str | None:
-    """The site a link points to, as a fallback outlet name."""
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None

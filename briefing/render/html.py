@@ -117,7 +117,7 @@ def _item(  # noqa: PLR0913, PLR0917 - one claim and the brief-wide lookups it n
         "kind": type(obj).__name__.lower(),
         "text": obj.text,
         "note": note,
-        "hedge": obj.status_reason if isinstance(obj, Claim) and obj.status != "reported" else None,
+        "hedge": _hedge(obj),
         "group": ref.rsplit("[", maxsplit=1)[0] if isinstance(obj, Figure) else None,
         "cites": cites,
         "also": also,
@@ -130,6 +130,16 @@ def _item(  # noqa: PLR0913, PLR0917 - one claim and the brief-wide lookups it n
 
 def _cite(pid: str, numbers: dict[str, int]) -> dict[str, Any]:
     return {"pid": pid, "n": numbers[pid]}
+
+
+def _hedge(obj: Cited) -> str | None:
+    """'Unconfirmed: reportedly', 'Disputed: denied'; a figure's own sentence gives no
+    words of its own here, so it says where the doubt is."""
+    if isinstance(obj, Quote) or obj.status == "reported":
+        return None
+    if isinstance(obj, Claim):
+        return f"{obj.status.capitalize()}: {obj.status_reason or 'as its source says'}"
+    return f"{obj.status.capitalize()} in the sentence that states it"
 
 
 def _judge_line(check: ClaimCheck | None) -> str | None:

@@ -53,19 +53,27 @@ SCALES = {
     "trillion": 1e12,
     "tn": 1e12,
 }
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# A number in digits. A comma followed by three digits groups thousands ("1,000"); one
+# followed by one or two digits that end the number is a decimal comma ("$52,90" is 52.90,
+# as much of Europe writes it), unless another comma group follows ("1,2,3" is a list).
+NUMBER = (
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,?\d)"
+    r"|(?<!\d,)\d+,\d{1,2}(?![\d,]|\.\d)"
+    r"|\d+(?:\.\d+)?|\.\d+"
+)
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 # Scale words may follow after a space. The bare letters are ambiguous, so they count only
 # where they are unmistakable: k, m and b right after a currency sign ("\u20ac12m", "$11B"),
 # and k on a free-standing number ("10k"). So "10 m" (metres) stays ten, and a code such as
 # "SLC-36B" stays 36.
 _CURRENCY = "$\u20ac\u00a3\u00a5"
 _SCALE_WORD = re.compile(
-    rf"(?<![\w.])({_NUMBER})\s*(thousand|million|billion|trillion|mln|bn|tn)\b", re.IGNORECASE
+    rf"(?<![\w.])({NUMBER})\s*(thousand|million|billion|trillion|mln|bn|tn)\b", re.IGNORECASE
 )
-_SCALE_AFTER_CURRENCY = re.compile(rf"(?<=[{_CURRENCY}])\s?({_NUMBER})([kmb])\b", re.IGNORECASE)
-_SCALE_K = re.compile(rf"(?<![\w.-])({_NUMBER})(k)\b", re.IGNORECASE)
+_SCALE_AFTER_CURRENCY = re.compile(rf"(?<=[{_CURRENCY}])\s?({NUMBER})([kmb])\b", re.IGNORECASE)
+_SCALE_K = re.compile(rf"(?<![\w.-])({NUMBER})(k)\b", re.IGNORECASE)
 _QUANTITY = re.compile(
-    rf"(?<![\w.])({_NUMBER})(?:st|nd|rd|th)?(\s*(?:%|per\s?cent\b|percent\b|pct\b))?",
+    rf"(?<![\w.])({NUMBER})(?:st|nd|rd|th)?(\s*(?:%|per\s?cent\b|percent\b|pct\b))?",
     re.IGNORECASE,
 )
 # Two spellings of one date must not differ in what dateutil fills in from the defaults.
@@ -220,8 +228,16 @@ def with_digits(text: str) -> str:
 
 
 def parse_digits(number: str) -> float:
-    """The value of a number written in digits, thousands separators and all: "10,000.5"."""
-    return float(number.replace(",", ""))
+    """The value of a number written in digits (as NUMBER finds them), thousands separators
+    and all: "10,000.5" is 10000.5, and "52,90" (a decimal comma) is 52.9."""
+    return float(_plain(number))
+
+
+def _plain(number: str) -> str:
+    """A number in digits with a decimal point and no separators: "52,90" -> "52.90"."""
+    if _DECIMAL_COMMA.fullmatch(number):
+        return number.replace(",", ".")
+    return number.replace(",", "")
 
 
 def unsupported_quantities(claim: str, passages: str | Sequence[str]) -> list[Quantity]:
@@ -340,7 +356,7 @@ def _value(number: str) -> float | str:
     value = parse_digits(number)
     if math.isfinite(value):
         return value
-    whole, _, fraction = number.replace(",", "").partition(".")
+    whole, _, fraction = _plain(number).partition(".")
     fraction = fraction.rstrip("0")
     return (whole.lstrip("0") or "0") + (f".{fraction}" if fraction else "")
 

@@ -98,12 +98,15 @@ def normal(word: str) -> str:
 
 
 # Words for the same counted thing, by their stems: "4,000 residents" and "5,500 people"
-# count the same thing; so do soldiers and troops.
+# count the same thing; so do soldiers and troops, and shops' outlets and stores. Not
+# "villager": it shares its stem with "villages".
 SAME_THING = {
     normal(word): normal(same)
     for word, same in {
         "soldier": "troop", "resident": "people", "person": "people", "inhabitant": "people",
-        "civilian": "people", "villager": "people", "individual": "people",
+        "civilian": "people", "individual": "people", "parishioner": "people",
+        "worshipper": "people", "congregant": "people", "men": "people", "women": "people",
+        "outlet": "store",
     }.items()
 }  # fmt: skip
 

@@ -7,22 +7,24 @@ right by construction; the work is in choosing and arranging them.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass
 from itertools import count
 from typing import TYPE_CHECKING
 
 from briefing.engines import Draft
-from briefing.engines.extractive import figures
-from briefing.engines.extractive.cues import attribution, hedge
+from briefing.engines.extractive import figures, quantities
+from briefing.engines.extractive.cues import attribution, hedge, leans_on_another
+from briefing.engines.extractive.headline import headline
 from briefing.engines.extractive.quotes import find_quotes
 from briefing.engines.extractive.scoring import Scored, best_match, score_sentences
-from briefing.engines.extractive.similarity import cosine
+from briefing.engines.extractive.similarity import cosine, tokens
 from briefing.ingest.limits import InputLimits, cli_option
 from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, SkippedInput, Source
 from briefing.verify.synthesis import comparable_parts, corroboration_problem, credited_speaker
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
 NOTE = (
     "Made without a language model: every statement is a sentence, or part of one, "
@@ -32,6 +34,8 @@ REDUNDANT = 0.5  # cosine above which two sentences say the same thing
 CORROBORATES = 0.3  # cosine above which another source reports the same thing
 MAX_DEVELOPMENTS, MAX_UNCONFIRMED, MAX_QUOTES, MAX_FIGURES = 8, 6, 5, 8
 MAX_VALUES = 4
+MAX_ALSO = 3  # sources that corroborate a claim, for its weight and its "also reported by"
+REPEATS = 0.8  # share of a quote's words already shown that makes it a repeat
 SHORTLIST = 40  # corroboration is computed for this many sentences, not all of them
 
 
@@ -59,7 +63,9 @@ class ExtractiveEngine:
         scored = score_sentences(sources)
         mentions, left_out = _mentions(scored, self.limits.max_figures_per_sentence)
         for item in scored:
-            item.figures = frozenset((m.value, m.key) for m in mentions.get(item.passage.id, []))
+            item.figures = frozenset(
+                (m.value, m.thing_key) for m in mentions.get(item.passage.id, [])
+            )
         candidates = [s for s in scored if s.candidate]
         hedged = [s for s in candidates if hedge(s.passage.text)]
         hedged_ids = {id(s) for s in hedged}
@@ -70,24 +76,28 @@ class ExtractiveEngine:
         ]
         ids = (f"C{n}" for n in count(1))
         picked = _pick(plain, candidates, MAX_DEVELOPMENTS + 2)
-        bottom = picked[:1] + [p for p in picked[1:2] if p.weight >= 0.7 * picked[0].weight]
-        developments = [p for p in picked if p not in bottom][:MAX_DEVELOPMENTS]
-        unconfirmed = [
-            _claim(next(ids), p) for p in _pick(hedged, hedged, MAX_UNCONFIRMED, floor=0.0)
-        ]
+        # The bottom line stands alone: no sentence whose subject is a "he" or "this".
+        alone = [p for p in picked if not leans_on_another(p.item.passage.text)]
+        bottom = alone[:1] + [p for p in alone[1:2] if p.weight >= 0.7 * alone[0].weight]
+        writer = _Writer(scored)
+        bottom_line = writer.claims(bottom, (f"B{n}" for n in count(1)), len(bottom))
+        developments = writer.claims([p for p in picked if p not in bottom], ids, MAX_DEVELOPMENTS)
+        unconfirmed = writer.claims(
+            _pick(hedged, hedged, MAX_UNCONFIRMED + 2, floor=0.0), ids, MAX_UNCONFIRMED
+        )
         top = picked[0].item if picked else max(scored, key=lambda s: s.score)
         return Draft(
-            title=top.source.title,
+            title=headline(sources, [p.item.passage.text for p in bottom] or [top.passage.text]),
             engine=EngineInfo(name="extractive", model=None, note=NOTE),
             sections={
-                "bottom_line": [_claim(f"B{n}", p) for n, p in enumerate(bottom, start=1)],
-                "key_developments": [_claim(next(ids), p) for p in developments],
+                "bottom_line": bottom_line,
+                "key_developments": developments,
                 "key_figures": _key_figures(
-                    [m for ms in mentions.values() for m in ms],
+                    [m for ms in mentions.values() for m in ms if m.shown],
                     {s.passage.id: s.passage.text for s in scored},
                 ),
                 "unconfirmed": unconfirmed,
-                "quotes": _quotes(sources, scored),
+                "quotes": _quotes(sources, scored, [*bottom_line, *developments, *unconfirmed]),
             },
             skipped=left_out,
         )
@@ -96,8 +106,9 @@ class ExtractiveEngine:
 @dataclass(eq=False)
 class Pick:
     item: Scored
-    corroborations: list[Scored]
+    corroborations: list[Scored]  # other sources' sentences reporting the same thing
     weight: float
+    also: list[str]  # what the claim lists as also reported by (see _also_reported)
 
 
 def _pick(pool: list[Scored], peers: list[Scored], limit: int, floor: float = 0.15) -> list[Pick]:
@@ -107,7 +118,7 @@ def _pick(pool: list[Scored], peers: list[Scored], limit: int, floor: float = 0.
     less central than the best (an off-topic item in a feed) are not picked at all."""
     shortlist = sorted(pool, key=lambda s: s.score, reverse=True)[:SHORTLIST]
     remaining = [
-        Pick(s, c, s.score * (1 + 0.25 * len(c)))
+        Pick(s, c, s.score * (1 + 0.25 * len(c[:MAX_ALSO])), _also_reported(s, c))
         for s in shortlist
         for c in [_corroborations(s, peers)]
     ]
@@ -130,21 +141,60 @@ def _pick(pool: list[Scored], peers: list[Scored], limit: int, floor: float = 0.
     return chosen
 
 
-def _claim(claim_id: str, pick: Pick) -> Claim:
-    item = pick.item
-    status = hedge(item.passage.text)
-    return Claim(
-        id=claim_id,
-        text=item.passage.text,
-        citations=[item.passage.id],
-        corroborated_by=[c.passage.id for c in pick.corroborations],
-        attribution=attribution(item.passage.text),
-        status=status[0] if status else "reported",  # type: ignore[arg-type]
-        status_reason=status[1] if status else None,
-    )
+class _Writer:
+    """Turns picks into claims, each sentence at most once in the brief. A sentence that
+    opens with "He", "They" or "This" brings the sentence before it, which names its
+    subject, as its first citation; without one that can, it is left out."""
+
+    def __init__(self, scored: list[Scored]) -> None:
+        self.before: dict[str, Scored] = {}
+        for earlier, item in itertools.pairwise(scored):
+            if earlier.source is item.source:
+                self.before[item.passage.id] = earlier
+        self.used: set[str] = set()
+
+    def claims(self, picks: list[Pick], ids: Iterator[str], limit: int) -> list[Claim]:
+        made: list[Claim] = []
+        for pick in picks:
+            claim = self._claim(pick, ids)
+            if claim is not None:
+                made.append(claim)
+            if len(made) == limit:
+                break
+        return made
+
+    def _claim(self, pick: Pick, ids: Iterator[str]) -> Claim | None:
+        item = pick.item
+        cited = [item.passage]
+        if leans_on_another(item.passage.text):
+            earlier = self.before.get(item.passage.id)
+            if earlier is None or not _names_its_subject(earlier):
+                return None
+            cited.insert(0, earlier.passage)
+        if any(p.id in self.used for p in cited):
+            return None  # already in the brief, alone or as another claim's subject
+        self.used.update(p.id for p in cited)
+        status = hedge(item.passage.text)
+        return Claim(
+            id=next(ids),
+            text=" ".join(p.text for p in cited),
+            citations=[p.id for p in cited],
+            corroborated_by=pick.also,
+            attribution=attribution(item.passage.text) or attribution(cited[0].text),
+            status=status[0] if status else "reported",  # type: ignore[arg-type]
+            status_reason=status[1] if status else None,
+        )
+
+
+def _names_its_subject(item: Scored) -> bool:
+    """Whether a sentence can stand before one that leans on it: a statement of its own
+    that starts as a sentence does (not a list item's "inaccurate representations of")."""
+    text = item.passage.text.lstrip("“\"‘'( ")
+    return item.candidate and text[:1].isupper() and not leans_on_another(text)
 
 
 def _corroborations(item: Scored, pool: list[Scored]) -> list[Scored]:
+    """Each other source's sentence that reports the same thing, best first."""
     by_source: dict[str, list[Scored]] = {}
     for other in pool:
         if other.source.id != item.source.id:
@@ -156,7 +206,20 @@ def _corroborations(item: Scored, pool: list[Scored]) -> list[Scored]:
     )
     # What the verifier would not call the same report is no corroboration.
     good = [m for m in good if corroboration_problem(item.passage.text, m[0].passage.text) is None]
-    return [match for match, _ in good[:3]]
+    return [match for match, _ in good]
+
+
+def _also_reported(item: Scored, corroborations: list[Scored]) -> list[str]:
+    """The passages a claim lists as also reported by: one per outlet (two pages of one
+    site are one voice), none from the claim's own outlet, the best three."""
+    seen = {item.source.label()}
+    listed: list[str] = []
+    for other in corroborations:
+        outlet = other.source.label()
+        if outlet not in seen:
+            seen.add(outlet)
+            listed.append(other.passage.id)
+    return listed[:MAX_ALSO]
 
 
 def _same_figure(item: Scored, other: Scored, similarity: float) -> bool:
@@ -165,27 +228,40 @@ def _same_figure(item: Scored, other: Scored, similarity: float) -> bool:
     return similarity >= CORROBORATES / 2 and bool(item.figures & other.figures)
 
 
-def _quotes(sources: list[Source], scored: list[Scored]) -> list[Quote]:
+def _quotes(sources: list[Source], scored: list[Scored], claims: list[Claim]) -> list[Quote]:
     score = {s.passage.id: s.score for s in scored}
     index = {p.id: (source, p) for source in sources for p in source.passages}
     # A quote nobody is named for tells a reader little: who said it is the point. The
     # speaker is the one the verifier finds named where the quote stands.
     found = [q for source in sources for q in find_quotes(source.passages) if q.speaker]
     found.sort(key=lambda q: -score[q.passage_ids[0]])
+    # A quote a claim already shows (its sentence, or the same words from another
+    # source) is not shown twice.
+    shown = [set(tokens(c.text)) for c in claims]
+    cited = {pid for c in claims for pid in c.citations}
     quotes: list[Quote] = []
     per_speaker: dict[str, int] = {}
     for q in found:
         quote = Quote(text=q.text, citations=q.passage_ids, speaker=q.speaker)
         speaker = credited_speaker(quote, index)
-        if speaker is None or any(q.text == kept.text for kept in quotes):
+        words = set(tokens(q.text))
+        if speaker is None or cited.intersection(q.passage_ids):
+            continue
+        if any(_repeats(words, seen) for seen in shown):
             continue
         if per_speaker.get(speaker, 0) >= 2:
             continue
         per_speaker[speaker] = per_speaker.get(speaker, 0) + 1
+        shown.append(words)
         quotes.append(quote.model_copy(update={"speaker": speaker}))
         if len(quotes) == MAX_QUOTES:
             break
     return quotes
+
+
+def _repeats(words: set[str], shown: set[str]) -> bool:
+    """Whether nearly all of a quote's words are in something already shown."""
+    return bool(words) and len(words & shown) >= REPEATS * len(words)
 
 
 def _mentions(
@@ -198,8 +274,10 @@ def _mentions(
     for s in scored:
         if len(s.passage.text.split()) < 5:
             continue
+        # A number in a caption, a list or page furniture counts for less than in prose.
+        score = s.score if s.candidate else s.score / 2
         try:
-            ms = figures.mentions(s.passage.text, s.passage.id, s.source.id, s.score, limit=limit)
+            ms = figures.mentions(s.passage.text, s.passage.id, s.source.id, score, limit=limit)
         except figures.TooManyNumbersError as err:
             left_out.append(_too_many_numbers(s, err.count, limit))
             continue
@@ -221,11 +299,11 @@ def _too_many_numbers(item: Scored, count: int, limit: int) -> SkippedInput:
 
 def _key_figures(mentions: list[figures.Mention], texts: dict[str, str]) -> list[KeyFigure]:
     ranked: list[tuple[float, KeyFigure]] = []
-    for group in figures.group(mentions):
+    for group in quantities.group(mentions, texts):
         values = sorted({(m.value, m.unit) for m in group})
         if len(values) > MAX_VALUES:
             continue  # many values of one thing are a series (prices by day), not a dispute
-        every = [_figure([m for m in group if (m.value, m.unit) == v], texts) for v in values]
+        every = [_figure([m for m in group if (m.value, m.unit) == v]) for v in values]
         # Values the verifier would not set side by side stand apart (see comparable_parts).
         for entries in comparable_parts(every, texts):
             shown = {(f.value, f.unit) for f in entries}
@@ -233,9 +311,9 @@ def _key_figures(mentions: list[figures.Mention], texts: dict[str, str]) -> list
             sources = {m.source_id for m in members}
             disagreement = len(entries) > 1
             weight = max(m.score for m in members) + 0.5 * (len(sources) - 1) + disagreement
-            if entries[-1].value < 10 and entries[-1].unit is None and not disagreement:
-                continue  # "three generals", "two sides": context, rarely the figure needed
-            subject = figures.subject(members)
+            if entries[-1].value < 10 and entries[-1].unit is None and not members[0].event:
+                continue  # "three generals", "two sides": context; "two people killed" is not
+            subject = quantities.subject(members)
             ranked.append(
                 (weight, KeyFigure(subject=subject, figures=entries, disagreement=disagreement))
             )
@@ -243,9 +321,18 @@ def _key_figures(mentions: list[figures.Mention], texts: dict[str, str]) -> list
     return [figure for _, figure in ranked[:MAX_FIGURES]]
 
 
-def _figure(same_value: list[figures.Mention], texts: dict[str, str]) -> Figure:
-    first = max(same_value, key=lambda m: m.score)
+def _figure(same_value: list[figures.Mention]) -> Figure:
+    first = max(same_value, key=lambda m: (m.status == "reported", m.score))
     cited = [first.passage_id, *dict.fromkeys(m.passage_id for m in same_value if m is not first)]
+    # One plain statement of the value is enough to report it; else the sources' doubt.
+    statuses = {m.status for m in same_value}
+    status = (
+        "reported"
+        if "reported" in statuses
+        else "disputed"
+        if "disputed" in statuses
+        else "unconfirmed"
+    )
     return Figure(
         text=first.text,
         citations=list(dict.fromkeys(cited)),
@@ -253,6 +340,7 @@ def _figure(same_value: list[figures.Mention], texts: dict[str, str]) -> Figure:
         unit=first.unit,
         counts=first.counts,
         source_ids=sorted({m.source_id for m in same_value}, key=lambda s: int(s[1:])),
-        attribution="; ".join(dict.fromkeys(a for pid in cited if (a := attribution(texts[pid]))))
+        attribution="; ".join(dict.fromkeys(m.attribution for m in same_value if m.attribution))
         or None,
+        status=status,  # type: ignore[arg-type]
     )

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 _BOILERPLATE = re.compile(
     r"click here|subscribe|sign up|newsletter|cookie|all rights reserved|follow us|read more|"
     r"advertisement|related (?:links|stories|articles)|getty images|photo:|image:|©|copyright|"
-    r"e-?mail this|share this|terms of use|privacy policy|javascript",
+    r"e-?mail this|share this|terms of use|privacy policy|javascript|advertise (?:in|with|on)|"
+    r"this (?:web)?site is|optimi[sz]ed for|best viewed|registered user|purchase this article",
     re.IGNORECASE,
 )
 _ENDS_LIKE_PROSE = re.compile(r"[.!?][\"”’')]*$")
