@@ -42,7 +42,7 @@ from briefing.models import (
 from briefing.verify.words import STOP_WORDS, counted_word, fold, tokens
 
 if TYPE_CHECKING:
-    from briefing.models import Brief, Passage, Source, Story
+    from briefing.models import Brief, Located, Passage, Source, Story
 
 
 class StoryRef(Strict):
@@ -100,6 +100,9 @@ def compare(
     if seen is not None:
         known = Seen(known.keys | seen.keys)
     pairs = match_stories(older, newer)
+    located = newer.located()
+    sources = {s.id: s for s in newer.sources}
+    index = older.passage_index() if older is not None else {}
     diff = BriefDiff(older=older_name, newer=newer_name)
     for story in newer.stories:
         before = pairs.get(story.id)
@@ -112,8 +115,8 @@ def compare(
             earlier_id=before.id if before.id != story.id else None,
             since=before.since or older_name,
         )
-        fresh = [s for s in _sources(newer, story) if not known.knows(s)]
-        changes = figure_changes(older, before, newer, story, older_name)
+        fresh = [sources[i] for i in story.source_ids if not known.knows(sources[i])]
+        changes = figure_changes(index, before, story, older_name)
         if not fresh and not changes:
             diff.continuing.append(ref)
             continue
@@ -124,7 +127,9 @@ def compare(
                     ArticleRef(source_id=s.id, title=s.title, outlet=s.outlet, url=s.url)
                     for s in fresh
                 ],
-                new_claims=_claims_resting_on(newer, story, {s.id for s in fresh}),
+                new_claims=_claims_resting_on(
+                    [at for at in located if at.story is story], {s.id for s in fresh}
+                ),
                 changed_figures=changes,
             )
         )
@@ -145,11 +150,13 @@ def match_stories(older: Brief | None, newer: Brief) -> dict[str, Story]:
     by_id = {s.id: s for s in older.stories}
     pairs = {s.id: by_id[s.id] for s in newer.stories if s.id in by_id}
     taken = {s.id for s in pairs.values()}
-    keys = {s.id: _keys(older, s) for s in older.stories}
+    then = {s.id: s for s in older.sources}
+    keys = {s.id: _keys(then, s) for s in older.stories}
+    now = {s.id: s for s in newer.sources}
     for story in newer.stories:
         if story.id in pairs:
             continue
-        mine = _keys(newer, story)
+        mine = _keys(now, story)
         shared = [
             (len(mine & keys[s.id]), -rank, s)
             for rank, s in enumerate(older.stories)
@@ -163,14 +170,13 @@ def match_stories(older: Brief | None, newer: Brief) -> dict[str, Story]:
 
 
 def figure_changes(
-    older: Brief, before: Story, newer: Brief, after: Story, older_name: str
+    index: dict[str, tuple[Source, Passage]], before: Story, after: Story, older_name: str
 ) -> list[FigureChange]:
     """Figures of the same thing (what they count, their unit) with a value the earlier
     brief did not give: its values (old) -> the new ones."""
-    then = _figures(older, before)
-    index = older.passage_index()
+    then = _figures(before)
     changes = []
-    for key, now in _figures(newer, after).items():
+    for key, now in _figures(after).items():
         old = then.get(key)
         # New values only: one the earlier brief gave too is no change (both may be
         # reported side by side, when sources disagree).
@@ -266,31 +272,25 @@ def mark(brief: Brief, earlier: Earlier | None, *, day: str, title: str | None =
     return type(brief).model_validate(marked.model_dump()).with_run(brief.run)
 
 
-def _sources(brief: Brief, story: Story) -> list[Source]:
-    by_id = {s.id: s for s in brief.sources}
-    return [by_id[i] for i in story.source_ids if i in by_id]
+def _keys(sources: dict[str, Source], story: Story) -> set[str]:
+    return {key for i in story.source_ids if i in sources for key in article_keys(sources[i]).all()}
 
 
-def _keys(brief: Brief, story: Story) -> set[str]:
-    by_id = {s.id: s for s in brief.sources}
-    return {key for i in story.source_ids if i in by_id for key in article_keys(by_id[i]).all()}
-
-
-def _claims_resting_on(brief: Brief, story: Story, source_ids: set[str]) -> list[NewClaim]:
-    if not source_ids:
-        return []
+def _claims_resting_on(located: list[Located], source_ids: set[str]) -> list[NewClaim]:
+    """The claims, figures and quotes of `located` (one story's) citing one of the
+    sources."""
     return [
         NewClaim(section=at.section.name, text=at.obj.text, citations=list(at.obj.citations))
-        for at in brief.located()
-        if at.story.id == story.id and any(source_of(c) in source_ids for c in at.obj.citations)
+        for at in located
+        if any(source_of(c) in source_ids for c in at.obj.citations)
     ]
 
 
-def _figures(brief: Brief, story: Story) -> dict[tuple[tuple[str, ...], str], list[Figure]]:
+def _figures(story: Story) -> dict[tuple[tuple[str, ...], str], list[Figure]]:
     """The story's figures by what they count (content words, synonyms merged) and unit,
     each value once."""
     found: dict[tuple[tuple[str, ...], str], list[Figure]] = {}
-    for section in brief.sections:
+    for section in story.sections:
         for group in story.items(section):
             if not isinstance(group, KeyFigure):
                 continue
