@@ -683,3 +683,21 @@ def test_each_outlet_is_listed_once_and_not_for_its_own_claim() -> None:
     top = draft.sections["bottom_line"][0]
     assert isinstance(top, Claim)
     assert len(top.corroborated_by) == 2  # two other outlets, though three other sources
+
+
+def test_a_sites_menu_repeated_across_its_pages_is_never_a_claim() -> None:
+    menu = "The Valley Times brings readers news of the dam and the valley towns every day."
+    sources, _ = build_sources(
+        [
+            Article(
+                f"Dam report {n}",
+                f"The Kessel dam gave way on Monday, engineers said in report {n}.\n\n{menu}",
+                url=f"https://valleytimes.example/dam-{n}",
+            )
+            for n in (1, 2, 3)
+        ]
+    )
+    draft = ExtractiveEngine().write(sources)
+    texts = [c.text for items in draft.sections.values() for c in items if hasattr(c, "text")]
+    assert texts
+    assert menu not in texts

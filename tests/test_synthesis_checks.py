@@ -325,3 +325,14 @@ def test_the_offline_engine_writes_nothing_the_checks_would_flag() -> None:
     assert all(not {1.4, 2.1} <= values for values in shown)
     assert {300, 340, 450} in shown
     assert all(q.speaker != "Brandt" for q in story.quotes)
+
+
+def test_a_corroboration_counting_the_same_thing_differently_is_flagged_whatever_the_sizes() -> (
+    None
+):
+    claim = "Ferry operator Elsin Lines sold 12,400 tickets on Monday, its chief said."
+    other = "Ferry operator Harbour Link sold 51,000 tickets on Monday, a spokesman said."
+    assert corroboration_problem(claim, other) == "gives 51,000 where the claim has 12,400"
+    # Another count of another thing is no contradiction.
+    town = "About 12,400 tickets were sold on Monday in a town of 51,000 people."
+    assert corroboration_problem(claim, town) is None

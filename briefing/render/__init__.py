@@ -101,9 +101,11 @@ def render(brief: Brief, fmt: Format = "md", templates: Path | None = None) -> s
 
 
 def outlets_of(brief: Brief, story: Story) -> list[str]:
-    """The outlets a story's sources name, each once, in source order."""
+    """The outlets of a story's sources that name one or have a link (`Source.label`),
+    each once, in source order; a source known only by its title is not an outlet."""
     sources = {s.id: s for s in brief.sources}
-    return list(dict.fromkeys(o for i in story.source_ids if (o := sources[i].outlet)))
+    named = [sources[i] for i in story.source_ids if sources[i].outlet or sources[i].url]
+    return list(dict.fromkeys(s.label() for s in named))
 
 
 ReportFormat = Literal["md", "json", "sarif"]

@@ -569,9 +569,26 @@ def _contradicted(claim: str, passage: str) -> tuple[str, str] | None:
         if any(q.matches(t) for t in theirs):
             continue
         for t in spare:
-            if t.kind == q.kind and _rivals(q, t):
+            if t.kind == q.kind and (_rivals(q, t) or _same_count(q, claim, t, passage)):
                 return t.text, q.text
     return None
+
+
+def _same_count(ours: Quantity, claim: str, theirs: Quantity, passage: str) -> bool:
+    """Both numbers count the same thing, named by the word after each ("99,342 shares"
+    and "376,238 shares"), whatever their sizes: two counts of one thing that differ."""
+    mine, yours = _word_after(claim, ours.text), _word_after(passage, theirs.text)
+    return mine is not None and mine == yours
+
+
+def _word_after(text: str, number: str) -> str | None:
+    at = text.find(number)
+    if at < 0 or not number[:1].isdigit():
+        return None
+    following = tokens(text[at + len(number) : at + len(number) + 40])
+    if not following or following[0].casefold() in STOP_WORDS:
+        return None
+    return counted_word(following[0])
 
 
 def _rivals(a: Quantity, b: Quantity) -> bool:
