@@ -31,7 +31,7 @@ from briefing.errors import (
 if TYPE_CHECKING:
     from briefing.ingest.article import Article
     from briefing.models import Brief, Review, Story
-    from briefing.pipeline import agenerate, averify, generate, load, plan, render, verify
+    from briefing.pipeline import agenerate, averify, diff, generate, load, plan, render, verify
     from briefing.review import Decisions
 
 __version__ = "0.1.0"
@@ -44,6 +44,7 @@ _LAZY = {
     "render": "briefing.pipeline",
     "load": "briefing.pipeline",
     "plan": "briefing.pipeline",
+    "diff": "briefing.pipeline",
     "Article": "briefing.ingest.article",
     "Brief": "briefing.models",
     "Review": "briefing.models",
@@ -68,6 +69,7 @@ __all__ = [
     "__version__",
     "agenerate",
     "averify",
+    "diff",
     "generate",
     "load",
     "plan",

@@ -8,7 +8,7 @@ from itertools import count
 from typing import TYPE_CHECKING, Any
 
 from briefing import config
-from briefing.models import Brief, Claim, RunStats
+from briefing.models import Brief, Claim, RunReport, RunStats
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -34,15 +34,16 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
     title: str | None = None,
 ) -> Brief:
     """One story per (draft, group), in the groups' (ranked) order. Validation checks that
-    every citation resolves to an embedded passage and every source is in one story."""
+    every citation resolves to an embedded passage and every source is in one story. The
+    run's time and model usage go with the brief as its `run`, not into its JSON."""
     skipped = [*(skipped or []), *(s for d in drafts for s in d.skipped)]
+    usage = _usage(drafts)
     stats = RunStats(
         inputs=len(sources) if files is None else files,
         sources=len(sources),
         passages=sum(len(s.passages) for s in sources),
         skipped=len(skipped),
-        seconds=seconds,
-        **_usage(drafts),
+        dropped_citations=usage.pop("dropped_citations", []),
     )
     claim_ids = _ClaimIds()
     stories = [
@@ -57,7 +58,7 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
     ]
     return Brief.model_validate(
         {
-            "title": title or _title(stories),
+            "title": title or day_title([str(s["headline"]) for s in stories], len(stories)),
             "generated_at": config.now(),
             "engine": drafts[0].engine,
             "overview": [s["id"] for s in stories[:OVERVIEW_STORIES]] if len(stories) > 1 else [],
@@ -66,7 +67,7 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
             "skipped_inputs": skipped,
             "stats": stats,
         }
-    )
+    ).with_run(RunReport(seconds=seconds, **usage))
 
 
 class _ClaimIds:
@@ -87,11 +88,14 @@ class _ClaimIds:
         return f"B{next(self.bottom)}" if old.startswith("B") else f"C{next(self.other)}"
 
 
-def _title(stories: list[dict[str, Any]]) -> str:
-    top = stories[0]["headline"]
-    if len(stories) == 1:
-        return str(top)
-    return f"{len(stories)} stories, led by: {top}"
+def day_title(headlines: Sequence[str], total: int) -> str:
+    """A brief's title from the headlines of the stories it may lead with (ranked) among
+    its `total` stories."""
+    if not headlines:
+        return f"Nothing new: {total} continuing stor{'y' if total == 1 else 'ies'}"
+    if total == 1:
+        return headlines[0]
+    return f"{total} stories, led by: {headlines[0]}"
 
 
 def _usage(drafts: Sequence[Draft]) -> dict[str, Any]:

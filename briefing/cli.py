@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 import traceback
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 
 F = TypeVar("F", bound="Callable[..., Any]")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Fraction(click.FloatRange):
@@ -540,6 +542,59 @@ def _report(report: _Report, fail_under: float | None) -> None:
     enforce_threshold(review, fail_under)
 
 
+@cli.command("diff")
+@click.argument("older", type=FILE_OR_DASH)
+@click.argument("newer", type=FILE_OR_DASH)
+@click.option(
+    "-o",
+    "--output",
+    type=FILE_OR_DASH,
+    help="Write the comparison here (.md or .json; - for standard output). Default: "
+    "markdown to stdout.",
+)
+@TEMPLATES
+@VERBOSITY
+@click.pass_context
+def diff(  # noqa: PLR0913 - one parameter per option
+    ctx: click.Context,
+    /,
+    older: Path,
+    newer: Path,
+    output: Path | None,
+    templates: Path | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """What changed from OLDER to NEWER, two briefs saved as JSON: the stories that are
+    new, updated (new articles, the claims resting on them, figures whose value changed:
+    old -> new, both cited), continuing (nothing new) and no longer reported. Stories are
+    matched by id, then by shared articles (URL or content)."""
+    _verbosity(ctx, quiet, verbose)
+    with _errors(ctx):
+        from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
+        from briefing.render import render_diff, report_format_for  # noqa: PLC0415
+
+        if str(older) == str(newer) == "-":
+            raise ConfigError("only one of OLDER and NEWER can be standard input (-)")
+        report_format = report_format_for(output)
+        _refuse_input_as_output(output, [older, newer], None, {})
+        comparison = pipeline.diff(
+            pipeline.load(older),
+            pipeline.load(newer),
+            older_name=_brief_name(older),
+            newer_name=_brief_name(newer),
+        )
+        if _write(render_diff(comparison, report_format, templates), output):
+            _note(f"wrote {output}")
+
+
+def _brief_name(path: Path) -> str:
+    """How a diff names a brief: DATE for a dated brief (DATE.json), else its file name."""
+    return (
+        "standard input" if str(path) == "-" else path.stem if _DAY.match(path.stem) else path.name
+    )
+
+
 @cli.command("render")
 @click.argument("brief_json", type=FILE_OR_DASH)
 @OUTPUT
@@ -606,6 +661,8 @@ def _inputs_detail(brief: Brief) -> None:
         return
     for source in brief.sources:
         _note(f"{source.id} {source.origin}: {len(source.passages):,} sentences")
+    if brief.run is not None:  # what the run spent is not in the brief (models.RunStats)
+        _note(f"run: {brief.run.line()}")
 
 
 def _verbosity(ctx: click.Context, quiet: bool, verbose: bool) -> None:

@@ -87,6 +87,12 @@ def _story_problems(brief: BriefBase) -> list[str]:
                     f"{at}.source_ids: {_shown(sid)} is also a source of story "
                     f"{_shown(owner[sid])}; give each source to one story"
                 )
+        problems += [
+            f"{at}.new_sources: {_shown(sid)} is not one of the story's sources; list only "
+            "ids from its source_ids"
+            for sid in story.new_sources
+            if sid not in story.source_ids
+        ]
     for i, story_id in enumerate(brief.overview):
         if story_id not in stories:
             problems.append(
@@ -191,6 +197,11 @@ def _unknown_citations(brief: BriefBase) -> list[str]:
     for _, ref, obj in brief.labelled_objects():
         ids = [*obj.citations, *(obj.corroborated_by if isinstance(obj, Claim) else [])]
         unknown.extend(f"{_shown(ref)} cites {_shown(pid)}" for pid in ids if pid not in known)
+    for k, story in enumerate(brief.stories):  # a changed figure's new value (daily briefs)
+        for i, change in enumerate(story.changed_figures):
+            ref = f"stories[{k}].changed_figures[{i}]"
+            ids = [pid for value in change.new for pid in value.citations]
+            unknown.extend(f"{ref} cites {_shown(pid)}" for pid in ids if pid not in known)
     if not unknown:
         return []
     more = f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""

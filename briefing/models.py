@@ -12,12 +12,13 @@ counts or a review that do not match what the brief holds (see `BriefBase._consi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, NamedTuple, Self, TypeVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SerializerFunctionWrapHandler,
     ValidationError,
     ValidationInfo,
@@ -132,10 +133,41 @@ class EngineInfo(Strict):
 
 
 class RunStats(Strict):
+    """What the brief is made of. What a run spent (time, model calls, tokens, cost) is
+    not here: it differs between a first run and a rerun answered from the cache, and the
+    same inputs must give the same bytes. It is the brief's `run` (RunReport) instead, shown
+    on stderr and kept in the daily state folder. Briefs written before hold those fields
+    below, and still load and render them."""
+
     inputs: Annotated[Count, Field(description="Input files read.")]
     sources: Annotated[Count, Field(description="Articles used as sources.")]
     passages: Annotated[Count, Field(description="Sentences across all sources.")]
     skipped: Annotated[Count, Field(description="Inputs or records left out.")]
+    dropped_citations: list[str] = Field(
+        default_factory=list, description="Citations removed because they did not check out."
+    )
+    # Older briefs only (see above); left out of the JSON when absent.
+    seconds: float | None = Field(default=None, ge=0, description="Wall-clock time of the run.")
+    calls: Annotated[Count | None, Field(description="Model API calls sent.")] = None
+    cached_calls: Annotated[
+        Count | None, Field(description="Model calls answered from the cache.")
+    ] = None
+    prompt_tokens: Count | None = None
+    completion_tokens: Count | None = None
+    cached_tokens: Annotated[
+        Count | None, Field(description="Prompt tokens the provider cached.")
+    ] = None
+    cost_usd: float | None = Field(default=None, ge=0, description="Estimated cost, if priced.")
+
+    @model_serializer(mode="wrap")
+    def _without_run_fields(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if v is not None or k not in RUN_FIELDS}
+
+
+class RunReport(Strict):
+    """What one run spent: never part of a brief's JSON (see RunStats)."""
+
     seconds: float = Field(ge=0, description="Wall-clock time of the run.")
     calls: Annotated[Count, Field(description="Model API calls sent.")] = 0
     cached_calls: Annotated[Count, Field(description="Model calls answered from the cache.")] = 0
@@ -143,9 +175,21 @@ class RunStats(Strict):
     completion_tokens: Count = 0
     cached_tokens: Annotated[Count, Field(description="Prompt tokens the provider cached.")] = 0
     cost_usd: float | None = Field(default=None, ge=0, description="Estimated cost, if priced.")
-    dropped_citations: list[str] = Field(
-        default_factory=list, description="Citations removed because they did not check out."
-    )
+
+    def line(self) -> str:
+        """The report as one line for stderr."""
+        text = f"{self.seconds:.2f} s in all"
+        if self.calls or self.cached_calls:
+            text += (
+                f"; {self.calls} model calls ({self.cached_calls} from cache), "
+                f"{self.prompt_tokens} prompt and {self.completion_tokens} completion tokens"
+            )
+            if self.cost_usd is not None:
+                text += f", about ${self.cost_usd:.4f}"
+        return text
+
+
+RUN_FIELDS = tuple(RunReport.model_fields)
 
 
 CheckStatus = Literal["supported", "partly supported", "unsupported"]
@@ -230,6 +274,64 @@ def labelled(section: Section, items: Sequence[Item], prefix: str = "") -> list[
     return out
 
 
+StoryStatus = Literal["new", "updated", "continuing"]
+
+
+class CitedValue(Strict):
+    """A figure's value as this brief states it, with the passages it cites here."""
+
+    text: str = Field(description="The figure as worded in the source.")
+    value: float
+    citations: list[str] = Field(min_length=1, description="Passages of this brief.")
+
+
+class EarlierFigure(Strict):
+    """A figure as an earlier brief gave it. Its citations are passage ids of that brief
+    (`brief`: the day of a dated brief, which is never rewritten, or the file `briefing
+    diff` read), and the passages' words come along, so the change reads on its own."""
+
+    brief: str = Field(description="The earlier brief: its day (YYYY-MM-DD) or file name.")
+    text: str = Field(description="The figure as worded there.")
+    value: float
+    citations: list[str] = Field(min_length=1, description="Passage ids in that brief.")
+    passages: list[str] = Field(description="The cited passages' text, as that brief holds it.")
+    source: str = Field(description="The first cited passage's outlet or file name.")
+
+
+class FigureChange(Strict):
+    """One figure whose value changed since the earlier brief."""
+
+    counts: str = Field(description="What the figure counts.")
+    unit: str | None = None
+    old: list[EarlierFigure] = Field(min_length=1, description="The values the earlier brief gave.")
+    new: list[CitedValue] = Field(min_length=1, description="The values this brief gives.")
+
+
+class DroppedStory(Strict):
+    """A story of the earlier brief that no source reports any more."""
+
+    id: str
+    headline: str
+    since: str | None = Field(default=None, description="The day it was first reported as new.")
+    last_reported: str = Field(description="The earlier brief (its day) that last had it.")
+
+
+STORY_CHANGE_FIELDS = ("status", "since", "new_sources", "changed_figures")
+BRIEF_CHANGE_FIELDS = ("compared_with", "dropped_stories")
+
+
+def _without_defaults(
+    data: dict[str, Any], model: type[BaseModel], names: tuple[str, ...]
+) -> dict[str, Any]:
+    """`data` less the named fields that hold their default (None or an empty list)."""
+    fields = model.model_fields
+    return {
+        key: value
+        for key, value in data.items()
+        if key not in names or value != fields[key].get_default(call_default_factory=True)
+    }
+
+
 class StoryBase(Strict):
     """One story of the day: its sources and its own sections (`story_model` adds one list
     field per section)."""
@@ -246,9 +348,29 @@ class StoryBase(Strict):
         Count,
         Field(description="Independent outlets: syndicated copies of one wire text count once."),
     ]
+    # What changed since an earlier brief (`briefing daily`; see briefing/daily/diff.py).
+    # Left out of the JSON when not set, so a brief made by `generate` is as before.
+    status: StoryStatus | None = Field(
+        default=None,
+        description="'new', 'updated' (new articles or changed figures) or 'continuing' "
+        "(nothing new), compared with the brief named by the brief's `compared_with`.",
+    )
+    since: str | None = Field(
+        default=None, description="The day (YYYY-MM-DD) the story was first reported as new."
+    )
+    new_sources: list[str] = Field(
+        default_factory=list, description="The story's sources no earlier brief had seen."
+    )
+    changed_figures: list[FigureChange] = Field(
+        default_factory=list, description="Figures whose value changed: old -> new, both cited."
+    )
 
     def items(self, section: Section) -> list[Item]:
         return list(getattr(self, section.name))
+
+    @model_serializer(mode="wrap")
+    def _without_unset_status(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_defaults(handler(self), type(self), STORY_CHANGE_FIELDS)
 
 
 class Located(NamedTuple):
@@ -282,6 +404,30 @@ class BriefBase(Strict):
     review: Review | None = Field(
         default=None, description="The verifier's per-claim checks, when the brief was verified."
     )
+    # Set by `briefing daily` (left out of the JSON when not set).
+    compared_with: str | None = Field(
+        default=None,
+        description="The earlier brief (its day) the stories' statuses compare with; null "
+        "when there was none.",
+    )
+    dropped_stories: list[DroppedStory] = Field(
+        default_factory=list, description="Stories of the earlier brief no longer reported."
+    )
+
+    # What the run that made the brief spent: not part of the brief (see RunStats).
+    _run: RunReport | None = PrivateAttr(default=None)
+
+    @property
+    def run(self) -> RunReport | None:
+        """The time, model calls, tokens and cost of the run that made this brief; None
+        for a brief loaded from a file."""
+        return self._run
+
+    def with_run(self, run: RunReport | None) -> Self:
+        """A copy of the brief that reports `run`."""
+        copy = self.model_copy()
+        copy._run = run  # noqa: SLF001 - its own class
+        return copy
 
     def located(self) -> list[Located]:
         """Every claim-like object with its story, section and ref, in reading order."""
@@ -338,8 +484,11 @@ class BriefBase(Strict):
     @model_serializer(mode="wrap")
     def _reading_order(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # The stories come right after the engine, before the (long) sources.
-        data: dict[str, Any] = handler(self)
-        head = ("title", "generated_at", "engine", "overview", "stories")
+        data = _without_defaults(handler(self), type(self), BRIEF_CHANGE_FIELDS)
+        head = (
+            "title", "generated_at", "engine", "compared_with", "overview", "stories",
+            "dropped_stories",
+        )  # fmt: skip
         return {key: data[key] for key in head if key in data} | {
             key: value for key, value in data.items() if key not in head
         }

@@ -47,6 +47,7 @@ from briefing.verify import claim_key, verify_brief
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
+    from briefing.daily.diff import BriefDiff
     from briefing.engines import Draft, Engine
     from briefing.engines.llm.planning import RunPlan
     from briefing.llm.judge import Judge
@@ -183,6 +184,16 @@ def load(path: str | os.PathLike[str], *, allow_unknown_citations: bool = False)
     """A brief saved as JSON; with `allow_unknown_citations`, citations to passages the
     brief does not embed are kept (for `verify` to report) instead of refused."""
     return load_brief(Path(path), allow_unknown_citations=allow_unknown_citations)
+
+
+def diff(older: Brief, newer: Brief, *, older_name: str, newer_name: str) -> BriefDiff:
+    """Which stories of `newer` are new, updated (new articles, new claims, changed
+    figures) or continuing since `older`, and which of `older` are no longer reported: the
+    rule `briefing daily` marks its briefs with (briefing/daily/diff.py). A name that is a
+    day (YYYY-MM-DD) links to that day's brief when rendered."""
+    from briefing.daily.diff import compare  # noqa: PLC0415 - only for this command
+
+    return compare(older, newer, older_name=older_name, newer_name=newer_name)
 
 
 def nothing_survived(brief: Brief) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,6 +146,44 @@ class FakeBackend:
 
     def sent(self, schema: str) -> list[ChatRequest]:
         return [r for r in self.requests if r.schema.__name__ == schema]
+
+
+def well_behaved_map(request: ChatRequest) -> ChatReply:
+    """A well-behaved model: one key point per source, its first sentence, citing it."""
+    user = request.messages[1]["content"]
+    firsts: dict[str, tuple[str, str]] = {}
+    for pid, text in re.findall(r"^\[(S\d+\.\d+)\] (.*)$", user, flags=re.MULTILINE):
+        firsts.setdefault(pid.split(".")[0], (pid, text))
+    summaries = [
+        {
+            "source_id": sid,
+            "key_points": [{"citations": [pid], "text": text, "attribution": None}],
+            "figures": [],
+            "quotes": [],
+            "hedged": [],
+        }
+        for sid, (pid, text) in firsts.items()
+    ]
+    return reply(json.dumps({"summaries": summaries}))
+
+
+def points_merged(request: ChatRequest) -> ChatReply:
+    """Every summary's key points as developments, the first also as the bottom line."""
+    summaries = re.findall(r"<summary>\n(.*?)\n</summary>", request.messages[1]["content"])
+    points = [p for s in summaries for p in json.loads(s)["key_points"]]
+    return reply(
+        json.dumps(
+            {
+                "title": "Harrowgate dam breach",
+                "bottom_line": points[:1],
+                "key_developments": points,
+                "key_figures": [],
+                "unconfirmed": [],
+                "quotes": [],
+                "what_to_watch": [],
+            }
+        )
+    )
 
 
 def as_brief(draft: Draft, sources: list[Source]) -> Brief:

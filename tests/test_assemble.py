@@ -31,7 +31,10 @@ def test_two_stories_number_claims_across_the_brief_and_add_up_usage() -> None:
     assert [s.bottom_line[0].id for s in brief.stories] == ["B1", "B2"]
     assert brief.overview == ["st-00000001", "st-00000002"]
     assert brief.title == "2 stories, led by: Story 1"
-    # The second draft priced nothing; the run's cost is still known.
-    assert brief.stats.cost_usd == 0.01
-    assert brief.stats.calls == 3
+    # The second draft priced nothing; the run's cost is still known. What the run spent
+    # goes with the brief, not into it.
+    assert brief.run is not None
+    assert brief.run.cost_usd == 0.01
+    assert brief.run.calls == 3
+    assert brief.stats.calls is None
     assert brief.stats.dropped_citations == ["x", "y"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -89,6 +90,8 @@ def test_verbose_adds_timings_and_what_each_input_gave(tmp_path: Path) -> None:
         "writing the output",
     ]
     assert any(line.endswith("eastmark-wire.md: 11 sentences") for line in lines)
+    # What the run spent, which the brief does not hold (the same inputs, the same bytes).
+    assert any(re.fullmatch(r"run: \d+\.\d\d s in all", line) for line in lines)
     assert lines[-2:] == [f"wrote {tmp_path / 'x.md'}", lines[-1]]
     assert lines[-1].startswith("review: 24 of 24 claims supported")
 

@@ -173,7 +173,7 @@ def test_texts_go_in_batches_in_order(inputs, server, grouped, monkeypatch):
     assert [len(b) for b in batches] == [3, 1]
     texts = [t for batch in batches for t in batch]
     assert grouped[0].tolist() == [fake_vector(t) for t in texts]
-    assert brief.stats.calls == len(server.sent())
+    assert brief.run.calls == len(server.sent())
 
 
 def test_300_texts_take_two_requests_of_at_most_256(server):
@@ -198,15 +198,15 @@ def test_a_rerun_embeds_nothing_and_a_new_article_alone(inputs, server, grouped)
     chat = len(server.sent()) - 1
     # Stats: the embedding request is a call, its tokens are prompt tokens; the embedding
     # model has no price, so the run's cost is unknown.
-    assert first_brief.stats.calls == chat + 1
-    assert first_brief.stats.prompt_tokens == 100 * chat + word_tokens(texts)
-    assert first_brief.stats.cost_usd is None
+    assert first_brief.run.calls == chat + 1
+    assert first_brief.run.prompt_tokens == 100 * chat + word_tokens(texts)
+    assert first_brief.run.cost_usd is None
 
     server.requests.clear()
     again = generate(inputs, server)
     assert server.sent() == []
-    assert (again.stats.calls, again.stats.prompt_tokens) == (0, 0)
-    assert again.stats.cost_usd == 0.0  # nothing was sent
+    assert (again.run.calls, again.run.prompt_tokens) == (0, 0)
+    assert again.run.cost_usd == 0.0  # nothing was sent
     assert grouped[1].tolist() == grouped[0].tolist()
 
     new = ["Harl Island library fire was electrical", "An electrician found a faulty cable."]
@@ -231,9 +231,9 @@ def test_a_priced_embedding_model_adds_its_cost(inputs, server, tmp_path):
     priced = generate(inputs, server, prices_file=table)
     unpriced_chat = generate(inputs, server, use_cache=False, embeddings=None)
     tokens = word_tokens(embedding_inputs(server)[0])
-    assert priced.stats.cost_usd is not None
-    assert unpriced_chat.stats.cost_usd is not None
-    assert priced.stats.cost_usd == pytest.approx(unpriced_chat.stats.cost_usd + tokens * 0.02e-6)
+    assert priced.run.cost_usd is not None
+    assert unpriced_chat.run.cost_usd is not None
+    assert priced.run.cost_usd == pytest.approx(unpriced_chat.run.cost_usd + tokens * 0.02e-6)
 
 
 def test_a_corrupt_cache_entry_is_embedded_again(inputs, server, tmp_path, caplog):

@@ -5,12 +5,22 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
 from fake_server import map_answer
-from llm_fixtures import FakeBackend, _source, as_brief, harrowgate_sources, reply, saved
+from llm_fixtures import (
+    FakeBackend,
+    _source,
+    as_brief,
+    harrowgate_sources,
+    points_merged,
+    reply,
+    saved,
+    well_behaved_map,
+)
 
 import briefing
 from briefing.engines.llm import MAP_REQUESTS, LLMEngine
@@ -20,6 +30,7 @@ from briefing.llm.settings import LLMSettings
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from briefing.llm.chat import ChatRequest
     from briefing.models import Source
 
 
@@ -258,9 +269,11 @@ def test_second_identical_run_is_answered_from_the_cache(tmp_path: Path):
     second = FakeBackend(maps=[], reduces=[])
     draft = asyncio.run(LLMEngine(cached, second).awrite(harrowgate_sources()))
     assert second.requests == []
+    # Each source's summaries and the story's merge are kept by content (reuse.py), so not
+    # even the reply cache is asked.
     assert (draft.usage["calls"], draft.usage["cached_calls"], draft.usage["prompt_tokens"]) == (
         0,
-        2,
+        0,
         0,
     )
     assert draft.usage["cost_usd"] == 0
@@ -277,22 +290,30 @@ def test_no_cache_sends_again(tmp_path: Path):
 
 
 def test_a_changed_source_misses_the_cache(tmp_path: Path):
-    asyncio.run(LLMEngine(settings(cache_dir=tmp_path), FakeBackend()).awrite(harrowgate_sources()))
+    first = FakeBackend(maps=well_behaved_map, reduces=points_merged)
+    asyncio.run(LLMEngine(settings(cache_dir=tmp_path), first).awrite(harrowgate_sources()))
+    assert sent_sources(first.sent("MapResult")[0]) == ["S1", "S2"]  # one pack
     changed = harrowgate_sources()
     changed[1] = changed[1].model_copy(update={"title": "A new headline"})
-    backend = FakeBackend()
+    backend = FakeBackend(maps=well_behaved_map, reduces=points_merged)
     asyncio.run(LLMEngine(settings(cache_dir=tmp_path), backend).awrite(changed))
-    # The map prompt changed; the (fake) summaries did not, so the merge is a cache hit.
+    # Only the changed source is summarized again; its summary did not change, so the
+    # merge request is the one sent before and the reply cache answers it.
     assert [r.schema.__name__ for r in backend.requests] == ["MapResult"]
+    assert sent_sources(backend.requests[0]) == ["S2"]
     assert "A new headline" in backend.requests[0].messages[1]["content"]
+
+
+def sent_sources(request: ChatRequest) -> list[str]:
+    return re.findall(r'<source id="(S\d+)"', request.messages[1]["content"])
 
 
 def test_corrupt_cache_entries_are_ignored(tmp_path: Path, caplog):
     asyncio.run(LLMEngine(settings(cache_dir=tmp_path), FakeBackend()).awrite(harrowgate_sources()))
     entries = sorted(tmp_path.rglob("*.json"))
-    assert len(entries) == 2
-    entries[0].write_text("{ truncated", encoding="utf-8")
-    entries[1].write_text('{"unexpected": true}', encoding="utf-8")
+    assert len(entries) == 5  # two replies; two sources' summaries and a story's merge kept
+    for n, entry in enumerate(entries):
+        entry.write_text("{ truncated" if n % 2 else '{"unexpected": true}', encoding="utf-8")
     backend = FakeBackend()
     draft = asyncio.run(
         LLMEngine(settings(cache_dir=tmp_path), backend).awrite(harrowgate_sources())
@@ -313,7 +334,9 @@ def test_prompts_can_be_overridden_per_file(tmp_path: Path):
 def test_default_cache_lives_under_xdg_cache_home(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     asyncio.run(LLMEngine(settings(), FakeBackend()).awrite(harrowgate_sources()))
-    assert len(list((tmp_path / "briefing" / "responses").rglob("*.json"))) == 2
+    responses = tmp_path / "briefing" / "responses"
+    assert len(list(responses.glob("??/*.json"))) == 2  # the replies
+    assert len(list((responses / "results").rglob("*.json"))) == 3  # S1, S2, their story
 
 
 def test_settings_from_environment(monkeypatch):
@@ -488,7 +511,7 @@ def test_a_reply_the_reask_repaired_is_kept_so_a_rerun_sends_nothing(tmp_path: P
     again = FakeBackend(maps=[], reduces=[])
     rerun = asyncio.run(LLMEngine(cached, again).awrite(harrowgate_sources()))
     assert again.requests == []
-    assert (rerun.usage["calls"], rerun.usage["cached_calls"]) == (0, 4)
+    assert (rerun.usage["calls"], rerun.usage["cached_calls"]) == (0, 0)
     assert rerun.sections == draft.sections
 
 

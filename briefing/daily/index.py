@@ -68,7 +68,7 @@ def _entry(output_dir: Path, day: str, formats: tuple[str, ...]) -> Entry:
     if not isinstance(data, dict):
         return Entry(day, formats)
     title = data.get("title")
-    claims = data.get("bottom_line")
+    claims = _lead(data).get("bottom_line")
     stats = data.get("stats")
     sources = stats.get("sources") if isinstance(stats, dict) else None
     return Entry(
@@ -83,6 +83,18 @@ def _entry(output_dir: Path, day: str, formats: tuple[str, ...]) -> Entry:
         ),
         sources=sources if isinstance(sources, int) and not isinstance(sources, bool) else None,
     )
+
+
+def _lead(data: dict[str, Any]) -> dict[str, Any]:
+    """The story the day leads with (the overview's first, else the first story); a brief
+    written before briefs had stories is its own lead."""
+    stories = data.get("stories")
+    if not isinstance(stories, list):
+        return data
+    stories = [s for s in stories if isinstance(s, dict)]
+    overview = data.get("overview")
+    first = overview[0] if isinstance(overview, list) and overview else None
+    return next((s for s in stories if s.get("id") == first), stories[0] if stories else {})
 
 
 def _moment(value: object) -> datetime | None:

@@ -1,4 +1,5 @@
-"""One day of `briefing daily`: generate, render, write the folder."""
+"""One day of `briefing daily`: generate, mark what changed since the earlier day, render,
+write the folder, then record the day in the state folder."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefing.daily.day import Day
+from briefing.daily.diff import mark
 from briefing.daily.feed import write_feed
 from briefing.daily.index import entries, write_index
+from briefing.daily.state import State
 from briefing.daily.writer import Written, prepare, refuse_inputs_inside, write_day
 
 if TYPE_CHECKING:
@@ -35,8 +38,10 @@ def run_day(config: DailyConfig, *, force: bool = False) -> DayResult:
     output_dir: Path = config["output_dir"]
     prepare(output_dir, day, force=force)
     refuse_inputs_inside(output_dir, pipeline.input_files(list(config["inputs"])))
+    state = State(output_dir)
+    earlier = state.earlier(day.name)
     after, before = day.window(config["window"])
-    brief = pipeline.generate(
+    made = pipeline.generate(
         list(config["inputs"]),
         engine=config["engine"],
         title=config["title"],
@@ -45,6 +50,8 @@ def run_day(config: DailyConfig, *, force: bool = False) -> DayResult:
         published_before=before,
         **config.generate_options(),
     )
+    marked = mark(made, earlier, day=day.name, title=config["title"])
+    brief = as_before(marked, state.brief_of(day.name))
     rendered = {
         fmt: pipeline.render(brief, fmt, templates=config["templates"]) for fmt in config["formats"]
     }
@@ -54,4 +61,16 @@ def run_day(config: DailyConfig, *, force: bool = False) -> DayResult:
     listings.append(
         write_feed(output_dir, listed, title=config["title"], site_url=config["site_url"])
     )
+    # Only now, with the day's files written, is the day the one the next is compared with.
+    state.record(day.name, brief, rendered.get("json") or pipeline.render(brief, "json"))
+    state.record_run(day.name, brief.run)
     return DayResult(day, brief, written, listings)
+
+
+def as_before(brief: Brief, before: Brief | None) -> Brief:
+    """A rerun of the day that changes nothing keeps the first run's `generated_at`, so
+    its files stay byte for byte the same (a folder kept in git shows no change)."""
+    if before is None:
+        return brief
+    again = brief.model_copy(update={"generated_at": before.generated_at})
+    return again if again.model_dump(mode="json") == before.model_dump(mode="json") else brief

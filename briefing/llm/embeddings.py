@@ -24,6 +24,7 @@ from briefing.errors import BriefingError, ModelCallError
 from briefing.llm import calls, pricing
 from briefing.llm.cache import ResponseCache, content_key
 from briefing.llm.tokens import TRUNCATE_CHARS, TokenCounter
+from briefing.models import RunReport
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -202,19 +203,19 @@ class Embedded:
         )
 
     def added_to(self, brief: Brief) -> Brief:
-        """`brief` with this run's embedding requests, tokens and cost in its stats and a
-        sentence in its engine note; unchanged when no embeddings were asked for."""
+        """`brief` with this run's embedding requests, tokens and cost in its run report
+        and a sentence in its engine note; unchanged when no embeddings were asked for."""
         if self.model is None:
             return brief
-        stats = brief.stats
-        costs = (stats.cost_usd, self.cost_usd)
+        run = brief.run or RunReport(seconds=0.0)
+        costs = (run.cost_usd, self.cost_usd)
         counts = {
-            "calls": stats.calls + self.calls,
-            "prompt_tokens": stats.prompt_tokens + self.prompt_tokens,
+            "calls": run.calls + self.calls,
+            "prompt_tokens": run.prompt_tokens + self.prompt_tokens,
             "cost_usd": None if None in costs else sum(c or 0.0 for c in costs),
         }
         engine = brief.engine.model_copy(update={"note": f"{brief.engine.note} {self.note()}"})
-        return brief.model_copy(update={"stats": stats.model_copy(update=counts), "engine": engine})
+        return brief.model_copy(update={"engine": engine}).with_run(run.model_copy(update=counts))
 
 
 async def embed_sources(

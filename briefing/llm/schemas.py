@@ -65,12 +65,21 @@ def split_by_source(ids: Sequence[str]) -> tuple[list[str], list[str]]:
 
 @dataclass
 class CitationContext:
-    """The passages a reply may cite, and what repair mode removed."""
+    """The passages a reply may cite, and what repair mode removed (`by_summary`: the
+    same, by the source id of the summary it was removed from)."""
 
     passages: dict[str, str]
     source_ids: set[str]
     repair: bool = False
     dropped: list[str] = field(default_factory=list)
+    by_summary: dict[str, list[str]] = field(default_factory=dict)
+    claimed: int = field(default=0, init=False)
+
+    def claim_dropped(self, source_id: str) -> None:
+        """What was removed since the last claim was the summary's of `source_id`: its
+        items are validated before it."""
+        self.by_summary.setdefault(source_id, []).extend(self.dropped[self.claimed :])
+        self.claimed = len(self.dropped)
 
 
 class Out(BaseModel):
@@ -219,6 +228,8 @@ class SourceSummary(Out):
     @model_validator(mode="after")
     def _known_source(self, info: ValidationInfo) -> Self:
         ctx = info.context
+        if isinstance(ctx, CitationContext) and ctx.repair:
+            ctx.claim_dropped(self.source_id)
         if (
             isinstance(ctx, CitationContext)
             and not ctx.repair

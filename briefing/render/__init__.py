@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from briefing.errors import ConfigError
 from briefing.output import is_special
+from briefing.render import changes
 from briefing.render.escape import code_span, escape_markdown, markdown_link
 from briefing.templating import make_environment, render_template
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
     from jinja2.sandbox import SandboxedEnvironment
 
+    from briefing.daily.diff import BriefDiff
     from briefing.models import Brief, Passage, Review, Source, Story
     from briefing.render.locate import Located
 
@@ -74,6 +76,8 @@ def render(brief: Brief, fmt: Format = "md", templates: Path | None = None) -> s
     def outlet(passage_id: str) -> str:
         return index[passage_id][0].label()
 
+    index_sources = {s.id: s for s in brief.sources}
+
     by_id = {s.id: s for s in brief.stories}
     return render_template(
         env,
@@ -81,10 +85,15 @@ def render(brief: Brief, fmt: Format = "md", templates: Path | None = None) -> s
         brief=brief,
         stories=[
             (story, [(section, story.items(section)) for section in brief.sections])
-            for story in brief.stories
+            for story in changes.shown(brief)
         ],
+        single=len(brief.stories) == 1,
+        continuing=changes.continuing(brief),
+        tally=changes.tally(brief),
+        day_link=changes.day_link_md,
         overview=[by_id[i] for i in brief.overview],
         outlets_of=lambda story: outlets_of(brief, story),
+        source_labels=lambda ids: [index_sources[i].label() for i in ids if i in index_sources],
         cite=cite,
         outlet=outlet,
         cited_sources=[c for c in cited if c.passages],
@@ -140,6 +149,15 @@ def render_report(
     return render_template(environment(templates), "review.md.j2", review=review, title=title)
 
 
+def render_diff(diff: BriefDiff, fmt: ReportFormat = "md", templates: Path | None = None) -> str:
+    """What changed between two briefs (`briefing diff`): markdown or JSON."""
+    if fmt == "json":
+        return diff.model_dump_json(indent=2) + "\n"
+    return render_template(
+        environment(templates), "diff.md.j2", diff=diff, day_link=changes.day_link_md
+    )
+
+
 def environment(templates: Path | None = None) -> SandboxedEnvironment:
     env = make_environment("templates", templates)
     # Every value from an input goes through one of these (briefing/render/escape.py).
@@ -151,9 +169,17 @@ def environment(templates: Path | None = None) -> SandboxedEnvironment:
 
 def citation_numbers(brief: Brief) -> dict[str, int]:
     """Passage id -> marker number, in order of first citation in the brief (a claim's
-    own citations, then the passages that corroborate it). Every format numbers alike."""
+    own citations, then the passages that corroborate it; a story's changed figures after
+    its sections). Every format numbers alike. Continuing stories are not shown in full,
+    so their citations get no number (see render/changes.py)."""
     numbers: dict[str, int] = {}
-    for obj in brief.cited_objects():
-        for pid in [*obj.citations, *getattr(obj, "corroborated_by", [])]:
+    located = brief.located()
+    for story in changes.shown(brief):
+        cited = [at.obj for at in located if at.story is story]
+        ids = [
+            pid for obj in cited for pid in [*obj.citations, *getattr(obj, "corroborated_by", [])]
+        ]
+        ids += [pid for change in story.changed_figures for f in change.new for pid in f.citations]
+        for pid in ids:
             numbers.setdefault(pid, len(numbers) + 1)
     return numbers

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from briefing.models import Claim, Figure, KeyFigure, Quote, labelled
-from briefing.render import citation_numbers, outlets_of
+from briefing.render import changes, citation_numbers, outlets_of
 from briefing.render.escape import safe_url
 from briefing.review import FORMAT
 from briefing.templating import render_template
@@ -32,9 +32,12 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
     numbers = citation_numbers(brief)
     outlets = {pid: s.label() for pid, (s, _) in brief.passage_index().items()}
     checks = {c.key: c for c in brief.review.claims} if brief.review else {}
+    labels = {s.id: s.label() for s in brief.sources}
     stories: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     for k, story in enumerate(brief.stories):
+        if story.status == "continuing":  # not news again: one line (render/changes.py)
+            continue
         sections: list[dict[str, Any]] = []
         for section in brief.sections:
             entries = [
@@ -44,7 +47,25 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
             if entries:
                 sections.append({"title": section.label, "items": entries})
                 items += entries
-        stories.append({"story": story, "outlets": outlets_of(brief, story), "sections": sections})
+        stories.append(
+            {
+                "story": story,
+                "outlets": outlets_of(brief, story),
+                "sections": sections,
+                "new_sources": [labels[i] for i in story.new_sources if i in labels],
+                "changed_figures": [
+                    {
+                        "counts": change.counts,
+                        "old": change.old,
+                        "new": [
+                            {"text": v.text, "cites": [_cite(p, numbers) for p in v.citations]}
+                            for v in change.new
+                        ],
+                    }
+                    for change in story.changed_figures
+                ],
+            }
+        )
     by_id = {s.id: s for s in brief.stories}
     script = render_template(env, "brief.js.j2")
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
@@ -55,6 +76,10 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
         review=brief.review,
         stories=stories,
         overview=[by_id[i] for i in brief.overview],
+        single=len(brief.stories) == 1,
+        continuing=changes.continuing(brief),
+        tally=changes.tally(brief),
+        day_href=changes.day_href,
         subjects=_figure_subjects(brief),
         sources=[{**_source(s), "id": s.id} for s in brief.sources],
         data_pids=set(brief.passage_index()),
@@ -74,7 +99,7 @@ def _item(  # noqa: PLR0913, PLR0917 - one claim and the brief-wide lookups it n
 ) -> dict[str, Any]:
     key = claim_key(obj)
     check = checks.get(key)
-    cites = [{"pid": pid, "n": numbers[pid]} for pid in obj.citations]
+    cites = [_cite(pid, numbers) for pid in obj.citations]
     also = [
         {"pid": pid, "n": numbers[pid], "outlet": outlets.get(pid)}
         for pid in (obj.corroborated_by if isinstance(obj, Claim) else [])
@@ -101,6 +126,10 @@ def _item(  # noqa: PLR0913, PLR0917 - one claim and the brief-wide lookups it n
         "reviewed": check.reviewed if check else False,
         "judge": _judge_line(check),
     }
+
+
+def _cite(pid: str, numbers: dict[str, int]) -> dict[str, Any]:
+    return {"pid": pid, "n": numbers[pid]}
 
 
 def _hedge(obj: Cited) -> str | None:

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from briefing.engines.llm.draft import fallback_reduce, to_draft
 from briefing.engines.llm.planning import group_by_budget, halve, plan_map
+from briefing.engines.llm.reuse import Kept, Reuse
 from briefing.errors import ModelCallError, validation_problems
 from briefing.llm import pricing
 from briefing.llm.calls import NoAnswer, open_backend, send
@@ -74,6 +75,8 @@ class Answer(Generic[T]):
     problem: str = ""
     failure: Failure | None = None
     dropped: list[str] = field(default_factory=list)
+    # The dropped citations by the source id of the summary they were dropped from.
+    dropped_by: dict[str, list[str]] = field(default_factory=dict)
     # The requests of a failed exchange, whose replies were not cached: the caller keeps
     # them (CachingBackend.keep) when it gets around the failure completely.
     failed: list[ChatRequest] = field(default_factory=list)
@@ -110,9 +113,9 @@ class LLMEngine:
         self.prompts = Prompts(settings.prompts_dir)
         self.counter = TokenCounter(settings.model)
         self.usage = Usage()
-        self.dropped: list[str] = []
         self._limit = asyncio.Semaphore(settings.max_concurrency)
         self._budget = RequestBudget()
+        self._log = MapLog()
 
     async def awrite(self, sources: Sequence[Source]) -> Draft:
         """The draft of a brief of one story made of all `sources`."""
@@ -133,25 +136,29 @@ class LLMEngine:
     async def _write(self, sources: Sequence[Source], stories: list[list[str]]) -> list[Draft]:
         """Map every source (packed across stories: one round when the day fits), then
         reduce the stories concurrently: two rounds of calls, plus a tree round for a story
-        whose summaries do not fit one merge call."""
+        whose summaries do not fit one merge call. A source or story done before (reuse.py)
+        is not sent again. What the run reports (dropped citations, notes) is listed in
+        source and story order, whatever order the replies come in."""
         self._limit = asyncio.Semaphore(self.settings.max_concurrency)
         self.usage = Usage()
-        self.dropped = []
         self._budget = RequestBudget()
-        passages = {p.id: p.text for s in sources for p in s.passages}
-        packs = plan_map(sources, self.counter, self.settings.map_budget_tokens)
-        mapped = await asyncio.gather(*(self._map(pack, passages) for pack in packs))
-        summaries = [summary for group, _ in mapped for summary in group]
+        self._log = MapLog({s.id: n for n, s in enumerate(sources)})
+        reuse = Reuse(self.settings, self.prompts, self.counter, sources)
+        summaries = await self._map_all(sources, reuse if self.settings.use_cache else None)
         if not summaries:
             raise ModelCallError(
                 "no source could be summarized: "
-                + "; ".join(self.usage.notes)
+                + "; ".join(self._log.notes())
                 + "; try another --model or --engine extractive"
             )
         by_id = {s.id: s for s in sources}
         results = await asyncio.gather(
             *(
-                self._story([by_id[i] for i in ids], [s for s in summaries if s.source_id in ids])
+                self._story(
+                    [by_id[i] for i in ids],
+                    [s for s in summaries if s.source_id in ids],
+                    reuse if self.settings.use_cache else None,
+                )
                 for ids in stories
             )
         )
@@ -168,34 +175,66 @@ class LLMEngine:
             "completion_tokens": self.usage.completion_tokens,
             "cached_tokens": self.usage.cached_tokens,
             "cost_usd": cost,
-            "dropped_citations": list(self.dropped),
+            "dropped_citations": [
+                *self._log.dropped([s.id for s in sources]),
+                *(d for _, story in results for d in story.dropped),
+            ],
         }
+        notes = [*self._log.notes(), *(n for _, story in results for n in story.notes)]
         # The run's usage goes with the first draft: the pipeline adds the drafts' up.
         return [
             to_draft(
-                result,
-                [by_id[i] for i in ids],
-                self.settings.model,
-                usage if n == 0 else {},
-                self.usage.notes,
+                merged, [by_id[i] for i in ids], self.settings.model, usage if n == 0 else {}, notes
             )
-            for n, (result, ids) in enumerate(zip(results, stories, strict=True))
+            for n, ((merged, _), ids) in enumerate(zip(results, stories, strict=True))
         ]
 
-    async def _story(self, sources: list[Source], summaries: list[SourceSummary]) -> ReduceBase:
-        """One story's content: its summaries merged by the model, or, for a story of one
-        source or when every merge fails, the summaries listed side by side."""
+    async def _map_all(self, sources: Sequence[Source], reuse: Reuse | None) -> list[SourceSummary]:
+        """Every source's summaries, in source order: kept ones as they were kept, the
+        others mapped (packed together) and kept for the next run when whole."""
+        kept = {s.id: k for s in sources if reuse and (k := reuse.summaries(s)) is not None}
+        for source_id, found in kept.items():
+            self._log.add_dropped(source_id, found.dropped)
+        todo = [s for s in sources if s.id not in kept]
+        passages = {p.id: p.text for s in sources for p in s.passages}
+        packs = plan_map(todo, self.counter, self.settings.map_budget_tokens)
+        mapped = await asyncio.gather(*(self._map(pack, passages) for pack in packs))
+        fresh = [summary for group, _ in mapped for summary in group]
+        summaries: list[SourceSummary] = []
+        for source in sources:
+            if source.id in kept:
+                summaries += kept[source.id].summaries
+                continue
+            own = [s for s in fresh if s.source_id == source.id]
+            summaries += own
+            if reuse is not None and own and source.id not in self._log.unsummarized:
+                reuse.keep_summaries(source, own, self._log.dropped([source.id]))
+        return summaries
+
+    async def _story(
+        self, sources: list[Source], summaries: list[SourceSummary], reuse: Reuse | None
+    ) -> tuple[ReduceBase, Kept]:
+        """One story's content, with the citations dropped and the notes made on the way:
+        its summaries merged by the model (or a merge kept from an earlier run), or, for a
+        story of one source or when every merge fails, the summaries side by side."""
+        story = Kept()
         if len(sources) > 1 and summaries:
+            found = reuse.merge(sources, summaries) if reuse is not None else None
+            if found is not None and found.merged is not None:
+                return found.merged, found
             passages = {p.id: p.text for s in sources for p in s.passages}
             context = CitationContext(passages, {s.id for s in sources})
-            result = await self._reduce([s.model_dump_json() for s in summaries], context)
+            result = await self._reduce([s.model_dump_json() for s in summaries], context, story)
             if result is not None:
-                return result
+                story.merged = without_dropped(result)
+                if reuse is not None and not story.notes:  # a failed partial merge is asked again
+                    reuse.keep_merge(sources, summaries, story)
+                return story.merged, story
         unmerged, left_out = fallback_reduce(summaries, sources)
         if len(sources) > 1 and summaries:
             beyond = f", {left_out} items beyond the sections' limits left out" if left_out else ""
-            self.usage.notes.append(f"so the summaries are listed unmerged{beyond}")
-        return unmerged
+            story.notes.append(f"so the summaries are listed unmerged{beyond}")
+        return unmerged, story
 
     # --- one structured call, with one re-ask ------------------------------------------
 
@@ -265,7 +304,7 @@ class LLMEngine:
             why = f"invalid reply after a re-ask ({validation_problems(err, whole='reply')[0]})"
             return Answer(None, why, Failure.INVALID, failed=[first, again])
         self.backend.keep(first)  # the re-ask got around it, if it was a failure
-        return Answer(value, dropped=repair.dropped)
+        return Answer(value, dropped=repair.dropped, dropped_by=repair.by_summary)
 
     # --- map ----------------------------------------------------------------------------
 
@@ -283,7 +322,9 @@ class LLMEngine:
             return [], False
         if answer.value is None:
             return await self._map_smaller(pack, passages, answer)
-        self.dropped.extend(answer.dropped)
+        for source_id, dropped in answer.dropped_by.items():
+            # A summary labelled with a source outside the pack: its pack's first source.
+            self._log.add_dropped(source_id if source_id in ids else ids[0], dropped)
         summaries = [without_dropped(s) for s in answer.value.summaries]
         if len(ids) == 1:
             # One source in the pack: a wrong label cannot mislead (citations are checked).
@@ -331,19 +372,28 @@ class LLMEngine:
         return [s for found, _ in parts for s in found], whole
 
     def _not_summarized(self, ids: Sequence[str], why: str) -> None:
-        self.usage.notes.append(f"{', '.join(ids)} not summarized ({why})")
+        self._log.not_summarized(ids, f"{', '.join(ids)} not summarized ({why})")
 
     # --- reduce -------------------------------------------------------------------------
 
-    async def _reduce(self, inputs: list[str], context: CitationContext) -> ReduceResult | None:
+    async def _reduce(
+        self, inputs: list[str], context: CitationContext, story: Kept
+    ) -> ReduceResult | None:
         sizes = [self.counter.count(text) for text in inputs]
         groups = group_by_budget(sizes, self.settings.reduce_budget_tokens)
         if len(groups) == 1:
-            return await self._merge(inputs, context)
+            return await self._merge(inputs, context, story)
         log.info("reducing %d summaries in %d groups", len(inputs), len(groups))
+        logs = [Kept() for _ in groups]  # each group's own, added up in group order
         partial = await asyncio.gather(
-            *(self._merge([inputs[i] for i in group], context) for group in groups)
+            *(
+                self._merge([inputs[i] for i in group], context, own)
+                for group, own in zip(groups, logs, strict=True)
+            )
         )
+        for own in logs:
+            story.dropped += own.dropped
+            story.notes += own.notes
         if all(p is None for p in partial):
             return None
         # A group that failed passes its inputs on unmerged; each merged group of two or
@@ -351,16 +401,43 @@ class LLMEngine:
         carried: list[str] = []
         for group, merged in zip(groups, partial, strict=True):
             carried.extend([merged.model_dump_json()] if merged else [inputs[i] for i in group])
-        return await self._reduce(carried, context)
+        return await self._reduce(carried, context, story)
 
-    async def _merge(self, inputs: list[str], context: CitationContext) -> ReduceResult | None:
+    async def _merge(
+        self, inputs: list[str], context: CitationContext, story: Kept
+    ) -> ReduceResult | None:
         try:
             answer = await self.ask(self.prompts.reduce_messages(inputs), ReduceResult, context)
         except ModelCallError as err:
-            self.usage.notes.append(f"a merge call failed ({err})")
+            story.notes.append(f"a merge call failed ({err})")
             return None
         if answer.value is None:
-            self.usage.notes.append(f"a merge call failed ({answer.problem})")
+            story.notes.append(f"a merge call failed ({answer.problem})")
             return None
-        self.dropped.extend(answer.dropped)
+        story.dropped += answer.dropped
         return answer.value
+
+
+class MapLog:
+    """What the map step reports, by source, so that it reads in source order: citations
+    dropped from each source's summaries, and the sources not (wholly) summarized."""
+
+    def __init__(self, order: Mapping[str, int] | None = None) -> None:
+        self.order = dict(order or {})
+        self.by_source: dict[str, list[str]] = {}
+        self.unsummarized: set[str] = set()
+        self._notes: list[tuple[int, str]] = []
+
+    def add_dropped(self, source_id: str, dropped: Sequence[str]) -> None:
+        self.by_source.setdefault(source_id, []).extend(dropped)
+
+    def dropped(self, source_ids: Sequence[str]) -> list[str]:
+        return [d for i in source_ids for d in self.by_source.get(i, [])]
+
+    def not_summarized(self, ids: Sequence[str], note: str) -> None:
+        self.unsummarized.update(ids)
+        first = min((self.order.get(i, len(self.order)) for i in ids), default=0)
+        self._notes.append((first, note))
+
+    def notes(self) -> list[str]:
+        return [note for _, note in sorted(self._notes)]
