@@ -3,9 +3,9 @@ names, from the headline and the lede.
 
 News puts the story in the headline and the first paragraphs; pages end in related
 links, comments and footers that belong to other stories, so only the lede is read, and
-sentences that several of the day's sources repeat word for word ("Continue reading...",
-"Learn more") are a feed's furniture, not its news. The headline counts several times
-over, as it names the story in the fewest words, unless other sources share it: "The
+sentences an outlet repeats word for word on its pages ("Continue reading...", "Learn
+more") are its furniture, not its news (briefing/furniture.py). The headline counts several
+times over, as it names the story in the fewest words, unless other sources share it: "The
 Japan Times Online" names a site, and counts as one more sentence.
 """
 
@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from briefing.furniture import folded_title, site_furniture, site_titles
 from briefing.verify.entities import entities
 from briefing.verify.words import STOP_WORDS, fold, normal, tokens
 
@@ -27,10 +28,6 @@ if TYPE_CHECKING:
 LEDE_WORDS = 300
 TITLE_WEIGHT = 3
 NAME = "name:"  # prefix of a multi-word name's term ("name:mark_rutt")
-BOILERPLATE_SOURCES = 3  # a sentence found verbatim in this many sources is furniture
-# A headline that several sources share ("The Japan Times Online", "Top News Article") is
-# the site's name, not the story's; their texts tell whether they are one story.
-SITE_TITLE = 2
 
 # A place's adjective is the place ("Russian" and "Russia", "Ukrainian" and "Ukraine",
 # "Israeli", "Chilean", "Kenyan"): when both are capitalised somewhere in the day's
@@ -61,14 +58,10 @@ class Terms:
 def day_terms(sources: Sequence[Source]) -> list[Terms]:
     """Each source's terms, read as one day: repeated furniture left out, place
     adjectives counted as their places."""
-    seen = Counter(text for s in sources for text in {p.text for p in s.passages})
-    furniture = {text for text, count in seen.items() if count >= BOILERPLATE_SOURCES}
-    titles = Counter(_folded_title(s.title) for s in sources)
+    furniture = site_furniture(sources)
+    shared = site_titles(sources)
     return _with_places(
-        [
-            article_terms(s, furniture, site_title=titles[_folded_title(s.title)] >= SITE_TITLE)
-            for s in sources
-        ]
+        [article_terms(s, furniture, site_title=folded_title(s.title) in shared) for s in sources]
     )
 
 
@@ -85,10 +78,6 @@ def article_terms(
         _read(source.title, TITLE_WEIGHT, terms)
     _read(lede, 1, terms)
     return terms
-
-
-def _folded_title(title: str) -> str:
-    return " ".join(fold(title).split())
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -11,9 +11,9 @@ then the opening words of the story's central sentence stand in for one.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
+from briefing.furniture import folded_title, site_titles
 from briefing.verify.words import STOP_WORDS, normal, tokens
 
 if TYPE_CHECKING:
@@ -28,13 +28,13 @@ MAX_WORDS = 14  # of a central sentence standing in for a headline
 def headline(sources: Sequence[Source], central: Sequence[str]) -> str:
     """The best title among `sources` for a story whose most central sentences (best
     first) are `central`."""
-    titles = Counter(" ".join(s.title.split()).casefold() for s in sources)
+    shared = site_titles(sources)
     said = _content(" ".join(central))
     best: tuple[int, int, str] | None = None
     for rank, source in enumerate(sources):
         title = " ".join(source.title.split())
         words = _content(title)
-        if titles[title.casefold()] > 1 or len(tokens(title)) < MIN_WORDS or not words:
+        if folded_title(title) in shared or len(tokens(title)) < MIN_WORDS or not words:
             continue
         overlap = len(words & said)
         if overlap == 0:
@@ -45,7 +45,7 @@ def headline(sources: Sequence[Source], central: Sequence[str]) -> str:
     if best is not None:
         return best[2]
     first = " ".join(sources[0].title.split())
-    if titles[first.casefold()] == 1 or not central:
+    if folded_title(first) not in shared or not central:
         return first
     opening = central[0].split()
     return " ".join(opening[:MAX_WORDS]) + ("…" if len(opening) > MAX_WORDS else "")

@@ -14,6 +14,7 @@ from briefing.engines.extractive.similarity import (
     tfidf,
     tokens,
 )
+from briefing.furniture import site_furniture
 
 if TYPE_CHECKING:
     from briefing.models import Passage, Source
@@ -53,28 +54,12 @@ def is_statement(text: str) -> bool:
     )
 
 
-def site_chrome(sources: list[Source]) -> set[str]:
-    """Sentences that two or more articles of one outlet share word for word: the site's
-    menus and footers ("Sports / Festivals / Cartoons Advertise in ..."), not news. (A
-    wire text syndicated by several outlets repeats across outlets, and is kept.)"""
-    seen: dict[str, set[str]] = {}
-    for source in sources:
-        for passage in source.passages:
-            seen.setdefault(passage.text, set()).add(source.id)
-    outlet = {s.id: s.label() for s in sources}
-    return {
-        text
-        for text, ids in seen.items()
-        if len(ids) > 1 and len({outlet[i] for i in ids}) < len(ids)
-    }
-
-
 def score_sentences(sources: list[Source]) -> list[Scored]:
     scored = [Scored(p, s, i, {}) for s in sources for i, p in enumerate(s.passages)]
-    chrome = site_chrome(sources)
+    furniture = site_furniture(sources)
     for item, vec in zip(scored, tfidf([tokens(x.passage.text) for x in scored]), strict=True):
         item.vector = vec
-        item.candidate = is_statement(item.passage.text) and item.passage.text not in chrome
+        item.candidate = is_statement(item.passage.text) and item.passage.text not in furniture
     total: Vector = {}
     per_source: dict[str, Vector] = {}
     for item in scored:
