@@ -28,7 +28,8 @@ from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from pathlib import Path
 
 Body = dict[str, Any]
 
@@ -290,6 +291,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(bytes([byte]))
             self.wfile.flush()
             time.sleep(seconds)
+
+
+def write_articles(folder: Path, articles: Mapping[str, Sequence[str]]) -> Path:
+    """Text inputs in `folder` (made if need be): file name -> [title, paragraph, ...]."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, lines in articles.items():
+        (folder / name).write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    return folder
 
 
 def serving() -> Iterator[FakeServer]:

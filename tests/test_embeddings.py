@@ -30,6 +30,7 @@ from fake_server import (
     first,
     serving,
     word_tokens,
+    write_articles,
 )
 
 import briefing
@@ -91,15 +92,7 @@ def server() -> Iterator[FakeServer]:
 
 @pytest.fixture
 def inputs(tmp_path: Path) -> Path:
-    folder = tmp_path / "inputs"
-    folder.mkdir()
-    for name, lines in ARTICLES.items():
-        write_article(folder, name, lines)
-    return folder
-
-
-def write_article(folder: Path, name: str, lines: list[str]) -> None:
-    (folder / name).write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    return write_articles(tmp_path / "inputs", ARTICLES)
 
 
 @pytest.fixture
@@ -210,7 +203,7 @@ def test_a_rerun_embeds_nothing_and_a_new_article_alone(inputs, server, grouped)
     assert grouped[1].tolist() == grouped[0].tolist()
 
     new = ["Harl Island library fire was electrical", "An electrician found a faulty cable."]
-    write_article(inputs, "e.txt", new)
+    write_articles(inputs, {"e.txt": new})
     generate(inputs, server)
     ((only,),) = embedding_inputs(server)
     assert only.startswith(new[0])
@@ -255,7 +248,7 @@ def test_a_corrupt_cache_entry_is_embedded_again(inputs, server, tmp_path, caplo
 
 def test_cached_vectors_of_another_length_are_embedded_again(inputs, server, grouped):
     generate(inputs, server)
-    write_article(inputs, "e.txt", ["Ferry strike ends", "The crews voted to go back."])
+    write_articles(inputs, {"e.txt": ["Ferry strike ends", "The crews voted to go back."]})
 
     def longer(body: dict[str, Any], _: int) -> Reply | None:
         if "input" not in body:

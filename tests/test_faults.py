@@ -32,6 +32,7 @@ from fake_server import (
     schema_name,
     serving,
     well_answered,
+    write_articles,
 )
 
 import briefing
@@ -101,11 +102,7 @@ def server() -> Iterator[FakeServer]:
 
 @pytest.fixture
 def inputs(tmp_path: Path) -> Path:
-    folder = tmp_path / "inputs"
-    folder.mkdir()
-    for name, (title, *paragraphs) in ARTICLES.items():
-        (folder / name).write_text("\n\n".join([title, *paragraphs]) + "\n", encoding="utf-8")
-    return folder
+    return write_articles(tmp_path / "inputs", ARTICLES)
 
 
 def generate(inputs: Path, server: FakeServer, **options: object) -> Brief:
