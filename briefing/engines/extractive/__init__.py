@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from briefing.engines import Draft
 from briefing.engines.extractive import figures, quantities
-from briefing.engines.extractive.cues import attribution, hedge, leans_on_another
+from briefing.engines.extractive.cues import attribution, leans_on_another, sentence_hedge
 from briefing.engines.extractive.headline import headline
 from briefing.engines.extractive.quotes import find_quotes
 from briefing.engines.extractive.scoring import Scored, best_match, score_sentences
@@ -68,7 +68,7 @@ class ExtractiveEngine:
                 (m.value, m.thing_key) for m in mentions.get(item.passage.id, [])
             )
         candidates = [s for s in scored if s.candidate]
-        hedged = [s for s in candidates if hedge(s.passage.text)]
+        hedged = [s for s in candidates if sentence_hedge(s.passage.text)]
         hedged_ids = {id(s) for s in hedged}
         plain = [
             s
@@ -182,7 +182,7 @@ class _Writer:
         if any(p.id in self.used for p in cited):
             return None  # already in the brief, alone or as another claim's subject
         self.used.update(p.id for p in cited)
-        status = hedge(item.passage.text)
+        status = sentence_hedge(item.passage.text)
         return Claim(
             id=next(ids),
             text=" ".join(p.text for p in cited),
