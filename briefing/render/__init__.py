@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -18,10 +19,11 @@ if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
     from briefing.daily.diff import BriefDiff
-    from briefing.models import Brief, Passage, Review, Source, Story
+    from briefing.models import Brief, Passage, Review, Source, Story, StoryBase
     from briefing.render.locate import Located
 
 Format = Literal["md", "json", "html"]
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?![0-9])")
 FORMATS: dict[str, Format] = {
     ".md": "md",
     ".markdown": "md",
@@ -106,6 +108,23 @@ def outlets_of(brief: Brief, story: Story) -> list[str]:
     sources = {s.id: s for s in brief.sources}
     named = [sources[i] for i in story.source_ids if sources[i].outlet or sources[i].url]
     return list(dict.fromkeys(s.label() for s in named))
+
+
+def story_date(brief: Brief, story: StoryBase) -> str | None:
+    """The day (YYYY-MM-DD) a story is of: its own `date` when the brief gives one, else
+    the latest publication day among its sources that give a date; None when none does."""
+    own = getattr(story, "date", None)  # set by briefs that date their stories
+    if isinstance(own, str) and _DAY.match(own):
+        return own[:10]
+    sources = {s.id: s for s in brief.sources}
+    days = [
+        published[:10]
+        for i in story.source_ids
+        if i in sources
+        and (published := sources[i].published) is not None
+        and _DAY.match(published)
+    ]
+    return max(days, default=None)
 
 
 ReportFormat = Literal["md", "json", "sarif"]
