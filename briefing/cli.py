@@ -325,8 +325,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
                 text = pipeline.render(brief, out_format, templates=templates)
             with stage("writing the output"):
                 wrote = _write(text, output)
-        for item in brief.skipped_inputs:
-            _warn(f"skipped {item.path}: {item.reason}")
+        _skipped(brief)
         _inputs_detail(brief)
         if wrote:
             _note(f"wrote {output}")
@@ -409,8 +408,7 @@ def daily(  # noqa: PLR0913 - one parameter per option
         with _working():
             result = run_day(settings, force=force)
         brief = result.brief
-        for item in brief.skipped_inputs:
-            _warn(f"skipped {item.path}: {item.reason}")
+        _skipped(brief)
         _inputs_detail(brief)
         for path in [*result.written.dated, *result.written.latest, *result.listings]:
             _note(f"wrote {path}")
@@ -653,6 +651,14 @@ def _write(text: str, output: Path | None) -> bool:
 
     write_output(output, text)
     return True
+
+
+def _skipped(brief: Brief) -> None:
+    """A warning per input left out; with -q only those that need a person, not the ones
+    every cron run has (items outside the window, duplicates)."""
+    for item in brief.skipped_inputs:
+        if not (item.routine and _setting("quiet")):
+            _warn(f"skipped {item.path}: {item.reason}")
 
 
 def _inputs_detail(brief: Brief) -> None:

@@ -307,7 +307,7 @@ def load_sources(
     outside: list[SkippedInput] = []
     if reading.window is not None and given:
         given, notes = reading.window.split(given, "articles given")
-        outside = [SkippedInput(path=p, reason=r) for p, r in notes]
+        outside = [SkippedInput(path=p, reason=r, routine=True) for p, r in notes]
     sources, duplicates = build_sources([*ingested.articles, *given], reading.limits)
     skipped = ingested.skipped + outside + duplicates
     if not sources:

@@ -478,3 +478,15 @@ def test_the_readme_config_is_complete_and_valid(tmp_path: Path) -> None:
     assert set(tomllib.loads(toml)) | commented | {"prompts", "prices"} == {
         key.name for key in KEYS
     }
+
+
+def test_quiet_prints_nothing_routine(desk: Path) -> None:
+    (desk / "notes" / "copy.txt").write_text(NOTE)  # a duplicate on every run
+    loud = run()
+    assert "outside the window" in loud.stderr
+    assert "left out as a duplicate" in loud.stderr
+    quiet = run("-q")
+    assert quiet.exit_code == 0
+    assert quiet.stderr == ""
+    (desk / "notes" / "empty.txt").write_text("")  # this one needs a person
+    assert run("-q").stderr.startswith("warning: skipped notes/empty.txt: ")
