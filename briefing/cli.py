@@ -97,10 +97,14 @@ def VERBOSITY(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTIONS
 
 
 MODEL = click.option(
-    "--model", help=f"Model name for --engine openai and --judge openai. [default: {DEFAULT_MODEL}]"
+    "--model",
+    metavar="NAME",
+    help=f"Model for the language model calls (the openai engine, --judge openai). "
+    f"[default: BRIEFING_MODEL, else OPENAI_MODEL, else {DEFAULT_MODEL}]",
 )
 BASE_URL = click.option(
     "--base-url",
+    metavar="URL",
     help="OpenAI-compatible API base URL (Ollama, vLLM, llama.cpp, Azure). "
     "Default: OPENAI_BASE_URL, else api.openai.com.",
 )
@@ -244,7 +248,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@cli.command()
+@cli.command(short_help="Write a brief from articles, feeds and pages.")
 @click.argument("paths", nargs=-1, required=True)
 @OUTPUT
 @FORMAT
@@ -252,9 +256,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--engine",
     type=click.Choice(ENGINES),
-    default="auto",
-    show_default=True,
-    help="'extractive' works offline with no model.",
+    help="'extractive' works offline with no model; 'auto' is 'openai' when OPENAI_API_KEY "
+    "is set. [default: auto]",
 )
 @click.option("--title", help="Headline for the brief (default: the most central article's).")
 @click.option(
@@ -303,13 +306,22 @@ def generate(  # noqa: PLR0913 - one parameter per option
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
         from briefing.ci import in_github  # noqa: PLC0415
+        from briefing.ingest.fetch import FETCH_OPTIONS  # noqa: PLC0415
         from briefing.ingest.limits import LIMIT_OPTIONS  # noqa: PLC0415
         from briefing.progress import stage  # noqa: PLC0415
         from briefing.render import format_for  # noqa: PLC0415
         from briefing.render.locate import in_output  # noqa: PLC0415
 
-        limits = {name: llm.pop(name) for name in LIMIT_OPTIONS}
-        options = {**llm_options(**llm), **limits}
+        shared = _layered(
+            {"engine": engine, "fail_under": fail_under, "judge": judge, "templates": templates}
+            | llm
+            | {"fetch_timeout": None, "fetch_retries": None}
+        )
+        engine = shared.pop("engine") or "auto"
+        fail_under, judge, templates = (shared.pop(k) for k in ("fail_under", "judge", "templates"))
+        reading = {n: shared.pop(n) for n in (*LIMIT_OPTIONS, *FETCH_OPTIONS) if n in shared}
+        options = {**llm_options(**shared), **reading}
+        _model_without_key(engine, options)
         _refuse_input_as_output(output, pipeline.input_files(list(paths)), review, llm)
         if dry_run:
             if engine == "extractive":
@@ -317,6 +329,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
             click.echo(pipeline.plan(list(paths), **options).render())
             return
         out_format = format_for(output, fmt)
+        pipeline.preflight(output, out_format, templates)
         with _working():
             brief = pipeline.generate(
                 list(paths), engine=engine, title=title, review=review, judge=judge, **options
@@ -358,18 +371,19 @@ def DAILY_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTION
         if key.default is False:  # a switch
             command = click.option(key.option, is_flag=True, default=None, help=key.help)(command)
         else:
-            command = click.option(key.option, help=key.help)(command)
+            command = click.option(key.option, metavar=key.metavar, help=key.help)(command)
     return command
 
 
-@cli.command()
+@cli.command(short_help="Write the day's brief, index and feed into a folder (cron).")
 @click.argument("inputs", nargs=-1)
 @click.option(
     "--config",
     "config_file",
+    metavar="FILE",
     help="The TOML config file. [default: BRIEFING_CONFIG, else briefing.toml if present]",
 )
-@click.option("--date", help="The day, YYYY-MM-DD. [default: today in the configured timezone]")
+@click.option("--date", metavar="YYYY-MM-DD", help="The day, YYYY-MM-DD. [default: today in the configured timezone]")
 @click.option(
     "--force", is_flag=True, help="Replace the brief of a past day that was already written."
 )
@@ -422,7 +436,7 @@ def daily(  # noqa: PLR0913 - one parameter per option
             _report(_Report(brief.review, brief.title, located, ci, output), settings["fail_under"])
 
 
-@cli.command()
+@cli.command(short_help="Check a saved brief's claims against their sources.")
 @click.argument("brief_json", type=FILE_OR_DASH)
 @click.option(
     "-o",
@@ -477,7 +491,8 @@ def verify(  # noqa: PLR0913 - one parameter per option
     quotes are verbatim, numbers, dates and names appear, and enough words match.
 
     --judge openai adds a language model's second opinion on each claim (any
-    OpenAI-compatible server, as for --engine openai); it never changes the verdicts."""
+    OpenAI-compatible server: OPENAI_API_KEY, or --base-url / OPENAI_BASE_URL); it never
+    changes the verdicts."""
     _verbosity(ctx, quiet, verbose)
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
@@ -486,9 +501,14 @@ def verify(  # noqa: PLR0913 - one parameter per option
         from briefing.render import render_report, report_format_for  # noqa: PLC0415
         from briefing.render.locate import in_brief_files  # noqa: PLC0415
 
-        options = llm_options(**llm)
+        shared = _layered(
+            {"fail_under": fail_under, "judge": judge, "templates": templates} | llm
+        )
+        fail_under, judge, templates = (shared.pop(k) for k in ("fail_under", "judge", "templates"))
+        options = llm_options(**shared)
         report_format = report_format_for(output, fmt)
         _refuse_input_as_output(output, [brief_json], markdown, llm)
+        pipeline.preflight(output, "review" if report_format == "md" else report_format, templates)
         with _working():
             with stage("loading the brief"):
                 brief = pipeline.load(brief_json, allow_unknown_citations=True)
@@ -540,7 +560,7 @@ def _report(report: _Report, fail_under: float | None) -> None:
     enforce_threshold(review, fail_under)
 
 
-@cli.command("diff")
+@cli.command("diff", short_help="What changed between two saved briefs.")
 @click.argument("older", type=FILE_OR_DASH)
 @click.argument("newer", type=FILE_OR_DASH)
 @click.option(
@@ -574,7 +594,8 @@ def diff(  # noqa: PLR0913 - one parameter per option
 
         if str(older) == str(newer) == "-":
             raise ConfigError("only one of OLDER and NEWER can be standard input (-)")
-        report_format = report_format_for(output)
+        templates = _layered({"templates": templates})["templates"]
+        report_format = report_format_for(output, writes=("md", "json"), format_option=False)
         _refuse_input_as_output(output, [older, newer], None, {})
         comparison = pipeline.diff(
             pipeline.load(older),
@@ -593,7 +614,7 @@ def _brief_name(path: Path) -> str:
     )
 
 
-@cli.command("render")
+@cli.command("render", short_help="Render a saved brief as markdown, JSON or HTML.")
 @click.argument("brief_json", type=FILE_OR_DASH)
 @OUTPUT
 @FORMAT
@@ -618,6 +639,7 @@ def render_command(  # noqa: PLR0913 - one parameter per option
         from briefing.progress import stage  # noqa: PLC0415
         from briefing.render import format_for  # noqa: PLC0415
 
+        templates = _layered({"templates": templates})["templates"]
         out_format = format_for(output, fmt)
         _refuse_input_as_output(output, [brief_json], None, {})
         with _working():
@@ -629,6 +651,51 @@ def render_command(  # noqa: PLR0913 - one parameter per option
                 wrote = _write(text, output)
         if wrote:
             _note(f"wrote {output}")
+
+
+# The CLI's names of the keys of briefing.toml that other commands share with `daily`.
+_CLI_NAMES = {"prompts": "prompts_dir", "prices": "prices_file"}
+
+
+def _layered(given: dict[str, Any]) -> dict[str, Any]:
+    """A command's options by the one precedence every command has (daily/config.py):
+    the command line, then BRIEFING_*, then briefing.toml, then the default (None here)."""
+    from briefing.daily.config import layered  # noqa: PLC0415 - loaded when a command runs
+
+    keys = {_CLI_NAMES.get(name, name): name for name in _key_names()}
+    table_names = {keys[n]: (None if v is False else v) for n, v in given.items() if n in keys}
+    resolved = layered(table_names)
+    out = {n: v for n, v in given.items() if n not in keys}
+    out.update({_CLI_NAMES.get(name, name): value for name, value in resolved.items()})
+    if "no_cache" in out:
+        out["no_cache"] = bool(out["no_cache"])
+    return out
+
+
+def _key_names() -> list[str]:
+    from briefing.daily.config import KEYS  # noqa: PLC0415
+
+    return [key.name for key in KEYS]
+
+
+def _model_without_key(engine: str, options: dict[str, Any]) -> None:
+    """--model or --base-url asks for a language model: --engine extractive refuses them,
+    and 'auto' without OPENAI_API_KEY (which runs the offline engine) says so in one line.
+    --engine openai without a key or a server is an error before any work (open_backend)."""
+    from briefing import config  # noqa: PLC0415
+
+    asked = [o for o in ("model", "base_url") if options.get(o)]
+    if not asked:
+        return
+    named = " and ".join("--" + o.replace("_", "-") for o in asked)
+    if engine == "extractive":
+        raise click.UsageError(f"{named}: --engine extractive uses no language model")
+    if engine == "auto" and config.openai_api_key() is None:
+        _warn(
+            f"{named} given but no OPENAI_API_KEY, so --engine auto writes with the offline "
+            "extractive engine; set OPENAI_API_KEY, or pass --engine openai (a local server "
+            "needs no key)"
+        )
 
 
 def _refuse_input_as_output(

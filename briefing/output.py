@@ -133,6 +133,28 @@ def _write_directly(path: Path, text: str, *, append: bool) -> None:
         raise _cannot_write(path, err) from err
 
 
+def check_writable(path: Path | None) -> None:
+    """Before a run pays for anything: the output can be written where it is named (its
+    folder exists and may be written in; it is not a folder). Standard output, devices
+    and FIFOs are written as they are and not checked here."""
+    if path is None or str(path) == STDOUT or os.path.abspath(path).startswith(_PASSTHROUGH):  # noqa: PTH100
+        return
+    if path.is_dir():
+        raise BriefingError(f"{path}: is a folder; name a file to write, or - for standard output")
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise _cannot_write(path, PermissionError(13, "Permission denied"))
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        raise BriefingError(
+            f"{path}: the folder {folder} does not exist; create it, or name a file in a "
+            "folder that does"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _cannot_write(path, PermissionError(13, "Permission denied"))
+
+
 def _cannot_write(path: Path, err: OSError) -> BriefingError:
     reason = err.strerror or type(err).__name__
     return BriefingError(

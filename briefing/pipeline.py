@@ -212,6 +212,16 @@ def nothing_survived(brief: Brief) -> str | None:
     return f"no claim survived: {why}; the brief was written with none"
 
 
+def preflight(output: Path | None, fmt: str, templates: Path | None) -> None:
+    """The cheap checks, before the first paid call: the output can be written there and
+    the templates that will render it load."""
+    from briefing.output import check_writable  # noqa: PLC0415
+    from briefing.render import check_renderable  # noqa: PLC0415
+
+    check_writable(output)
+    check_renderable(fmt, templates)
+
+
 def input_files(paths: list[str]) -> list[Path]:
     """The files `generate` would read for these paths (folders and globs expanded), or
     the paths themselves when they cannot be expanded (the run then says why). URLs are

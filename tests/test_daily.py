@@ -181,7 +181,7 @@ def test_the_timezone_names_the_day(desk: Path) -> None:
 @pytest.mark.parametrize("date", ["2026-02-30", "18-11-2026", "20261118", "today"])
 def test_a_bad_date_is_one_line(desk: Path, date: str) -> None:
     result = run("--date", date)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as for every command
     assert result.stderr == f"error: --date {date!r}: give a day as YYYY-MM-DD, e.g. 2026-11-18\n"
 
 
@@ -401,7 +401,8 @@ def test_bad_settings_from_the_environment_or_the_command_line(
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     result = CliRunner().invoke(cli, ["daily", "x.txt", *args])
-    assert result.exit_code == 1
+    # A bad option value is a usage error (2); the environment's and files', 1.
+    assert result.exit_code == (2 if args and args[0] != "--config" else 1)
     assert result.stderr.count("\n") == 1
     assert message in result.stderr
 
@@ -490,3 +491,10 @@ def test_quiet_prints_nothing_routine(desk: Path) -> None:
     assert quiet.stderr == ""
     (desk / "notes" / "empty.txt").write_text("")  # this one needs a person
     assert run("-q").stderr.startswith("warning: skipped notes/empty.txt: ")
+
+
+def test_a_bad_option_value_is_a_usage_error_as_in_generate(desk: Path) -> None:
+    daily = run("--fail-under", "2")
+    generate = CliRunner().invoke(cli, ["generate", "notes", "--fail-under", "2"])
+    assert daily.exit_code == generate.exit_code == 2
+    assert daily.stderr == "error: --fail-under 2: give a fraction from 0 to 1, e.g. 0.95\n"

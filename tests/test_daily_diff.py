@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -26,7 +27,6 @@ from tests.test_hostile_outputs import assert_inert, fills, skeleton
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
 DAM = Article(
     "Dam breach forces evacuation of Harrowgate",
@@ -287,3 +287,22 @@ def test_marks_that_contradict_the_brief_are_refused() -> None:
     data["stories"][0]["changed_figures"][0]["new"][0]["citations"] = ["S1.99"]
     with pytest.raises(ValueError, match=r"changed_figures\[0\] cites S1.99"):
         Brief.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("d.sarif", "d.sarif: '.sarif' cannot be written by this command; name it .md or .json\n"),
+        ("d.html", "d.html: '.html' cannot be written by this command; name it .md or .json\n"),
+        ("d.txt", "d.txt: '.txt' is not a report format; name it .md or .json\n"),
+    ],
+)
+def test_diff_refuses_a_suffix_it_cannot_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    brief = Path(__file__).parent / "data" / "brief-harrowgate.json"
+    result = CliRunner().invoke(cli, ["diff", str(brief), str(brief), "-o", name])
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {message}"
+    assert not (tmp_path / name).exists()
