@@ -216,3 +216,19 @@ def test_cheap_checks_come_before_any_model_call(
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {message}")
     assert result.stderr.count("\n") == 1
+
+
+def test_shell_completion_is_documented_and_completes_commands() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert 'eval "$(_BRIEFING_COMPLETE=bash_source briefing)"' in readme
+    result = CliRunner().invoke(
+        cli,
+        [],
+        prog_name="briefing",
+        env={
+            "_BRIEFING_COMPLETE": "bash_complete",
+            "COMP_WORDS": "briefing gen",
+            "COMP_CWORD": "1",
+        },
+    )
+    assert result.stdout == "plain,generate\n"
