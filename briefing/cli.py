@@ -607,6 +607,83 @@ def diff(  # noqa: PLR0913 - one parameter per option
             _note(f"wrote {output}")
 
 
+@cli.group("cache", short_help="Show or prune the model-reply and HTTP caches.")
+def cache_group() -> None:
+    """The caches under the user's cache folder (XDG_CACHE_HOME/briefing, else the
+    platform's): responses/ (model replies) and http/ (fetched feeds and pages). A run
+    that used one prunes it once a day by the default limits."""
+
+
+@cache_group.command("info", short_help="Where the caches are and how big.")
+def cache_info() -> None:
+    """Each cache's folder, entries, size, and its oldest and newest use, with the
+    limits that pruning keeps it to."""
+    from briefing import caches  # noqa: PLC0415 - loaded when a command runs
+
+    for name, folder in caches.folders().items():
+        used = caches.usage(name, folder)
+        span = (
+            f"; used {_day(used.oldest)} to {_day(used.newest)}"
+            if used.oldest is not None and used.newest is not None
+            else ""
+        )
+        click.echo(
+            f"{name}: {folder}: {used.entries:,} entries, {_megabytes(used.size)}{span} "
+            f"(limits: {caches.LIMITS_MB[name]:g} MB, {caches.LIMITS_DAYS[name]:g} days unused)"
+        )
+
+
+@cache_group.command("prune", short_help="Remove old entries, down to a size.")
+@click.option(
+    "--max-mb",
+    type=click.FloatRange(min=0),
+    metavar="MB",
+    help="Keep at most this many MB in each cache (least recently used go first). "
+    "[default: responses 500, http 200]",
+)
+@click.option(
+    "--max-days",
+    type=click.FloatRange(min=0),
+    metavar="DAYS",
+    help="Remove entries unused for longer. [default: responses 90, http 30]",
+)
+@click.option("--all", "everything", is_flag=True, help="Empty both caches.")
+@VERBOSITY
+@click.pass_context
+def cache_prune(  # noqa: PLR0913 - one parameter per option
+    ctx: click.Context,
+    /,
+    max_mb: float | None,
+    max_days: float | None,
+    everything: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Remove the entries unused for longer than --max-days, then the least recently used
+    until each cache is within --max-mb. The next run asks or fetches them again."""
+    _verbosity(ctx, quiet, verbose)
+    from briefing import caches  # noqa: PLC0415 - loaded when a command runs
+
+    if everything:
+        max_mb, max_days = 0.0, 0.0
+    for name, folder in caches.folders().items():
+        done = caches.prune(name, folder, max_mb=max_mb, max_days=max_days)
+        _note(
+            f"{name}: removed {done.removed:,} entries ({_megabytes(done.freed)}); "
+            f"{done.left:,} left ({_megabytes(done.size)})"
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.1f} MB"
+
+
+def _day(moment: float) -> str:
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    return datetime.fromtimestamp(moment, tz=UTC).strftime("%Y-%m-%d")
+
+
 def _brief_name(path: Path) -> str:
     """How a diff names a brief: DATE for a dated brief (DATE.json), else its file name."""
     return (

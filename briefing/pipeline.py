@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from briefing import config
+from briefing import caches, config
 from briefing.assemble import brief_from_drafts
 from briefing.brief_file import load_brief
 from briefing.choices import ENGINES, JUDGES
@@ -131,7 +131,16 @@ async def agenerate(
     if second is not None:
         with stage("asking the judge"):
             checked = await second.areview(brief, checked)
+    _prune_caches(settings, reading)
     return brief.model_copy(update={"review": checked})
+
+
+def _prune_caches(settings: LLMSettings, reading: Reading) -> None:
+    """The caches a run may have written to stay within their limits (once a day)."""
+    if settings.use_cache and settings.response_cache_dir().is_dir():
+        caches.prune_if_due("responses", settings.response_cache_dir())
+    if reading.fetch.use_cache and reading.fetch.cache_directory().is_dir():
+        caches.prune_if_due("http", reading.fetch.cache_directory())
 
 
 async def averify(
