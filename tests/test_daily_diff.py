@@ -190,7 +190,11 @@ def test_a_continuing_story_is_one_line_with_a_link_to_the_day_it_was_new() -> N
     page = render(marked, "html")
     assert 'href="2026-11-16.html#story-st-ferry"' in page
     assert "Port Elsin stayed off work" in page  # in the page's data, for the panel
-    assert 'id="story-st-ferry"' not in page
+    # Not shown as a story: its line under Continuing is what the contents link to.
+    assert '<details class="story" id="story-st-ferry"' not in page
+    continuing = page.split('<section id="continuing">', 1)[1].split("</section>", 1)[0]
+    assert '<li id="story-st-ferry" data-story="st-ferry">' in continuing
+    assert '<a href="#story-st-ferry">Ferry crews strike for a third day</a>' in page
     # The JSON keeps the whole story, for tomorrow's comparison and for `verify`.
     assert Brief.model_validate_json(render(marked, "json")).model_dump() == marked.model_dump()
 
