@@ -383,7 +383,11 @@ def DAILY_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTION
     metavar="FILE",
     help="The TOML config file. [default: BRIEFING_CONFIG, else briefing.toml if present]",
 )
-@click.option("--date", metavar="YYYY-MM-DD", help="The day, YYYY-MM-DD. [default: today in the configured timezone]")
+@click.option(
+    "--date",
+    metavar="YYYY-MM-DD",
+    help="The day, YYYY-MM-DD. [default: today in the configured timezone]",
+)
 @click.option(
     "--force", is_flag=True, help="Replace the brief of a past day that was already written."
 )
@@ -419,6 +423,8 @@ def daily(  # noqa: PLR0913 - one parameter per option
 
         given["inputs"] = inputs or None
         settings = resolve(given, config=config_file, date=date)
+        for fmt in settings["formats"]:  # before any paid call: the templates load
+            pipeline.preflight(None, fmt, settings["templates"])
         with _working():
             result = run_day(settings, force=force)
         brief = result.brief
@@ -501,9 +507,7 @@ def verify(  # noqa: PLR0913 - one parameter per option
         from briefing.render import render_report, report_format_for  # noqa: PLC0415
         from briefing.render.locate import in_brief_files  # noqa: PLC0415
 
-        shared = _layered(
-            {"fail_under": fail_under, "judge": judge, "templates": templates} | llm
-        )
+        shared = _layered({"fail_under": fail_under, "judge": judge, "templates": templates} | llm)
         fail_under, judge, templates = (shared.pop(k) for k in ("fail_under", "judge", "templates"))
         options = llm_options(**shared)
         report_format = report_format_for(output, fmt)

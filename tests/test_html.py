@@ -125,7 +125,7 @@ def test_contents_list_every_story_with_its_date_and_reading_mode_is_the_default
 
 def test_a_single_story_is_not_collapsed_and_needs_no_contents():
     page = render(load())
-    assert "<details class=\"story\"" not in page
+    assert '<details class="story"' not in page
     assert 'id="contents"' not in page
     assert '<article class="story"' in page
 

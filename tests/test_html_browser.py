@@ -2,6 +2,7 @@
 
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -206,7 +207,8 @@ def busy_day(tmp_path_factory):
 
 def screenshot(driver, name):
     """A screenshot into the test logs (a person looks at it; the path is printed)."""
-    folder = Path(os.environ.get("SCREENSHOTS", "/tmp/briefing-screenshots"))
+    default = Path(tempfile.gettempdir()) / "briefing-screenshots"
+    folder = Path(os.environ.get("SCREENSHOTS", default))
     folder.mkdir(parents=True, exist_ok=True)
     driver.set_window_size(1280, 900)
     path = folder / f"{name}.png"

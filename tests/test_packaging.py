@@ -62,4 +62,4 @@ def test_the_quick_start_commands_make_and_use_a_virtualenv() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash .ci/quickstart" in ci
     assert '"$(python3 .ci/readme-command 2)"' in ci
-    assert "readme-command\" 1" in (ROOT / ".ci" / "quickstart").read_text(encoding="utf-8")
+    assert 'readme-command" 1' in (ROOT / ".ci" / "quickstart").read_text(encoding="utf-8")

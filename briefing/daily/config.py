@@ -474,7 +474,9 @@ def _layer(
     if key.name in table:
         where = f"{path}: {key.name}"
         folder = path.parent if path is not None else Path()
-        return True, _in_folder(key, _parsed(key, table[key.name], as_text=False, where=where), folder)
+        return True, _in_folder(
+            key, _parsed(key, table[key.name], as_text=False, where=where), folder
+        )
     return False, None
 
 

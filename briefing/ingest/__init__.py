@@ -89,9 +89,7 @@ def ingest(
             kept, outside = window.split(read[0], label)
             read = (kept, read[1])  # noqa: PLW2901 - the same input, filtered
             result.add(label, read)
-            result.skipped.extend(
-                SkippedInput(path=p, reason=r, routine=True) for p, r in outside
-            )
+            result.skipped.extend(SkippedInput(path=p, reason=r, routine=True) for p, r in outside)
             continue
         result.add(label, read)
     return result
