@@ -131,7 +131,7 @@ def test_a_single_story_is_not_collapsed_and_needs_no_contents():
 
 
 def test_a_story_is_dated_by_its_own_date_else_its_latest_source():
-    from briefing.render import story_date  # noqa: PLC0415
+    from briefing.render.citing import story_date  # noqa: PLC0415
 
     brief = load(two_stories)
     assert [story_date(brief, s) for s in brief.stories] == ["2026-11-23", "2026-11-24"]

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from briefing.errors import ConfigError
 from briefing.output import is_special
 from briefing.render import changes
+from briefing.render.citing import citation_numbers, outlets_of
 from briefing.render.escape import code_span, escape_markdown, markdown_link
 from briefing.templating import check_templates, make_environment, render_template
 
@@ -19,11 +19,10 @@ if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
     from briefing.daily.diff import BriefDiff
-    from briefing.models import Brief, Passage, Review, Source, Story, StoryBase
+    from briefing.models import Brief, Passage, Review, Source
     from briefing.render.locate import Located
 
 Format = Literal["md", "json", "html"]
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?![0-9])")
 FORMATS: dict[str, Format] = {
     ".md": "md",
     ".markdown": "md",
@@ -100,31 +99,6 @@ def render(brief: Brief, fmt: Format = "md", templates: Path | None = None) -> s
         outlet=outlet,
         cited_sources=[c for c in cited if c.passages],
     )
-
-
-def outlets_of(brief: Brief, story: Story) -> list[str]:
-    """The outlets of a story's sources that name one or have a link (`Source.label`),
-    each once, in source order; a source known only by its title is not an outlet."""
-    sources = {s.id: s for s in brief.sources}
-    named = [sources[i] for i in story.source_ids if sources[i].outlet or sources[i].url]
-    return list(dict.fromkeys(s.label() for s in named))
-
-
-def story_date(brief: Brief, story: StoryBase) -> str | None:
-    """The day (YYYY-MM-DD) a story is of: its own `date` when the brief gives one, else
-    the latest publication day among its sources that give a date; None when none does."""
-    own = getattr(story, "date", None)  # set by briefs that date their stories
-    if isinstance(own, str) and _DAY.match(own):
-        return own[:10]
-    sources = {s.id: s for s in brief.sources}
-    days = [
-        published[:10]
-        for i in story.source_ids
-        if i in sources
-        and (published := sources[i].published) is not None
-        and _DAY.match(published)
-    ]
-    return max(days, default=None)
 
 
 ReportFormat = Literal["md", "json", "sarif"]
@@ -211,21 +185,3 @@ def environment(templates: Path | None = None) -> SandboxedEnvironment:
     env.filters["code"] = code_span
     env.filters["link"] = markdown_link
     return env
-
-
-def citation_numbers(brief: Brief) -> dict[str, int]:
-    """Passage id -> marker number, in order of first citation in the brief (a claim's
-    own citations, then the passages that corroborate it; a story's changed figures after
-    its sections). Every format numbers alike. Continuing stories are not shown in full,
-    so their citations get no number (see render/changes.py)."""
-    numbers: dict[str, int] = {}
-    located = brief.located()
-    for story in changes.shown(brief):
-        cited = [at.obj for at in located if at.story is story]
-        ids = [
-            pid for obj in cited for pid in [*obj.citations, *getattr(obj, "corroborated_by", [])]
-        ]
-        ids += [pid for change in story.changed_figures for f in change.new for pid in f.citations]
-        for pid in ids:
-            numbers.setdefault(pid, len(numbers) + 1)
-    return numbers
