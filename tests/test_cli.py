@@ -198,7 +198,7 @@ def test_every_command_has_whole_typed_help() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-o", "missing/brief.md"], "missing/brief.md: the folder missing does not exist"),
+        (["-o", "missing/brief.md"], "missing/brief.md: the folder missing does not exist; "),
         (["-o", "b.html", "--templates", "broken"], "template broken/brief.html.j2:1: "),
     ],
 )
