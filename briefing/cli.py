@@ -322,7 +322,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
         fail_under, judge, templates = (shared.pop(k) for k in ("fail_under", "judge", "templates"))
         reading = {n: shared.pop(n) for n in (*LIMIT_OPTIONS, *FETCH_OPTIONS) if n in shared}
         options = {**llm_options(**shared), **reading}
-        _model_without_key(engine, options)
+        _model_without_key(engine, options, judge)
         _refuse_input_as_output(output, pipeline.input_files(list(paths)), review, llm)
         if dry_run:
             if engine == "extractive":
@@ -760,14 +760,15 @@ def _key_names() -> list[str]:
     return [key.name for key in KEYS]
 
 
-def _model_without_key(engine: str, options: dict[str, Any]) -> None:
-    """--model or --base-url asks for a language model: --engine extractive refuses them,
-    and 'auto' without OPENAI_API_KEY (which runs the offline engine) says so in one line.
-    --engine openai without a key or a server is an error before any work (open_backend)."""
+def _model_without_key(engine: str, options: dict[str, Any], judge: str | None) -> None:
+    """--model or --base-url asks for a language model: without --judge (which uses them),
+    --engine extractive refuses them, and 'auto' without OPENAI_API_KEY (which runs the
+    offline engine) says so in one line. --engine openai without a key or a server is an
+    error before any work (open_backend)."""
     from briefing import config  # noqa: PLC0415
 
     asked = [o for o in ("model", "base_url") if options.get(o)]
-    if not asked:
+    if not asked or judge is not None:
         return
     named = " and ".join("--" + o.replace("_", "-") for o in asked)
     if engine == "extractive":
