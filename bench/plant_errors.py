@@ -1,6 +1,6 @@
 """How many planted errors does the verifier catch on real clusters?
 
-    python bench/plant_errors.py [CLUSTERS_DIR]
+    python bench/plant_errors.py [CLUSTERS_DIR] [--meaning]
 
 For every cluster, the offline engine writes a brief; then, one at a time, each claim-like
 object gets one planted error and the brief is verified again:
@@ -17,6 +17,20 @@ object gets one planted error and the brief is verified again:
            so only the story check can tell)
 A planted error is caught when the object is no longer "supported"; a mixed disagreement
 when neither of its two figures is.
+
+Then the meaning edits (bench/meaning_edits.py), each planted by rule in every claim and
+quote that the verifier supports unedited (the clusters and the seed article), one kind
+at a time, all of a brief's objects at once (each is checked against its own citations):
+  negation  a negation dropped, or "not" added after an auxiliary verb
+  hedge     a hedge stated as fact ("is likely to" -> "will", "reportedly" dropped)
+  qualifier a qualifier of a number or verb dropped ("nearly", "up to", "only"), or
+            "nearly" put before a number
+  opposite  a word replaced by its opposite (rose/fell, approved/rejected, won/lost)
+  unit      another currency, scale or unit ($ -> €, million -> billion, days -> weeks)
+  roles     two names the sentence does not group swapped
+  ellipsis  a negation or contrast cut out of a quote with "..."
+It prints, per kind, how many were planted and caught, and the unedited briefs' share of
+supported objects (a check that flags correct claims would catch anything).
 """
 
 from __future__ import annotations
@@ -27,12 +41,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import meaning_edits
+
 from briefing import pipeline
 from briefing.models import Brief, Claim, Figure, KeyFigure, Quote, StoryBase
 from briefing.verify import verify_brief
 from briefing.verify.words import counted_word
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "evaldata" / "clusters"
+SEED = DEFAULT.parents[1] / "seed"
+MEANING_KINDS = ("negation", "hedge", "qualifier", "opposite", "unit", "roles", "ellipsis")
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 WORD = re.compile(r"\b[a-z]{4,}\b")
 WORD_ANY = re.compile(r"[^\W\d_][\w'-]*")
@@ -180,6 +198,57 @@ def plant_cross(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
         tally["cross caught"] += caught(replace(brief, at.obj, **wrong), at.ref)
 
 
+def meaning_edit(kind: str, obj: Claim | Figure | Quote) -> str | None:
+    if kind == "ellipsis":
+        spans = [(0, len(obj.text))] if isinstance(obj, Quote) else inside_quotes(obj.text)
+        return meaning_edits.ellipsis(obj.text, spans)
+    edited: str | None = getattr(meaning_edits, kind)(obj.text)
+    return edited
+
+
+def plant_meaning(brief: Brief, tally: Counter[str]) -> None:
+    """Each meaning kind in every supported claim and quote of the brief at once."""
+    review = verify_brief(brief)
+    status = {c.ref: c.status for c in review.claims}
+    tally["unedited total"] += review.total
+    tally["unedited supported"] += review.supported
+    targets = [
+        (ref, obj)
+        for _, ref, obj in brief.labelled_objects()
+        if isinstance(obj, Claim | Quote) and status.get(ref) == "supported"
+    ]
+    for kind in MEANING_KINDS:
+        edits = {ref: (obj, text) for ref, obj in targets if (text := meaning_edit(kind, obj))}
+        if not edits:
+            continue
+        planted = replace_all(brief, {id(obj): text for obj, text in edits.values()})
+        after = {c.ref: c.status for c in verify_brief(planted).claims}
+        tally[f"{kind} planted"] += len(edits)
+        tally[f"{kind} caught"] += sum(after[ref] != "supported" for ref in edits)
+
+
+def replace_all(brief: Brief, texts: dict[int, str]) -> Brief:
+    """The brief with the objects whose id() is in `texts` given those texts."""
+
+    def edit(obj: Claim | Figure | Quote) -> Claim | Figure | Quote:
+        text = texts.get(id(obj))
+        return obj if text is None else obj.model_copy(update={"text": text})
+
+    def edited(story: StoryBase) -> StoryBase:
+        updates = {
+            section.name: [
+                item.model_copy(update={"figures": [edit(f) for f in item.figures]})
+                if isinstance(item, KeyFigure)
+                else edit(item)
+                for item in story.items(section)
+            ]
+            for section in brief.sections
+        }
+        return story.model_copy(update=updates)
+
+    return revalidated(brief.model_copy(update={"stories": [edited(s) for s in brief.stories]}))
+
+
 def counted(figure: Figure) -> tuple[str | None, str]:
     """What a figure counts, roughly: its unit and the last word of its counted words."""
     words = [w for w in WORD_ANY.findall(figure.counts.lower()) if w not in {"of", "the"}]
@@ -187,14 +256,29 @@ def counted(figure: Figure) -> tuple[str | None, str]:
 
 
 def main() -> int:
-    clusters = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    given = [a for a in sys.argv[1:] if not a.startswith("--")]
+    clusters = Path(given[0]) if given else DEFAULT
+    only_meaning = "--meaning" in sys.argv
     rng = random.Random(4)  # noqa: S311 - a reproducible sample, not a secret
     tally: Counter[str] = Counter()
+    meaning: Counter[str] = Counter()
     for path in sorted(clusters.glob("*.json")):
         brief = pipeline.generate([str(path)], engine="extractive")
+        plant_meaning(brief, meaning)
+        if only_meaning:
+            continue
         plant(brief, rng, tally)
         plant_speakers(brief, rng, tally)
         plant_mixed(brief, rng, tally)
+    if SEED.is_dir() and clusters == DEFAULT:
+        plant_meaning(pipeline.generate([str(SEED)], engine="extractive"), meaning)
+    for kind in MEANING_KINDS:
+        planted, found = meaning[f"{kind} planted"], meaning[f"{kind} caught"]
+        print(f"{kind:9} planted={planted:4} caught={found:4} ({found / max(planted, 1):.1%})")
+    total, supported = meaning["unedited total"], meaning["unedited supported"]
+    print(f"unedited: {supported} of {total} supported ({supported / max(total, 1):.1%})")
+    if only_meaning:
+        return 0
     day = pipeline.generate([str(clusters)], engine="extractive")
     plant_cross(day, rng, tally)
     files = len(list(clusters.glob("*.json")))

@@ -11,6 +11,7 @@ from briefing.output import is_special
 from briefing.render import changes
 from briefing.render.escape import code_span, escape_markdown, markdown_link
 from briefing.templating import make_environment, render_template
+from briefing.verify.gate import percent
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -164,6 +165,7 @@ def environment(templates: Path | None = None) -> SandboxedEnvironment:
     env.filters["md"] = escape_markdown
     env.filters["code"] = code_span
     env.filters["link"] = markdown_link
+    env.filters["percent"] = percent
     return env
 
 
