@@ -77,7 +77,8 @@ def qualifier(text: str) -> str | None:
 PAIRS = (
     ("rise", "fall"), ("rose", "fell"), ("risen", "fallen"), ("rising", "falling"),
     ("increase", "decrease"), ("increased", "decreased"),
-    ("won", "lost"), ("win", "lose"), ("gained", "lost"), ("approved", "rejected"), ("approve", "reject"),
+    ("won", "lost"), ("win", "lose"), ("gained", "lost"), ("approved", "rejected"),
+    ("approve", "reject"),
     ("accepted", "rejected"), ("higher", "lower"), ("more", "fewer"), ("largest", "smallest"),
     ("biggest", "smallest"), ("first", "last"), ("before", "after"), ("opened", "closed"),
     ("support", "oppose"), ("supported", "opposed"), ("allowed", "banned"),
@@ -90,7 +91,7 @@ PAIRS = (
     ("up", "down"), ("best", "worst"),
     ("highest", "lowest"), ("improved", "worsened"), ("began", "ended"),
 )  # fmt: skip
-OPPOSITE = {a: b for a, b in PAIRS} | {b: a for a, b in PAIRS}
+OPPOSITE = dict(PAIRS) | {b: a for a, b in PAIRS}
 WORD = re.compile(r"\b[a-z]+\b")
 
 
@@ -106,7 +107,8 @@ def opposite(text: str) -> str | None:
 SWAPS = (
     (re.compile(r"\$(?=\s?\d)"), "€"), (re.compile(r"€(?=\s?\d)"), "$"),
     (re.compile(r"£(?=\s?\d)"), "$"), (re.compile(r"\b(?:EUR|USD|GBP)(?=\s?\d)"), "$"),
-    (re.compile(r"(?<=\d) ?billion\b"), " million"), (re.compile(r"(?<=\d) ?million\b"), " billion"),
+    (re.compile(r"(?<=\d) ?billion\b"), " million"),
+    (re.compile(r"(?<=\d) ?million\b"), " billion"),
     (re.compile(r"(?<=\d)bn\b"), "m"), (re.compile(r"(?<=\d)m\b"), "bn"),
     (re.compile(r"(?<=\d) (?:km|kilometres|kilometers)\b"), " miles"),
     (re.compile(r"(?<=\d) miles\b"), " km"), (re.compile(r"(?<=\d) days\b"), " weeks"),

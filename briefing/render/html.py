@@ -20,6 +20,7 @@ from briefing.render import changes, citation_numbers, outlets_of
 from briefing.render.escape import safe_url
 from briefing.review import FORMAT
 from briefing.templating import render_template
+from briefing.verify.gate import percent
 from briefing.verify import claim_key
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
         single=len(brief.stories) == 1,
         continuing=changes.continuing(brief),
         tally=changes.tally(brief),
+        percent=percent,
         day_href=changes.day_href,
         subjects=_figure_subjects(brief),
         sources=[{**_source(s), "id": s.id} for s in brief.sources],

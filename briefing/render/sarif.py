@@ -2,8 +2,7 @@
 and any other SARIF viewer.
 
 One result per claim that is not fully supported: an error when it is contradicted or
-unsupported, a
-warning when partly supported. Its rule is the check behind the claim's first reason
+unsupported, a warning when partly supported. Its rule is the check behind the claim's first reason
 (its most serious one), its location the claim's line in the brief file (see
 locate.py), and its partial fingerprint the claim's key (a hash of its text and
 citations), so an alert follows its claim from run to run. The message gives the claim's

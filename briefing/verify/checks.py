@@ -72,7 +72,7 @@ def check_text(
     for name in missing_entities(text, passages):
         reason = f"names \u201c{name}\u201d, which the cited passages do not mention"
         findings.append(Finding("name", name, reason, severe=True))
-    findings += meaning_findings(text, passages, quote=quote)
+    findings += meaning_findings(text, passages, quote=quote, label=value is not None)
     score = support_score(text, passages)
     if score < FULL_SUPPORT:
         missing = ", ".join(unsupported_words(text, passages)[:6])

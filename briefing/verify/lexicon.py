@@ -66,6 +66,7 @@ QUALIFIERS = {
     "barely": "only",
     "just": "only",
 }
+APPROXIMATE = "about"
 # These qualify only a number that follows them ("about 600", not "about the deal").
 BEFORE_NUMBER_ONLY = frozenset(
     "approximately approx about around some under below over above just estimated".split()

@@ -28,6 +28,7 @@ from wordfreq import zipf_frequency
 from briefing.verify.entities import entities
 from briefing.verify.findings import Finding
 from briefing.verify.lexicon import (
+    APPROXIMATE,
     BEFORE_NUMBER_ONLY,
     CONTRASTS,
     CURRENCIES,
@@ -61,10 +62,14 @@ _NUMBER = re.compile(r"\d[\d,.]*")
 _YEARS = (1800, 2100)
 
 
+# "May" capitalised inside a sentence is the month, not the hedge (as numbers.py reads it).
+_MONTH_MAY = re.compile(r"(?<![.!?\"“]\s)(?<!^)\bMay\b")
+
+
 @functools.lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
     """The folded words of a text, numbers in digits ("three" -> "3")."""
-    return tuple(_TOKEN.findall(fold(with_digits(text))))
+    return tuple(_TOKEN.findall(fold(with_digits(_MONTH_MAY.sub("May_month", text)))))
 
 
 def _cited_words(passages: Sequence[str]) -> tuple[str, ...]:
@@ -213,6 +218,10 @@ def qualifier(edit: Edit) -> Finding | None:
     """A qualifier on a number or a verb dropped, added or changed: "nearly 3,500" ->
     "3,500", "almost got vaccinated" -> "got vaccinated", "up to $500m" -> "$500m"."""
     ours, theirs = qualifiers(edit.ours, edit.after), qualifiers(edit.theirs, edit.after)
+    # A round number's "about" or "some" dropped is how news copy writes it ("some 4,000
+    # residents left" -> "4,000 residents left"); a bound or "only" dropped is not.
+    if APPROXIMATE not in ours:
+        theirs.pop(APPROXIMATE, None)
     if ours.keys() == theirs.keys():
         return None
     if theirs and not ours:
@@ -344,7 +353,7 @@ def amount_findings(claim: Sequence[str], cited: Sequence[str]) -> list[Finding]
 # --- who did what to whom ----------------------------------------------------------------
 
 # Between two names, these make them one group (the order says nothing of their roles).
-_TOGETHER = re.compile(r"^\W*(?:and|or|&|nor|vs?|versus)?\W*$", re.IGNORECASE)
+_TOGETHER = re.compile(r"^\W*(?:and|or|&|nor|vs?|versus)?\W*(?:the|a|an)?\W*$", re.IGNORECASE)
 _PASSIVE = re.compile(r"\bby\b")
 
 
@@ -418,9 +427,13 @@ def ellipsis_findings(text: str, passages: Sequence[str], *, quote: bool) -> lis
 # --- the checks of a claim, and of a corroborating passage --------------------------------
 
 
-def meaning_findings(text: str, passages: Sequence[str], *, quote: bool = False) -> list[Finding]:
+def meaning_findings(
+    text: str, passages: Sequence[str], *, quote: bool = False, label: bool = False
+) -> list[Finding]:
     """What the claim says otherwise than the cited passages: each finding severe, the ones
-    that say the opposite marked `contradicts`."""
+    that say the opposite marked `contradicts`. A key figure's `label` ("2 people missing")
+    names a number and what it counts; the hedge of the sentence it comes from is not its
+    to keep, so hedges are not checked there."""
     if not passages:
         return []
     claim, cited = words(text), _cited_words(passages)
@@ -429,7 +442,7 @@ def meaning_findings(text: str, passages: Sequence[str], *, quote: bool = False)
     aligned = align(claim, cited)
     if aligned.coverage >= _ALIGNED:
         for edit in aligned.edits:
-            found += _edit_findings(edit)
+            found += [f for f in _edit_findings(edit) if not (label and f.rule == "hedge")]
         swapped = roles(text, passages)
         if swapped:
             found.append(swapped)
