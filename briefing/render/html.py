@@ -20,8 +20,8 @@ from briefing.render import changes, citation_numbers, outlets_of
 from briefing.render.escape import safe_url
 from briefing.review import FORMAT
 from briefing.templating import render_template
-from briefing.verify.gate import percent
 from briefing.verify import claim_key
+from briefing.verify.gate import percent
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
