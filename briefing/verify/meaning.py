@@ -358,7 +358,9 @@ _PASSIVE = re.compile(r"\bby\b")
 
 
 def _place(name: str, text: str) -> int | None:
-    """Where a name stands in a text, when it stands there once."""
+    """Where a name stands in a text, when it stands there once, as a whole word."""
+    if name not in text:
+        return None
     at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
     return at[0] if len(at) == 1 else None
 
