@@ -241,6 +241,7 @@ def test_verify_on_a_planted_brief_annotates_summarises_and_fails_the_gate(
         "supported": "0",
         "partly-supported": "0",
         "unsupported": "24",
+        "contradicted": "0",
         "total": "24",
         "gate": "failed",
         "output": "report.sarif",
