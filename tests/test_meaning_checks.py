@@ -96,6 +96,12 @@ FAITHFUL = [
     ("Prices rose in May but fell in June.", "Prices fell in June."),
     ("The ferry timetable is likely to be dropped next spring.",
      "The ferry timetable is expected to be dropped next spring."),
+    ("The port declined to say how much the repairs cost.",
+     "The port did not say how much the repairs cost."),
+    ("The harbour master could not be reached for comment on Friday.",
+     "The harbour master was not reached for comment on Friday."),
+    ("The Harbour Authority is buying the Fishers Guild's old depot.",
+     "The Fishers Guild's old depot is being bought by the Harbour Authority."),
 ]  # fmt: skip
 
 

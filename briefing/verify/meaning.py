@@ -34,6 +34,8 @@ from briefing.verify.lexicon import (
     CURRENCIES,
     FRACTIONS,
     HEDGES,
+    IMPLICIT_NEGATIONS,
+    MODALS,
     QUALIFIERS,
     SCALES,
     UNITS,
@@ -169,6 +171,9 @@ def polarity(edit: Edit) -> Finding | None:
     flipped = [(o, t) for o in edit.ours for t in edit.theirs if negative_of(o, t)]
     if len(ours) == len(theirs) and not flipped:
         return None
+    fewer = edit.theirs if len(theirs) < len(ours) else edit.ours
+    if not flipped and abs(len(ours) - len(theirs)) == 1 and _implicit(fewer):
+        return None  # "declined to say" for "did not say"
     if flipped:
         o, t = flipped[0]
         said = f"has \u201c{o}\u201d where the passage has \u201c{t}\u201d"
@@ -184,10 +189,28 @@ def polarity(edit: Edit) -> Finding | None:
     return Finding("polarity", subject, reason, severe=True, contradicts=True)
 
 
+def _implicit(ws: Sequence[str]) -> bool:
+    return any(lemma(w) in _IMPLICIT for w in ws)
+
+
+_IMPLICIT = frozenset(lemma(w) for w in IMPLICIT_NEGATIONS)
+
+
+def _hedges(ws: Sequence[str], following: Sequence[str]) -> list[str]:
+    """The hedges of a word list; a modal followed by a negation ("could not be reached")
+    says what did not happen, and is no hedge."""
+    seq = [*ws, *following[:1]]
+    return [
+        w
+        for i, w in enumerate(ws)
+        if w in HEDGES and not (w in MODALS and i + 1 < len(seq) and negates(seq[i + 1]))
+    ]
+
+
 def hedge(edit: Edit) -> Finding | None:
     """The passage hedges (likely, may, reportedly, expected to), the claim asserts."""
-    theirs = [w for w in edit.theirs if w in HEDGES]
-    if not theirs or any(w in HEDGES for w in edit.ours):
+    theirs = _hedges(edit.theirs, edit.after)
+    if not theirs or _hedges(edit.ours, edit.after):
         return None
     reason = (
         f"states as fact what the passage hedges with \u201c{theirs[0]}\u201d: the passage "
