@@ -86,7 +86,7 @@ FAITHFUL = [
     # paraphrases that keep the meaning
     ("The council did not approve the budget.", "The council didn't approve the budget."),
     ("About 4,000 people left their homes overnight.", "Around 4,000 people left their homes overnight."),
-    ("Some four thousand residents left Harrowgate overnight.", "4,000 residents left Harrowgate overnight."),
+    ("Some four thousand residents left Harrowgate overnight.", "Some 4,000 residents left Harrowgate overnight."),
     ("The Harbour Authority and the Fishers Guild signed the deal.",
      "The Fishers Guild and the Harbour Authority signed the deal."),
     ("The Harbour Authority fined the Fishers Guild.", "The Fishers Guild was fined by the Harbour Authority."),
@@ -108,6 +108,14 @@ FAITHFUL = [
 @pytest.mark.parametrize(("passage", "claim"), FAITHFUL)
 def test_a_faithful_claim_is_not_flagged(passage, claim):
     assert meaning_findings(claim, [passage]) == []
+
+
+def test_an_about_dropped_is_minor_and_a_key_figure_label_may_drop_it():
+    passage = "Some four thousand residents left Harrowgate overnight."
+    (finding,) = meaning_findings("4,000 residents left Harrowgate overnight.", [passage])
+    assert (finding.rule, finding.severe) == ("qualifier", False)  # partly supported
+    assert "“some”" in finding.reason
+    assert check_text("4,000 residents", [passage], value=4000).supported
 
 
 def test_a_key_figure_label_keeps_no_hedge_but_keeps_its_bounds():

@@ -69,8 +69,15 @@ QUALIFIERS = {
     "mere": "only",
     "barely": "only",
     "just": "only",
+    "as many as": "at most",
+    "as much as": "at most",
+    "as few as": "at least",
 }
 APPROXIMATE = "about"
+NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve dozen dozens hundred
+    hundreds thousand thousands million millions billion billions""".split()
+)
 # These qualify only a number that follows them ("about 600", not "about the deal").
 BEFORE_NUMBER_ONLY = frozenset(
     "approximately approx about around some under below over above just estimated".split()

@@ -36,6 +36,7 @@ from briefing.verify.lexicon import (
     HEDGES,
     IMPLICIT_NEGATIONS,
     MODALS,
+    NUMBER_WORDS,
     QUALIFIERS,
     SCALES,
     UNITS,
@@ -230,23 +231,27 @@ def qualifiers(ws: Sequence[str], following: Sequence[str]) -> dict[str, str]:
             if len(seq[i : i + size]) < size or phrase not in QUALIFIERS:
                 continue
             next_word = seq[i + size] if i + size < len(seq) else ""
-            if phrase in BEFORE_NUMBER_ONLY and not next_word[:1].isdigit():
+            if phrase in BEFORE_NUMBER_ONLY and not _is_number(next_word):
                 continue
             found.setdefault(QUALIFIERS[phrase], phrase)
             break
     return found
 
 
+def _is_number(word: str) -> bool:
+    """Digits, or a number word text2num leaves as it is ("one", "dozen", "hundreds")."""
+    return word[:1].isdigit() or word in NUMBER_WORDS
+
+
 def qualifier(edit: Edit) -> Finding | None:
     """A qualifier on a number or a verb dropped, added or changed: "nearly 3,500" ->
-    "3,500", "almost got vaccinated" -> "got vaccinated", "up to $500m" -> "$500m"."""
+    "3,500", "almost got vaccinated" -> "got vaccinated", "up to $500m" -> "$500m". Only
+    an "about" dropped is minor (partly supported): the claim is more exact than its
+    passage, not wrong about which way the number leans."""
     ours, theirs = qualifiers(edit.ours, edit.after), qualifiers(edit.theirs, edit.after)
-    # A round number's "about" or "some" dropped is how news copy writes it ("some 4,000
-    # residents left" -> "4,000 residents left"); a bound or "only" dropped is not.
-    if APPROXIMATE not in ours:
-        theirs.pop(APPROXIMATE, None)
     if ours.keys() == theirs.keys():
         return None
+    minor = not ours and set(theirs) == {APPROXIMATE}
     if theirs and not ours:
         said = f"drops the passage's \u201c{next(iter(theirs.values()))}\u201d"
     elif ours and not theirs:
@@ -261,7 +266,7 @@ def qualifier(edit: Edit) -> Finding | None:
         f"{edit.excerpt(edit.ours)}"
     )
     subject = next(iter({**ours, **theirs}.values()))
-    return Finding("qualifier", subject, reason, severe=True)
+    return Finding("qualifier", subject, reason, severe=not minor)
 
 
 def direction(edit: Edit) -> Finding | None:
@@ -457,8 +462,8 @@ def meaning_findings(
 ) -> list[Finding]:
     """What the claim says otherwise than the cited passages: each finding severe, the ones
     that say the opposite marked `contradicts`. A key figure's `label` ("2 people missing")
-    names a number and what it counts; the hedge of the sentence it comes from is not its
-    to keep, so hedges are not checked there."""
+    names a number and what it counts; the hedge of the sentence it comes from, or its
+    "about", is not its to keep."""
     if not passages:
         return []
     claim, cited = words(text), _cited_words(passages)
@@ -467,7 +472,7 @@ def meaning_findings(
     aligned = align(claim, cited)
     if aligned.coverage >= _ALIGNED:
         for edit in aligned.edits:
-            found += [f for f in _edit_findings(edit) if not (label and f.rule == "hedge")]
+            found += [f for f in _edit_findings(edit) if not (label and _sentence_wide(f))]
         swapped = roles(text, passages)
         if swapped:
             found.append(swapped)
@@ -476,6 +481,12 @@ def meaning_findings(
         if opposite:
             found.append(opposite)
     return _one_each(found)
+
+
+def _sentence_wide(finding: Finding) -> bool:
+    """A hedge, or an "about" dropped: what a key figure's label need not repeat of the
+    sentence it comes from ("4,000 residents" from "some 4,000 residents may have left")."""
+    return finding.rule == "hedge" or (finding.rule == "qualifier" and not finding.severe)
 
 
 def _edit_findings(edit: Edit) -> list[Finding]:
