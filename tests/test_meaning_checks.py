@@ -96,6 +96,7 @@ FAITHFUL = [
     ("Prices rose in May but fell in June.", "Prices fell in June."),
     ("The ferry timetable is likely to be dropped next spring.",
      "The ferry timetable is expected to be dropped next spring."),
+    ("Harbour shares dropped on Monday as bond prices rose.", "Harbour shares fell on Monday."),
     ("The port declined to say how much the repairs cost.",
      "The port did not say how much the repairs cost."),
     ("The harbour master could not be reached for comment on Friday.",

@@ -106,12 +106,22 @@ STRONG_OPPOSITES = (
     ("highest", "lowest"), ("largest", "smallest"), ("biggest", "smallest"),
     ("best", "worst"), ("earliest", "latest"), ("strong", "weak"), ("profit", "loss"),
     ("surplus", "deficit"), ("north", "south"), ("east", "west"), ("agree", "disagree"),
+    ("arrest", "release"), ("detain", "release"), ("praise", "criticise"),
+    ("praise", "criticize"), ("praise", "condemn"), ("welcome", "condemn"),
+    ("survive", "die"), ("alive", "dead"), ("tighten", "loosen"), ("tighten", "ease"),
+    ("upgrade", "downgrade"), ("accelerate", "slow"), ("escalate", "deescalate"),
+    ("deploy", "withdraw"), ("add", "remove"), ("winner", "loser"), ("ally", "enemy"),
+    ("optimistic", "pessimistic"), ("positive", "negative"), ("legal", "illegal"),
+    ("true", "false"), ("success", "defeat"),
 )  # fmt: skip
 WEAK_OPPOSITES = (
     ("more", "less"), ("more", "fewer"), ("higher", "lower"), ("above", "below"),
     ("before", "after"), ("first", "last"), ("up", "down"), ("over", "under"),
     ("increase", "fall"), ("up", "off"), ("in", "out"), ("for", "against"),
-    ("ahead", "behind"), ("early", "late"), ("earlier", "later"),
+    ("ahead", "behind"), ("early", "late"), ("earlier", "later"), ("high", "low"),
+    ("large", "small"), ("big", "small"), ("long", "short"), ("wide", "narrow"),
+    ("fast", "slow"), ("rich", "poor"), ("cheap", "expensive"), ("safe", "dangerous"),
+    ("most", "least"), ("lead", "trail"), ("hike", "cut"), ("lift", "cut"),
 )  # fmt: skip
 # Irregular forms the stemmer does not bring to their lemma.
 _IRREGULAR = {

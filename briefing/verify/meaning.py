@@ -300,18 +300,6 @@ def opposite_pair(claim: Sequence[str], cited: Sequence[str]) -> tuple[str, str]
     return None
 
 
-def opposite_word(claim: Sequence[str], cited: Sequence[str]) -> Finding | None:
-    pair = opposite_pair(claim, cited)
-    if pair is None:
-        return None
-    ours, theirs = pair
-    reason = (
-        f"says \u201c{ours}\u201d where the cited passages say the opposite, "
-        f"\u201c{theirs}\u201d, and never \u201c{ours}\u201d"
-    )
-    return Finding("direction", ours, reason, severe=True, contradicts=True)
-
-
 # --- amounts: currency, scale and unit ---------------------------------------------------
 
 
@@ -476,10 +464,9 @@ def meaning_findings(
         swapped = roles(text, passages)
         if swapped:
             found.append(swapped)
-    if not any(f.rule == "direction" for f in found):
-        opposite = opposite_word(claim, cited)
-        if opposite:
-            found.append(opposite)
+    # An opposite is read only where the alignment pairs it with its word: "shares fell"
+    # may rest on "shares dropped as bonds rose" (a corroboration is read more strictly,
+    # `conflict`).
     return _one_each(found)
 
 
