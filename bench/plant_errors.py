@@ -1,6 +1,6 @@
 """How many planted errors does the verifier catch on real clusters?
 
-    python bench/plant_errors.py [CLUSTERS_DIR] [--meaning]
+    python bench/plant_errors.py [CLUSTERS_DIR] [--meaning | --held-out]
 
 For every cluster, the offline engine writes a brief; then, one at a time, each claim-like
 object gets one planted error and the brief is verified again:
@@ -30,7 +30,9 @@ at a time, all of a brief's objects at once (each is checked against its own cit
   roles     two names the sentence does not group swapped
   ellipsis  a negation or contrast cut out of a quote with "..."
 It prints, per kind, how many were planted and caught, and the unedited briefs' share of
-supported objects (a check that flags correct claims would catch anything).
+supported objects (a check that flags correct claims would catch anything). `--held-out`
+plants them in briefs of the pages and feeds of ../shared/evaldata instead, data the
+checks were not developed on.
 """
 
 from __future__ import annotations
@@ -255,9 +257,33 @@ def counted(figure: Figure) -> tuple[str | None, str]:
     return figure.unit, counted_word(words[-1]) if words else ""
 
 
+def print_meaning(meaning: Counter[str]) -> None:
+    for kind in MEANING_KINDS:
+        planted, found = meaning[f"{kind} planted"], meaning[f"{kind} caught"]
+        print(f"{kind:9} planted={planted:4} caught={found:4} ({found / max(planted, 1):.1%})")
+    total, supported = meaning["unedited total"], meaning["unedited supported"]
+    print(f"unedited: {supported} of {total} supported ({supported / max(total, 1):.1%})")
+
+
+def held_out(evaldata: Path) -> int:
+    """The meaning edits on data the checks were not developed on: each page and each
+    news feed of ../shared/evaldata, one brief each."""
+    inputs = sorted(evaldata.glob("pages/*.html")) + sorted(
+        p for p in evaldata.glob("feeds/*") if p.suffix in {".rss", ".atom"}
+    )
+    meaning: Counter[str] = Counter()
+    for path in inputs:
+        plant_meaning(pipeline.generate([str(path)], engine="extractive"), meaning)
+    print(f"held out: {len(inputs)} pages and feeds of {evaldata}")
+    print_meaning(meaning)
+    return 0
+
+
 def main() -> int:
     given = [a for a in sys.argv[1:] if not a.startswith("--")]
     clusters = Path(given[0]) if given else DEFAULT
+    if "--held-out" in sys.argv:
+        return held_out(clusters.parent)
     only_meaning = "--meaning" in sys.argv
     rng = random.Random(4)  # noqa: S311 - a reproducible sample, not a secret
     tally: Counter[str] = Counter()
@@ -272,11 +298,7 @@ def main() -> int:
         plant_mixed(brief, rng, tally)
     if SEED.is_dir() and clusters == DEFAULT:
         plant_meaning(pipeline.generate([str(SEED)], engine="extractive"), meaning)
-    for kind in MEANING_KINDS:
-        planted, found = meaning[f"{kind} planted"], meaning[f"{kind} caught"]
-        print(f"{kind:9} planted={planted:4} caught={found:4} ({found / max(planted, 1):.1%})")
-    total, supported = meaning["unedited total"], meaning["unedited supported"]
-    print(f"unedited: {supported} of {total} supported ({supported / max(total, 1):.1%})")
+    print_meaning(meaning)
     if only_meaning:
         return 0
     day = pipeline.generate([str(clusters)], engine="extractive")

@@ -18,14 +18,16 @@ import re
 from briefing.verify.words import stem
 
 # Negation: the particles and pronouns of sentential negation, and "n't" (read in `negates`).
-NEGATORS = frozenset("not no never none nobody nothing neither nor nowhere without cannot".split())
+NEGATORS = frozenset(
+    "not no never none nobody nothing neither nor nowhere without cannot non".split()
+)
 # Verbs that carry their own negation: "declined to say" is "did not say".
 IMPLICIT_NEGATIONS = frozenset("decline refuse fail deny lack avoid neglect cease abandon".split())
 # Modals that hedge, unless negated ("could not be reached" is no hedge).
 MODALS = frozenset("may might could".split())
 # Morphological negation: prefix + a word, "unlikely", "disapprove", "illegal". Read only
 # where the alignment pairs the two words, or (for un-) where the rest is a common word.
-NEGATING_PREFIXES = ("un", "non-", "non", "dis", "in", "im", "il", "ir")
+NEGATING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
 
 # Modal and evidential hedges: the passage says it may be so, or that someone says it is.
 HEDGES = frozenset(

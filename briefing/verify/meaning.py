@@ -52,7 +52,8 @@ from briefing.verify.words import STOP_WORDS, fold
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-_TOKEN = re.compile(r"[$€£¥%]|\d[\d,.]*\d|\d|[^\W_](?:[\w'/-]*[^\W_])?|[,;:()]")
+# Hyphens and dashes split words: "re-opened" is read as "opened", "years—nearly" as two.
+_TOKEN = re.compile(r"[$€£¥%]|\d[\d,.]*\d|\d|[^\W_](?:[\w'/]*[^\W_])?|[,;:()]")
 _SEPARATOR = "\x00"  # between two cited passages: no alignment runs across it
 _PUNCTUATION = frozenset(",;:()")
 # An edit of more words than this, either side, is a rewording, not a word changed.
@@ -239,8 +240,9 @@ def qualifiers(ws: Sequence[str], following: Sequence[str]) -> dict[str, str]:
 
 
 def _is_number(word: str) -> bool:
-    """Digits, or a number word text2num leaves as it is ("one", "dozen", "hundreds")."""
-    return word[:1].isdigit() or word in NUMBER_WORDS
+    """Digits, a number word text2num leaves as it is ("one", "dozen", "hundreds"), or the
+    currency before an amount ("around $21.5 million")."""
+    return word[:1].isdigit() or word in NUMBER_WORDS or word in CURRENCIES
 
 
 def qualifier(edit: Edit) -> Finding | None:
