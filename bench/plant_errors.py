@@ -62,9 +62,15 @@ NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 
 def replace(brief: Brief, target: object, **changes: object) -> Brief:
     """The brief with `target` (a claim, figure or quote) changed, in every story."""
+    return edited_brief(brief, {id(target): changes})
+
+
+def edited_brief(brief: Brief, changes: dict[int, dict[str, object]]) -> Brief:
+    """The brief with each object whose id() is in `changes` changed so, in every story."""
 
     def edit(obj: Claim | Figure | Quote) -> Claim | Figure | Quote:
-        return obj.model_copy(update=changes) if obj is target else obj
+        update = changes.get(id(obj))
+        return obj if update is None else obj.model_copy(update=update)
 
     def edited(story: StoryBase) -> StoryBase:
         updates = {
@@ -223,32 +229,10 @@ def plant_meaning(brief: Brief, tally: Counter[str]) -> None:
         edits = {ref: (obj, text) for ref, obj in targets if (text := meaning_edit(kind, obj))}
         if not edits:
             continue
-        planted = replace_all(brief, {id(obj): text for obj, text in edits.values()})
+        planted = edited_brief(brief, {id(obj): {"text": text} for obj, text in edits.values()})
         after = {c.ref: c.status for c in verify_brief(planted).claims}
         tally[f"{kind} planted"] += len(edits)
         tally[f"{kind} caught"] += sum(after[ref] != "supported" for ref in edits)
-
-
-def replace_all(brief: Brief, texts: dict[int, str]) -> Brief:
-    """The brief with the objects whose id() is in `texts` given those texts."""
-
-    def edit(obj: Claim | Figure | Quote) -> Claim | Figure | Quote:
-        text = texts.get(id(obj))
-        return obj if text is None else obj.model_copy(update={"text": text})
-
-    def edited(story: StoryBase) -> StoryBase:
-        updates = {
-            section.name: [
-                item.model_copy(update={"figures": [edit(f) for f in item.figures]})
-                if isinstance(item, KeyFigure)
-                else edit(item)
-                for item in story.items(section)
-            ]
-            for section in brief.sections
-        }
-        return story.model_copy(update=updates)
-
-    return revalidated(brief.model_copy(update={"stories": [edited(s) for s in brief.stories]}))
 
 
 def counted(figure: Figure) -> tuple[str | None, str]:
