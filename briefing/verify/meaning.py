@@ -3,7 +3,7 @@
 The word checks (checks.py) find a claim's words, numbers and names in its passages; a
 claim can pass them all and still say the opposite. These compare the claim with the span
 of its cited passages that it was written from, found by aligning the two word sequences
-(difflib's longest matching blocks): where they differ by a few words, those words must not
+(alignment.py): where they differ by a few words, those words must not
 add or drop a negation, state as fact what the passage hedges, drop or change a qualifier
 ("nearly", "up to", "only"), or put one word's opposite in its place. Apart from the
 alignment: an amount's currency, unit and scale, who does what to whom where the names'
@@ -16,15 +16,13 @@ finding says what the passage has and what the claim has, so a reviewer can fix 
 
 from __future__ import annotations
 
-import functools
-import itertools
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from wordfreq import zipf_frequency
 
+from briefing.verify.alignment import SEPARATOR, Edit, align, cited_words, words
 from briefing.verify.entities import entities
 from briefing.verify.findings import Finding
 from briefing.verify.lexicon import (
@@ -45,17 +43,11 @@ from briefing.verify.lexicon import (
     negative_of,
     opposites,
 )
-from briefing.verify.numbers import with_digits
 from briefing.verify.quotes import ellipsis_cuts, quoted_spans
-from briefing.verify.words import STOP_WORDS, fold
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-# Hyphens and dashes split words: "re-opened" is read as "opened", "years—nearly" as two.
-_TOKEN = re.compile(r"[$€£¥%]|\d[\d,.]*\d|\d|[^\W_](?:[\w'/]*[^\W_])?|[,;:()]")
-_SEPARATOR = "\x00"  # between two cited passages: no alignment runs across it
-_PUNCTUATION = frozenset(",;:()")
 # An edit of more words than this, either side, is a rewording, not a word changed.
 _LOCAL = 5
 # Below this share of the claim's words aligned with the passage, the claim is not a copy
@@ -64,100 +56,6 @@ _ALIGNED = 0.5
 _COMMON = 3.0  # Zipf frequency of a common English word ("likely" 5.0, "ited" under 1)
 _NUMBER = re.compile(r"\d[\d,.]*")
 _YEARS = (1800, 2100)
-
-
-# "May" capitalised inside a sentence is the month, not the hedge (as numbers.py reads it).
-_MONTH_MAY = re.compile(r"(?<![.!?\"“]\s)(?<!^)\bMay\b")
-
-
-@functools.lru_cache(maxsize=4096)
-def words(text: str) -> tuple[str, ...]:
-    """The folded words of a text, numbers in digits ("three" -> "3")."""
-    return tuple(_TOKEN.findall(fold(with_digits(_MONTH_MAY.sub("May_month", text)))))
-
-
-def _cited_words(passages: Sequence[str]) -> tuple[str, ...]:
-    joined: list[str] = []
-    for text in passages:
-        joined += [*words(text), _SEPARATOR]
-    return tuple(joined)
-
-
-# --- aligning a claim with its passages --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Edit:
-    """Where the claim and the passage differ between two aligned stretches: the claim's
-    words, the passage's, and the words either side (for the reason's excerpt)."""
-
-    ours: tuple[str, ...]
-    theirs: tuple[str, ...]
-    before: tuple[str, ...]
-    after: tuple[str, ...]
-    # The claim starts where the passage goes on: only the passage's word right before it
-    # (a negation) and the two before a number (a qualifier) can bear on what it says.
-    edge: bool = False
-
-    def excerpt(self, side: tuple[str, ...]) -> str:
-        return _show((*self.before[-2:], *side, *self.after[:2]))
-
-
-def _show(ws: Sequence[str]) -> str:
-    text = " ".join(w for w in ws if w != _SEPARATOR)
-    return "\u201c" + re.sub(r" ([,;:)])", r"\1", text) + "\u201d"
-
-
-def _anchor(claim: Sequence[str], i1: int, i2: int) -> bool:
-    """Whether an aligned stretch is solid: two words, or one that is not a stop word."""
-    if i2 - i1 >= 2:
-        return True
-    word = claim[i1]
-    return word not in STOP_WORDS and word not in _PUNCTUATION
-
-
-@dataclass(frozen=True)
-class Alignment:
-    edits: list[Edit]
-    coverage: float  # the share of the claim's words aligned with the passages
-
-
-def align(claim: Sequence[str], cited: Sequence[str]) -> Alignment:
-    """The claim's word-level edits against the cited words: the ones between two aligned
-    stretches, and the ones at the claim's two ends against the passage words beside."""
-    ops = SequenceMatcher(None, claim, cited, autojunk=False).get_opcodes()
-    anchors = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag == "equal"]
-    anchors = [a for a in anchors if _anchor(claim, a[0], a[1])]
-    if not anchors:
-        return Alignment([], 0.0)
-    covered = sum(i2 - i1 for i1, i2, _, _ in anchors)
-    edits: list[Edit] = []
-    for (_, a_i2, _, a_j2), (b_i1, _, b_j1, b_j2) in itertools.pairwise(anchors):
-        ours, theirs = tuple(claim[a_i2:b_i1]), tuple(cited[a_j2:b_j1])
-        if ours != theirs and _SEPARATOR not in theirs:
-            before = tuple(cited[max(0, a_j2 - 3) : a_j2])
-            edits.append(Edit(ours, theirs, before, tuple(cited[b_j1:b_j2])))
-    first_i, _, first_j, _ = anchors[0]
-    lead = tuple(claim[:first_i])
-    beside = _until_separator(cited[max(0, first_j - len(lead) - 2) : first_j], last=True)
-    if lead != beside:
-        ahead = tuple(cited[first_j : first_j + 3])
-        edits.append(Edit(lead, beside if lead else beside[-2:], (), ahead, edge=not lead))
-    _, last_i, _, last_j = anchors[-1]
-    tail = tuple(claim[last_i:])
-    if tail:
-        after = _until_separator(cited[last_j : last_j + len(tail) + 1], last=False)
-        if tail != after:
-            edits.append(Edit(tail, after, tuple(cited[max(0, last_j - 3) : last_j]), ()))
-    return Alignment(edits, covered / len(claim))
-
-
-def _until_separator(ws: Sequence[str], *, last: bool) -> tuple[str, ...]:
-    if _SEPARATOR not in ws:
-        return tuple(ws)
-    parts = tuple(ws)
-    cut = len(parts) - parts[::-1].index(_SEPARATOR) if last else parts.index(_SEPARATOR)
-    return parts[cut:] if last else parts[:cut]
 
 
 # --- what an edit changes ----------------------------------------------------------------
@@ -456,7 +354,7 @@ def meaning_findings(
     "about", is not its to keep."""
     if not passages:
         return []
-    claim, cited = words(text), _cited_words(passages)
+    claim, cited = words(text), cited_words(passages)
     found = ellipsis_findings(text, passages, quote=quote)
     found += amount_findings(claim, cited)
     aligned = align(claim, cited)
@@ -539,7 +437,7 @@ def conflict(claim: str, passage: str) -> str | None:
     opposite = opposite_pair(ours, theirs)
     if opposite:
         return f"says \u201c{opposite[1]}\u201d where the claim says \u201c{opposite[0]}\u201d"
-    aligned = align(ours, (*theirs, _SEPARATOR))
+    aligned = align(ours, (*theirs, SEPARATOR))
     edits = aligned.edits if aligned.coverage >= _ALIGNED else []
     for found in (f for edit in edits for f in _edit_findings(edit)):
         if found.rule != "hedge":
