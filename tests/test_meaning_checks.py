@@ -97,6 +97,7 @@ FAITHFUL = [
     ("The ferry timetable is likely to be dropped next spring.",
      "The ferry timetable is expected to be dropped next spring."),
     ("Harbour shares dropped on Monday as bond prices rose.", "Harbour shares fell on Monday."),
+    ("More than 5,500 people have left the lower town.", "Thousands of people have left the lower town."),
     ("The port declined to say how much the repairs cost.",
      "The port did not say how much the repairs cost."),
     ("The harbour master could not be reached for comment on Friday.",

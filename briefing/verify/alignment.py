@@ -32,8 +32,10 @@ _MONTH_MAY = re.compile(r"(?<![.!?\"“]\s)(?<!^)\bMay\b")
 
 @functools.lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
-    """The folded words of a text, numbers in digits ("three" -> "3")."""
-    return tuple(_TOKEN.findall(fold(with_digits(_MONTH_MAY.sub("May_month", text)))))
+    """The folded words of a text, numbers in digits without separators ("three" -> "3",
+    "4,000" -> "4000")."""
+    found = _TOKEN.findall(fold(with_digits(_MONTH_MAY.sub("May_month", text))))
+    return tuple(w.replace(",", "") if w[:1].isdigit() else w for w in found)
 
 
 def cited_words(passages: Sequence[str]) -> tuple[str, ...]:

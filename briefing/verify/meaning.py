@@ -48,6 +48,9 @@ from briefing.verify.quotes import ellipsis_cuts, quoted_spans
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+# Cited text longer than this (characters) is no sentence a claim was written from but a
+# page run together; it gets the word checks only (aligning with it would cost seconds).
+LONGEST_CITED = 20_000
 # An edit of more words than this, either side, is a rewording, not a word changed.
 _LOCAL = 5
 # Below this share of the claim's words aligned with the passage, the claim is not a copy
@@ -151,6 +154,8 @@ def qualifier(edit: Edit) -> Finding | None:
     ours, theirs = qualifiers(edit.ours, edit.after), qualifiers(edit.theirs, edit.after)
     if ours.keys() == theirs.keys():
         return None
+    if any(_is_number(w) and w not in edit.ours for w in edit.theirs):
+        return None  # the number went with its qualifier: "thousands" for "more than 5,500"
     minor = not ours and set(theirs) == {APPROXIMATE}
     if theirs and not ours:
         said = f"drops the passage's \u201c{next(iter(theirs.values()))}\u201d"
@@ -352,7 +357,7 @@ def meaning_findings(
     that say the opposite marked `contradicts`. A key figure's `label` ("2 people missing")
     names a number and what it counts; the hedge of the sentence it comes from, or its
     "about", is not its to keep."""
-    if not passages:
+    if not passages or sum(map(len, passages)) > LONGEST_CITED:
         return []
     claim, cited = words(text), cited_words(passages)
     found = ellipsis_findings(text, passages, quote=quote)

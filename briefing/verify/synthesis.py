@@ -29,7 +29,7 @@ from briefing.verify.attribution import (
 )
 from briefing.verify.entities import entities
 from briefing.verify.findings import Finding
-from briefing.verify.meaning import conflict
+from briefing.verify.meaning import LONGEST_CITED, conflict
 from briefing.verify.numbers import passage_quantities, quantities, word_numbers
 from briefing.verify.support import support_score
 from briefing.verify.words import STOP_WORDS, Vocabulary, counted_word, fold, normal, tokens
@@ -542,7 +542,7 @@ def _corroboration(claim: str, passage: str) -> tuple[str, bool] | None:
     if contradicted:
         given, had = contradicted
         return f"gives {given} where the claim has {had}", True
-    otherwise = conflict(claim, passage)
+    otherwise = conflict(claim, passage) if len(passage) <= LONGEST_CITED else None
     if otherwise:
         return otherwise, True
     # A telling number both give is strong evidence of one fact told in other words.
