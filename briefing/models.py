@@ -200,7 +200,11 @@ class RunReport(Strict):
 RUN_FIELDS = tuple(RunReport.model_fields)
 
 
-CheckStatus = Literal["supported", "partly supported", "unsupported"]
+# supported: every check passed. partly supported: only some of its wording is not in the
+# cited passages. unsupported: a number, date, name, quote, speaker or meaning is not borne
+# out. contradicted: a cited passage says the opposite (a negation, an opposite word, roles
+# swapped, an ellipsis that cuts out a "not").
+CheckStatus = Literal["supported", "partly supported", "unsupported", "contradicted"]
 JudgeLabel = Literal["entailed", "partly", "not_entailed"]
 
 
@@ -244,6 +248,9 @@ class Review(Strict):
     supported: Count
     partly_supported: Count
     unsupported: Count
+    contradicted: Count = Field(
+        default=0, description="Claims a cited passage contradicts (0 in earlier briefs)."
+    )
     fraction_supported: float = Field(ge=0, le=1, description="supported / total (0 if none).")
     decisions_file: str | None = Field(
         default=None, description="Reviewer decisions applied before checking, if any."

@@ -165,7 +165,7 @@ def quote(text: str, *citations: str) -> dict[str, Any]:
 
 CASES: list[tuple[str, dict[str, Any], bool]] = [
     # Corroborated by S2.1: checked against S1.1, the passage it ends up citing.
-    ("bottom_line", point("Four thousand residents left Harrowgate overnight.", "S1.1", "S2.1"), KEPT),
+    ("bottom_line", point("Some four thousand residents left Harrowgate overnight.", "S1.1", "S2.1"), KEPT),
     # An ellipsis splits a quote: each part stands in the passage, in order.
     ("key_developments", point('Mayor Ilse Varga said "the water ... rose" faster than any of them had seen.', "S1.3"), KEPT),
     ("key_developments", point("Residents said «the river burst» its banks near the old mill.", "S1.2"), KEPT),

@@ -90,7 +90,8 @@ def test_the_judge_over_the_wire_never_changes_the_verifier(wire, tmp_path):
     assert [c.model_dump(exclude={"judge"}) for c in judged.claims] == [
         c.model_dump(exclude={"judge"}) for c in review.claims
     ]
-    assert [c.status for c in judged.claims] == ["supported", "partly supported", "unsupported"]
+    # A wrong number is unsupported (issue 16), like a claim the passage does not state.
+    assert [c.status for c in judged.claims] == ["supported", "unsupported", "unsupported"]
     assert judged.fraction_supported == review.fraction_supported
     # A second run is answered from the cache: the cassette allows no repeats.
     again = Judge(settings)

@@ -12,6 +12,7 @@ from briefing.render import changes
 from briefing.render.citing import citation_numbers, outlets_of
 from briefing.render.escape import code_span, escape_markdown, markdown_link
 from briefing.templating import check_templates, make_environment, render_template
+from briefing.verify.gate import percent
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -184,4 +185,5 @@ def environment(templates: Path | None = None) -> SandboxedEnvironment:
     env.filters["md"] = escape_markdown
     env.filters["code"] = code_span
     env.filters["link"] = markdown_link
+    env.filters["percent"] = percent
     return env

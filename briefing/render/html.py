@@ -22,6 +22,7 @@ from briefing.render.escape import safe_url
 from briefing.review import FORMAT
 from briefing.templating import render_template
 from briefing.verify import claim_key
+from briefing.verify.gate import percent
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -85,6 +86,7 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
         single=len(brief.stories) == 1,
         continuing=changes.continuing(brief),
         tally=changes.tally(brief),
+        percent=percent,
         day_href=changes.day_href,
         subjects=_figure_subjects(brief),
         sources=[{**_source(s), "id": s.id} for s in brief.sources],

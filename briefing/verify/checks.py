@@ -10,6 +10,7 @@ from briefing.models import CheckStatus, Claim, ClaimCheck, Figure, KeyFigure, Q
 from briefing.verify import synthesis
 from briefing.verify.entities import missing_entities
 from briefing.verify.findings import Finding
+from briefing.verify.meaning import meaning_findings
 from briefing.verify.numbers import states_value, unsupported_quantities
 from briefing.verify.quotes import misquotes
 from briefing.verify.support import support_score, unsupported_words
@@ -48,7 +49,9 @@ def check_text(
 ) -> TextCheck:
     """Check one claim-like text against the texts of the passages it cites: the words it
     quotes (all of it, when `quote`) stand there verbatim; its numbers, its names and a
-    figure's `value` are stated there; and enough of its words are there.
+    figure's `value` are stated there; it says what they say (meaning.py); and enough of
+    its words are there. A word, number, name or meaning not borne out is severe: the
+    claim is unsupported; only too few of its words found leaves it partly supported.
 
     The one check of a text: verify_brief and the LLM engine's validators both call it.
     """
@@ -62,14 +65,15 @@ def check_text(
     for q in unsupported_quantities(text, passages):
         what = {"date": "date", "percent": "percentage", "number": "number"}[q.kind]
         reason = f"the {what} \u201c{q.text}\u201d is not in the cited passages"
-        findings.append(Finding("number", q.text, reason, severe=False))
+        findings.append(Finding("number", q.text, reason, severe=True))
     if value is not None and not states_value(value, passages):
         stated = f"{value:,.10g}"
         reason = f"its value {stated} is not stated in the cited passages"
-        findings.append(Finding("value", stated, reason, severe=False))
+        findings.append(Finding("value", stated, reason, severe=True))
     for name in missing_entities(text, passages):
         reason = f"names \u201c{name}\u201d, which the cited passages do not mention"
-        findings.append(Finding("name", name, reason, severe=False))
+        findings.append(Finding("name", name, reason, severe=True))
+    findings += meaning_findings(text, passages, quote=quote, label=value is not None)
     score = support_score(text, passages)
     if score < FULL_SUPPORT:
         missing = ", ".join(unsupported_words(text, passages)[:6])
@@ -103,18 +107,14 @@ def check(  # noqa: PLR0913 - where the object sits and what surrounds it, each 
     review keeps each reason's check beside it (`rules`), severe reasons first."""
     own = story.source_ids if story is not None else None
     findings, score = _findings(obj, texts, own_sources=own, related=related)
-    severe = [f for f in findings if f.severe]
-    ordered = severe + [f for f in findings if not f.severe]
-    status: CheckStatus = (
-        "unsupported" if severe else "partly supported" if ordered else "supported"
-    )
+    ordered = sorted(findings, key=lambda f: (not f.contradicts, not f.severe))
     return ClaimCheck(
         key=claim_key(obj),
         ref=ref,
         section=section,
         story=story.id if story is not None else None,
         text=obj.text,
-        status=status,
+        status=status_of(ordered),
         reasons=[f.reason for f in ordered],
         rules=[f.rule for f in ordered],
         support=round(score, 3),
@@ -167,6 +167,16 @@ def _findings(
 def cited_in(items: Iterable[Item]) -> list[Cited]:
     """The claims, figures and quotes of section items, a key figure's figures in order."""
     return [f for i in items for f in (i.figures if isinstance(i, KeyFigure) else [i])]
+
+
+def status_of(findings: Sequence[Finding]) -> CheckStatus:
+    """Contradicted when a cited passage says the opposite; unsupported when a severe
+    finding stands; partly supported when only wording is missing; else supported."""
+    if any(f.contradicts for f in findings):
+        return "contradicted"
+    if any(f.severe for f in findings):
+        return "unsupported"
+    return "partly supported" if findings else "supported"
 
 
 def _listed(obj: Cited) -> list[tuple[str, Sequence[str]]]:
@@ -241,6 +251,7 @@ def summarise(checks: list[ClaimCheck], **extra: object) -> Review:
             "supported": supported,
             "partly_supported": sum(c.status == "partly supported" for c in checks),
             "unsupported": sum(c.status == "unsupported" for c in checks),
+            "contradicted": sum(c.status == "contradicted" for c in checks),
             "fraction_supported": supported / total if total else 0.0,
             **extra,
         }
