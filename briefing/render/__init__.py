@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from briefing.errors import ConfigError
 from briefing.output import is_special
 from briefing.render import changes
+from briefing.render.dates import dates_label
 from briefing.render.escape import code_span, escape_markdown, markdown_link
 from briefing.templating import make_environment, render_template
 
@@ -164,6 +165,7 @@ def environment(templates: Path | None = None) -> SandboxedEnvironment:
     env.filters["md"] = escape_markdown
     env.filters["code"] = code_span
     env.filters["link"] = markdown_link
+    env.filters["dates"] = lambda story: dates_label(story.dates, len(story.source_ids))
     return env
 
 

@@ -11,7 +11,8 @@ from typing import Literal
 # What a finding is about: a citation that does not resolve, quoted words, a number or
 # date, a figure's value, a name, the share of the text's words found in the passages; or
 # what the brief puts together: figures shown as disagreeing, a quote's speaker, a
-# corroborating passage, a citation outside its story. The review keeps it beside each
+# corroborating passage, a citation outside its story, a story whose articles do not
+# share one event (coherence.py). The review keeps it beside each
 # reason (ClaimCheck.rules); SARIF's rule ids come from it (render/sarif.py).
 Rule = Literal[
     "citation",
@@ -24,6 +25,7 @@ Rule = Literal[
     "speaker",
     "corroboration",
     "story",
+    "event",
 ]
 
 

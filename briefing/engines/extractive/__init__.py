@@ -21,6 +21,7 @@ from briefing.engines.extractive.scoring import Scored, best_match, score_senten
 from briefing.engines.extractive.similarity import cosine, tokens
 from briefing.ingest.limits import InputLimits, cli_option
 from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, SkippedInput, Source
+from briefing.reportage import is_report, reports
 from briefing.verify.synthesis import comparable_parts, corroboration_problem, credited_speaker
 
 if TYPE_CHECKING:
@@ -76,9 +77,7 @@ class ExtractiveEngine:
         ]
         ids = (f"C{n}" for n in count(1))
         picked = _pick(plain, candidates, MAX_DEVELOPMENTS + 2)
-        # The bottom line stands alone: no sentence whose subject is a "he" or "this".
-        alone = [p for p in picked if not leans_on_another(p.item.passage.text)]
-        bottom = alone[:1] + [p for p in alone[1:2] if p.weight >= 0.7 * alone[0].weight]
+        bottom = _bottom_line(plain, picked)
         writer = _Writer(scored)
         bottom_line = writer.claims(bottom, (f"B{n}" for n in count(1)), len(bottom))
         developments = writer.claims([p for p in picked if p not in bottom], ids, MAX_DEVELOPMENTS)
@@ -86,8 +85,9 @@ class ExtractiveEngine:
             _pick(hedged, hedged, MAX_UNCONFIRMED + 2, floor=0.0), ids, MAX_UNCONFIRMED
         )
         top = picked[0].item if picked else max(scored, key=lambda s: s.score)
+        reporting = [s for s in sources if is_report(s)] or sources
         return Draft(
-            title=headline(sources, [p.item.passage.text for p in bottom] or [top.passage.text]),
+            title=headline(reporting, [p.item.passage.text for p in bottom] or [top.passage.text]),
             engine=EngineInfo(name="extractive", model=None, note=NOTE),
             sections={
                 "bottom_line": bottom_line,
@@ -101,6 +101,47 @@ class ExtractiveEngine:
             },
             skipped=left_out,
         )
+
+
+def _bottom_line(plain: list[Scored], picked: list[Pick]) -> list[Pick]:
+    """One or two picks that state the story's main event. News states it in its lede, so
+    they are ledes of the story's news reports (each one's first sentence that reports:
+    see briefing/reportage.py), the one the other reports' ledes agree with most first;
+    the story's picks stand in when no source has one. The bottom line stands alone: no
+    sentence whose subject is a "he" or "this"."""
+    ledes = [s for s in _ledes(plain) if not leans_on_another(s.passage.text)]
+    if not ledes:
+        alone = [p for p in picked if not leans_on_another(p.item.passage.text)]
+        return alone[:1] + [p for p in alone[1:2] if p.weight >= 0.7 * alone[0].weight]
+
+    def agreement(item: Scored) -> float:
+        return sum(cosine(item.vector, o.vector) for o in ledes if o.source is not item.source)
+
+    ranked = sorted(ledes, key=lambda s: (-agreement(s), -s.score))
+    first = ranked[0]
+    second = [
+        s
+        for s in ranked[1:2]
+        if cosine(s.vector, first.vector) < REDUNDANT and agreement(s) >= 0.7 * agreement(first)
+    ]
+    return [_as_pick(s, plain) for s in [first, *second]]
+
+
+def _ledes(plain: list[Scored]) -> list[Scored]:
+    """The first reporting sentence of each news report among the statements `plain`."""
+    reporting = {id(s.source): is_report(s.source) for s in plain}
+    found: dict[str, Scored] = {}
+    for item in plain:  # reading order
+        first = reporting[id(item.source)] and item.source.id not in found
+        if first and reports(item.passage.text):
+            found[item.source.id] = item
+    return list(found.values())
+
+
+def _as_pick(item: Scored, pool: list[Scored]) -> Pick:
+    corroborations = _corroborations(item, pool)
+    weight = item.score * (1 + 0.25 * len(corroborations[:MAX_ALSO]))
+    return Pick(item, corroborations, weight, _also_reported(item, corroborations))
 
 
 @dataclass(eq=False)
