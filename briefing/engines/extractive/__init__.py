@@ -80,7 +80,10 @@ class ExtractiveEngine:
         bottom = _bottom_line(plain, picked)
         writer = _Writer(scored)
         bottom_line = writer.claims(bottom, (f"B{n}" for n in count(1)), len(bottom))
-        developments = writer.claims([p for p in picked if p not in bottom], ids, MAX_DEVELOPMENTS)
+        told = {pid for b in bottom for pid in _reported(b)}
+        developments = writer.claims(
+            [p for p in picked if not told & _reported(p)], ids, MAX_DEVELOPMENTS
+        )
         unconfirmed = writer.claims(
             _pick(hedged, hedged, MAX_UNCONFIRMED + 2, floor=0.0), ids, MAX_UNCONFIRMED
         )
@@ -105,10 +108,10 @@ class ExtractiveEngine:
 
 def _bottom_line(plain: list[Scored], picked: list[Pick]) -> list[Pick]:
     """One or two picks that state the story's main event. News states it in its lede, so
-    they are ledes of the story's news reports (each one's first sentence that reports:
-    see briefing/reportage.py), the one the other reports' ledes agree with most first;
-    the story's picks stand in when no source has one. The bottom line stands alone: no
-    sentence whose subject is a "he" or "this"."""
+    the first is a lede of the story's news reports (each one's first sentence that
+    reports: see briefing/reportage.py), the one the other reports' ledes agree with
+    most; the story's picks stand in when no source has one. The bottom line stands
+    alone: no sentence whose subject is a "he" or "this"."""
     ledes = [s for s in _ledes(plain) if not leans_on_another(s.passage.text)]
     if not ledes:
         alone = [p for p in picked if not leans_on_another(p.item.passage.text)]
@@ -117,14 +120,24 @@ def _bottom_line(plain: list[Scored], picked: list[Pick]) -> list[Pick]:
     def agreement(item: Scored) -> float:
         return sum(cosine(item.vector, o.vector) for o in ledes if o.source is not item.source)
 
-    ranked = sorted(ledes, key=lambda s: (-agreement(s), -s.score))
-    first = ranked[0]
+    first = _as_pick(max(ledes, key=lambda s: (agreement(s), s.score)), plain)
+    # A second sentence only when it adds to the lede: the story's next strongest pick
+    # that is no other version of it.
+    told = _reported(first)
+    top = max((p.weight for p in picked), default=0.0)
     second = [
-        s
-        for s in ranked[1:2]
-        if cosine(s.vector, first.vector) < REDUNDANT and agreement(s) >= 0.7 * agreement(first)
-    ]
-    return [_as_pick(s, plain) for s in [first, *second]]
+        p
+        for p in picked
+        if not told & _reported(p)
+        and cosine(p.item.vector, first.item.vector) < REDUNDANT
+        and not leans_on_another(p.item.passage.text)
+    ][:1]
+    return [first, *(p for p in second if p.weight >= 0.7 * top)]
+
+
+def _reported(pick: Pick) -> set[str]:
+    """The passages that say what a pick says: its own and its corroborations'."""
+    return {pick.item.passage.id, *(c.passage.id for c in pick.corroborations)}
 
 
 def _ledes(plain: list[Scored]) -> list[Scored]:
