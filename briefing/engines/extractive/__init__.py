@@ -109,18 +109,33 @@ class ExtractiveEngine:
 def _bottom_line(plain: list[Scored], picked: list[Pick]) -> list[Pick]:
     """One or two picks that state the story's main event. News states it in its lede, so
     the first is a lede of the story's news reports (each one's first sentence that
-    reports: see briefing/reportage.py), the one the other reports' ledes agree with
-    most; the story's picks stand in when no source has one. The bottom line stands
+    reports: see briefing/reportage.py), the one the other reports' ledes and headlines
+    agree with most; the story's picks stand in when no source has one. The bottom line stands
     alone: no sentence whose subject is a "he" or "this"."""
     ledes = [s for s in _ledes(plain) if not leans_on_another(s.passage.text)]
     if not ledes:
         alone = [p for p in picked if not leans_on_another(p.item.passage.text)]
         return alone[:1] + [p for p in alone[1:2] if p.weight >= 0.7 * alone[0].weight]
 
-    def agreement(item: Scored) -> float:
-        return sum(cosine(item.vector, o.vector) for o in ledes if o.source is not item.source)
+    # What the other reports open with: their lede, and their headline, which names the
+    # event in the fewest words ("Kmart, Sears to merge in $11B deal").
+    headlines = {id(o.source): set(tokens(o.source.title)) for o in ledes}
 
-    first = _as_pick(max(ledes, key=lambda s: (agreement(s), s.score)), plain)
+    def agreement(item: Scored) -> float:
+        words = set(tokens(item.passage.text))
+        return sum(
+            cosine(item.vector, o.vector)
+            + len(words & headlines[id(o.source)]) / max(len(headlines[id(o.source)]), 1)
+            for o in ledes
+            if o.source is not item.source
+        )
+
+    # What other sources report in the same words counts too, as it does for every pick.
+    candidates = [_as_pick(s, plain) for s in ledes]
+    first = max(
+        candidates,
+        key=lambda p: (agreement(p.item) * (1 + 0.25 * len(p.corroborations[:MAX_ALSO])), p.weight),
+    )
     # A second sentence only when it adds to the lede: the story's next strongest pick
     # that is no other version of it.
     told = _reported(first)
