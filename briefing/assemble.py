@@ -95,14 +95,22 @@ class _ClaimIds:
 
 
 def story_dates(story: Sequence[Source]) -> StoryDates:
-    """The days a story's sources were published (in UTC when they name a time zone),
-    and how many have no date."""
-    days = sorted(m.astimezone(UTC).date().isoformat() for m in map(published_at, story) if m)
+    """The days a story's sources were published (in UTC when they name a time zone; a
+    source dated by its month alone, "2004-12", keeps that), and how many have none."""
+    days = sorted(day for day in map(_day, story) if day)
     return StoryDates(
         first=days[0] if days else None,
         last=days[-1] if days else None,
         undated=len(story) - len(days),
     )
+
+
+def _day(source: Source) -> str | None:
+    moment = published_at(source)
+    if moment is None:
+        return None
+    given = (source.published or "").strip()
+    return given if len(given) == len("2004-12") else moment.astimezone(UTC).date().isoformat()
 
 
 def day_title(headlines: Sequence[str], total: int) -> str:

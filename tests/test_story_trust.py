@@ -288,6 +288,16 @@ def test_each_story_shows_its_dates_in_json_markdown_and_html() -> None:
     assert chess.dates.undated == 0
 
 
+def test_a_story_dated_by_its_month_keeps_that() -> None:
+    from briefing.assemble import story_dates  # noqa: PLC0415
+
+    monthly = sources_of(
+        [briefing.Article(CHESS[0].title, CHESS[0].text, published="December 2004")]
+    )
+    dates = story_dates(monthly)
+    assert (dates.first, dates.last, dates.undated) == ("2004-12", "2004-12", 0)
+
+
 def test_date_labels() -> None:
     from briefing.models import StoryDates  # noqa: PLC0415
 
@@ -297,6 +307,10 @@ def test_date_labels() -> None:
     )
     assert dates_label(StoryDates(first="2011-11-02", last="2024-08-08"), 2) == (
         "2 November 2011 \u2013 8 August 2024"
+    )
+    assert dates_label(StoryDates(first="2004-12", last="2004-12-09"), 2) == "December 2004"
+    assert dates_label(StoryDates(first="2004-11", last="2004-12"), 2) == (
+        "November 2004 \u2013 December 2004"
     )
     assert dates_label(StoryDates(undated=3), 3) == "undated"
     assert dates_label(None, 3) == ""

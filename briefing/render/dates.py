@@ -26,6 +26,8 @@ def dates_label(dates: StoryDates | None, sources: int) -> str:
 def _span(first: str | None, last: str | None) -> str:
     if first is None or last is None:
         return ""
+    if len(first) < len("2004-12-01") or len(last) < len("2004-12-01"):  # a month
+        return " \u2013 ".join(dict.fromkeys((_month(first), _month(last))))
     start, end = date.fromisoformat(first), date.fromisoformat(last)
     if start == end:
         return _day(end)
@@ -34,6 +36,10 @@ def _span(first: str | None, last: str | None) -> str:
     if start.year == end.year:
         return f"{start.day} {start:%B} \u2013 {_day(end)}"
     return f"{_day(start)} \u2013 {_day(end)}"
+
+
+def _month(text: str) -> str:
+    return f"{date.fromisoformat(text[:7] + '-01'):%B %Y}"
 
 
 def _day(day: date) -> str:
