@@ -11,10 +11,9 @@ pairs that sit in different stories (a high quantile of them, `CHANCE_QUANTILE`)
 with too few such pairs (one story, a handful of articles) falls back to `UNRELATED`,
 the same quantile measured across the dev clusters and the feed items (see the README).
 The story's articles are then joined by average linkage while they are on average closer
-than that; and an article whose closest tie in its story is weaker than every tie among
-the others (`outliers`) stands apart, even above chance (it may share the town's name).
-A story that ends in more than one part mixes events: its bottom line, and every claim
-resting on an article apart from its main event, get a finding naming the parts.
+than that. A story that ends in more than one part mixes events: its bottom line, and
+every claim resting on an article apart from its main event, get a finding naming the
+parts.
 Syndicated copies share a text and count once; pages that report nothing
 (briefing/reportage.py: a paywall notice) are not judged.
 """
@@ -45,8 +44,6 @@ MIN_CROSS_PAIRS = 30
 # The CHANCE_QUANTILE of cross-story similarities measured on the 11 dev clusters read as
 # one day (0.038) and on the 234 feed items as grouped (README, "Stories that mix events").
 UNRELATED = 0.04
-# The fewest other articles whose ties make a spread to judge one article against.
-MIN_REST = 3
 _SHOWN = 3  # articles named per part in a finding
 
 
@@ -118,29 +115,10 @@ def _parts(members: list[int], similarity: NDArray[np.float64], chance: float) -
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method="average")
     labels = fcluster(tree, t=1.0 - chance, criterion="distance")
-    grouped: dict[int, list[int]] = {}
+    parts: dict[int, list[int]] = {}
     for row, label in zip(members, labels, strict=True):
-        grouped.setdefault(int(label), []).append(row)
-    parts: list[list[int]] = []
-    for part in grouped.values():
-        loose = outliers(part, similarity)
-        parts += [[row for row in part if row not in loose], *([row] for row in loose)]
-    return sorted((p for p in parts if p), key=lambda part: (-len(part), part[0]))
-
-
-def outliers(part: list[int], similarity: NDArray[np.float64]) -> list[int]:
-    """Rows of `part` whose closest tie in it is weaker than every tie among the others
-    (at least `MIN_REST` of them): the story's own spread of similarities says it is not
-    of the story, even when it shares a place's name with it and so sits above chance."""
-    found: list[int] = []
-    for row in part:
-        rest = [other for other in part if other != row]
-        if len(rest) < MIN_REST:
-            continue
-        ties = similarity[np.ix_(rest, rest)][np.triu_indices(len(rest), k=1)]
-        if similarity[row, rest].max() < ties.min():
-            found.append(row)
-    return found
+        parts.setdefault(int(label), []).append(row)
+    return sorted(parts.values(), key=lambda part: (-len(part), part[0]))
 
 
 @dataclass(frozen=True)
