@@ -81,7 +81,8 @@ def reports(text: str) -> bool:
 def is_report(source: Source) -> bool:
     """Whether the source reads as a news report: it has sentences that report news, and
     more of them than sentences speaking to the reader (a paywall or login page, a
-    subscription notice, a how-to addressed to "you" is background)."""
+    subscription notice, a how-to addressed to "you" is background), and its text is not
+    a snippet cut short (a search alert's excerpt of an article we do not have)."""
     # A feed item's one-sentence summary often leaves its actor to the headline ("A
     # suspect confessed to a plot ..." under "Teen planned attack at Swift concert").
     named = bool(entities(source.title))
@@ -89,7 +90,12 @@ def is_report(source: Source) -> bool:
         reports(p.text) or (named and is_statement(p.text) and not addresses_reader(p.text))
         for p in source.passages
     )
-    return reporting > 0 and reporting >= sum(addresses_reader(p.text) for p in source.passages)
+    snippet = bool(source.passages) and cut_off(source.passages[-1].text)
+    return (
+        not snippet
+        and reporting > 0
+        and reporting >= sum(addresses_reader(p.text) for p in source.passages)
+    )
 
 
 def background(sources: Sequence[Source]) -> set[str]:
