@@ -292,6 +292,19 @@ def labelled(section: Section, items: Sequence[Item], prefix: str = "") -> list[
 StoryStatus = Literal["new", "updated", "continuing"]
 
 
+class StoryDates(Strict):
+    """When a story's articles were published: the days of the first and the last, and
+    how many carry no date (a reader must not take an undated item for today's)."""
+
+    first: str | None = Field(
+        default=None, description="The earliest publication day (YYYY-MM-DD), if any is known."
+    )
+    last: str | None = Field(
+        default=None, description="The latest publication day (YYYY-MM-DD), if any is known."
+    )
+    undated: Count = Field(default=0, description="The story's sources with no publication date.")
+
+
 class CitedValue(Strict):
     """A figure's value as this brief states it, with the passages it cites here."""
 
@@ -363,6 +376,10 @@ class StoryBase(Strict):
         Count,
         Field(description="Independent outlets: syndicated copies of one wire text count once."),
     ]
+    dates: StoryDates | None = Field(
+        default=None,
+        description="When its articles were published (null in briefs written before dates).",
+    )
     # What changed since an earlier brief (`briefing daily`; see briefing/daily/diff.py).
     # Left out of the JSON when not set, so a brief made by `generate` is as before.
     status: StoryStatus | None = Field(

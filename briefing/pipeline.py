@@ -42,6 +42,7 @@ from briefing.render import Format
 from briefing.render import render as render_brief
 from briefing.review import Decisions, apply_decisions, load_decisions, with_decisions
 from briefing.stories.grouping import group_stories, one_story
+from briefing.stories.ranking import by_reporting_outlets
 from briefing.verify import claim_key, verify_brief
 
 if TYPE_CHECKING:
@@ -115,6 +116,7 @@ async def agenerate(
     with stage("grouping stories"):
         embedded = await embed_sources(sources, settings)  # no vectors unless asked and given
         groups = await asyncio.to_thread(group_stories, sources, embedded.vectors)
+        groups = by_reporting_outlets(groups, sources)
     with stage("drafting the brief"):
         drafts = await write_stories(chosen, sources, groups)
     brief = brief_from_drafts(

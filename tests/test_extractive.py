@@ -623,9 +623,11 @@ def test_sentences_that_need_the_one_before(sentence: str, leans: bool) -> None:
 def test_a_sentence_that_leans_on_the_one_before_brings_it_or_is_left_out() -> None:
     article = Article(
         title="Storm wall",
-        text="Harbour master Ines Vogt has warned that the storm wall at Velden is weakening. "
+        # The lede (the bottom line) first; the warning and the sentence leaning on it after.
+        text="The Velden council voted to close the quay to traffic until the wall is "
+        "repaired.\n\n"
+        "Harbour master Ines Vogt has warned that the storm wall at Velden is weakening. "
         "She told the council the wall could fail within a week of heavy rain.\n\n"
-        "The council voted to close the quay to traffic until the wall is repaired.\n\n"
         "It will reopen when engineers sign off the repairs.",
     )
     sources, draft = _write(article)

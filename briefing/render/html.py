@@ -18,6 +18,7 @@ from markupsafe import Markup
 from briefing.models import Claim, Figure, KeyFigure, Quote, labelled
 from briefing.render import changes
 from briefing.render.citing import citation_numbers, outlets_of, story_date
+from briefing.render.dates import dates_label
 from briefing.render.escape import safe_url
 from briefing.review import FORMAT
 from briefing.templating import render_template
@@ -103,7 +104,9 @@ def _heading(brief: Brief, story: StoryBase) -> dict[str, Any]:
     return {
         "story": story,
         "outlets": outlets_of(brief, story),
-        "date": story_date(brief, story),
+        # The story's dates as every format shows them ("7\u20138 August 2024; 1 of 3
+        # sources undated"); a brief written before stories had dates, its latest day.
+        "date": dates_label(story.dates, len(story.source_ids)) or story_date(brief, story),
         # A story is only 'new' against an earlier brief (`briefing daily`).
         "badge": badge if brief.compared_with or badge != "new" else None,
     }

@@ -179,6 +179,14 @@ RULES: dict[str, Rule] = {
             "A claim of a story must cite that story's own sources. Move the claim to its "
             "story or cite the story's sources.",
         ),
+        Rule(
+            "event",
+            "StoryMixesEvents",
+            "A story's articles do not share one event",
+            "Some of the story's articles are no closer to the rest than articles of "
+            "different stories are: the grouping put two events under one headline. Read "
+            "the story's claims with that in mind, or give the events their own stories.",
+        ),
     )
 }
 GENERIC = Rule(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefing.models import CheckStatus, Claim, ClaimCheck, Figure, KeyFigure, Quote, Review
-from briefing.verify import synthesis
+from briefing.verify import coherence, synthesis
 from briefing.verify.entities import missing_entities
 from briefing.verify.findings import Finding
 from briefing.verify.meaning import meaning_findings
@@ -18,7 +18,7 @@ from briefing.verify.support import support_score, unsupported_words
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping, Sequence
 
-    from briefing.models import Brief, Item, Story
+    from briefing.models import Brief, Item, Located, Story
     from briefing.verify.synthesis import PassageIndex
 
 # Below FULL_SUPPORT the claim is at best partly supported; below LOW_SUPPORT it is unsupported.
@@ -227,6 +227,7 @@ def verify_brief(brief: Brief) -> Review:
     texts = {pid: passage.text for pid, (_, passage) in index.items()}
     items = [i for story in brief.stories for s in brief.sections for i in story.items(s)]
     related = synthesis.findings(items, index)
+    mixed = coherence.findings(brief)  # stories whose articles do not share one event
     checks = [
         check(
             at.obj,
@@ -234,11 +235,18 @@ def verify_brief(brief: Brief) -> Review:
             section=at.section.label,
             ref=at.ref,
             story=at.story,
-            related=related.get(id(at.obj), []),
+            related=[*related.get(id(at.obj), []), *_mixed(mixed, at)],
         )
         for at in brief.located()
     ]
     return summarise(checks)
+
+
+def _mixed(mixed: Mapping[str, coherence.Mixed], at: Located) -> list[Finding]:
+    story = mixed.get(at.story.id)
+    if story is None or not story.applies(at.section.name, at.obj.citations):
+        return []
+    return [story.finding]
 
 
 def summarise(checks: list[ClaimCheck], **extra: object) -> Review:

@@ -11,8 +11,9 @@ from typing import Literal
 # What a finding is about: a citation that does not resolve, quoted words, a number or
 # date, a figure's value, a name, the share of the text's words found in the passages; or
 # what the brief puts together: figures shown as disagreeing, a quote's speaker, a
-# corroborating passage, a citation outside its story; or what the meaning checks
-# (meaning.py) find the claim says otherwise than its passage. The review keeps it beside each
+# corroborating passage, a citation outside its story, a story whose articles do not
+# share one event (coherence.py); or what the meaning checks (meaning.py) find the claim
+# says otherwise than its passage. The review keeps it beside each
 # reason (ClaimCheck.rules); SARIF's rule ids come from it (render/sarif.py).
 Rule = Literal[
     "citation",
@@ -25,6 +26,7 @@ Rule = Literal[
     "speaker",
     "corroboration",
     "story",
+    "event",
     "polarity",
     "hedge",
     "qualifier",
