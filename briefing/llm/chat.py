@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from briefing.errors import ContextLengthError
 from briefing.llm.cache import ResponseCache, content_key
+from briefing.llm.strict import json_schema
 
 if TYPE_CHECKING:
     from briefing.llm.schemas import Out
@@ -36,7 +37,7 @@ class ChatRequest:
                 "server": server,
                 "model": self.model,
                 "messages": self.messages,
-                "schema": {self.schema.__name__: self.schema.model_json_schema()},
+                "schema": {self.schema.__name__: json_schema(self.schema)},
                 "params": {
                     "max_completion_tokens": self.max_completion_tokens,
                     "temperature": self.temperature,

@@ -35,21 +35,24 @@ def _passage_tokens(counter: TokenCounter, passages: Sequence[Passage]) -> int:
 
 
 def split_source(source: Source, counter: TokenCounter, budget: int) -> list[Unit]:
+    """The source whole, or in runs of paragraphs of at most `budget` tokens each (a longer
+    paragraph alone). Each paragraph is counted once: passage lines end in a line break,
+    where the tokenizer always cuts, so a run's count is the sum of its paragraphs'."""
     paragraphs = [tuple(g) for _, g in groupby(source.passages, key=lambda p: p.paragraph)]
-    chunks: list[tuple[Passage, ...]] = []
+    chunks: list[tuple[tuple[Passage, ...], int]] = []
     current: tuple[Passage, ...] = ()
+    tokens = 0
     for paragraph in paragraphs:
-        candidate = current + paragraph
-        if current and _passage_tokens(counter, candidate) > budget:
-            chunks.append(current)
-            current = paragraph
+        size = _passage_tokens(counter, paragraph)
+        if current and tokens + size > budget:
+            chunks.append((current, tokens))
+            current, tokens = paragraph, size
         else:
-            current = candidate
+            current, tokens = current + paragraph, tokens + size
     if current:
-        chunks.append(current)
+        chunks.append((current, tokens))
     return [
-        Unit(source, chunk, i, len(chunks), _passage_tokens(counter, chunk))
-        for i, chunk in enumerate(chunks, start=1)
+        Unit(source, chunk, i, len(chunks), size) for i, (chunk, size) in enumerate(chunks, start=1)
     ]
 
 
