@@ -47,13 +47,13 @@ def round_of(text: str, merge: bool) -> int:
 
 
 def plain_answer(prompt: str) -> str:
-    """A plain-text summary: the first two sentences of each text it was given, at most
-    ten sentences, so that summaries of summaries shrink."""
+    """A concise plain-text summary: the first two sentences of each text it was given
+    (each at most 40 words), at most 120 words in all, so summaries of summaries shrink."""
     body = prompt.split("\n\n", 1)[-1]
     sentences: list[str] = []
     for block in body.split("\n\n"):
-        sentences += [s for s in _SENTENCE.split(" ".join(block.split()))[:2] if s][:2]
-    return " ".join(sentences[:10])
+        sentences += [" ".join(s.split()[:40]) for s in _SENTENCE.split(block.strip())[:2] if s]
+    return " ".join(" ".join(sentences).split()[:120])
 
 
 class Books:
