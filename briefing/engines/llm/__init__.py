@@ -109,6 +109,9 @@ def unit_keys(pack: Sequence[Unit]) -> list[str]:
 
 
 class LLMEngine:
+    # awrite_stories takes the stories as an awaitable: map requests go out first.
+    writes_while_grouping = True
+
     def __init__(self, settings: LLMSettings, backend: ChatBackend | None = None) -> None:
         self.settings = settings
         self.backend = open_backend(settings, backend, instead="use --engine extractive")
