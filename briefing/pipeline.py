@@ -231,12 +231,15 @@ def input_files(paths: list[str]) -> list[Path]:
 
 
 def plan(inputs: Inputs, **options: Any) -> RunPlan:  # noqa: ANN401 - as for generate
-    """The LLM engine's calls, tokens and cost for these inputs; sends nothing."""
+    """The LLM engine's calls, rounds, tokens and cost for these inputs, story by story,
+    with what the cache already holds left out; sends nothing."""
     from briefing.engines.llm.planning import plan_run  # noqa: PLC0415 - tiktoken is slow
 
     reading, settings = _reading_and_settings(options)
     _, sources, _ = load_sources(inputs, reading)
-    return plan_run(sources, settings)
+    # Grouped by their words: grouping by embeddings (--embeddings) would take calls.
+    groups = group_stories(sources)
+    return plan_run(sources, settings, [g.source_ids for g in groups])
 
 
 # --- the steps ---------------------------------------------------------------------
