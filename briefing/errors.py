@@ -37,6 +37,12 @@ class ConfigError(BriefingError):
     """A setting, option or environment variable has a value we cannot use."""
 
 
+class OverBudgetError(BriefingError):
+    """The plan of a run costs more than --max-cost: nothing was sent."""
+
+    exit_code = 2
+
+
 class VerificationFailedError(BriefingError):
     """Fewer claims are supported than `--fail-under` demands."""
 

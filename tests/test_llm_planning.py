@@ -92,7 +92,9 @@ def test_dry_run_counts_what_would_be_sent():
 
     pack = plan_map(harrowgate_sources(), COUNTER, settings.map_budget_tokens)[0]
     schema = COUNTER.count(json.dumps(response_format(MapResult)))
-    assert plan.calls[0].prompt_tokens == COUNTER.count_messages(Prompts().map_messages(pack)) + schema
+    assert (
+        plan.calls[0].prompt_tokens == COUNTER.count_messages(Prompts().map_messages(pack)) + schema
+    )
     assert plan.schema_tokens > schema  # the merge's schema too
 
 

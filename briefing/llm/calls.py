@@ -10,13 +10,14 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from briefing.errors import ConfigError, ContextLengthError
 from briefing.llm.cache import ResponseCache
 from briefing.llm.chat import CachingBackend, ChatBackend, ChatReply, ChatRequest, Usage
 
 if TYPE_CHECKING:
+    from briefing.llm.batch import BatchClient
     from briefing.llm.settings import LLMSettings
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,14 @@ def open_backend(
         if settings.api_key is None and settings.base_url is None:
             raise ConfigError(missing_key_message(option, instead))
         backend = LazyBackend(settings)
+        if settings.batch:
+            from briefing.llm.batch import BatchBackend  # noqa: PLC0415 - only for --batch
+
+            backend = BatchBackend(
+                lambda: cast("BatchClient", make_backend(settings)),
+                settings.response_cache_dir() / "batches",
+                settings.base_url or "",
+            )
     cache = ResponseCache(settings.response_cache_dir()) if settings.use_cache else None
     return CachingBackend(backend, cache, settings.base_url or "")
 

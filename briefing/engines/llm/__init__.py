@@ -17,14 +17,16 @@ import asyncio
 import enum
 import inspect
 import logging
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from briefing.engines.llm.budget import Budget, refuse_over
 from briefing.engines.llm.draft import fallback_reduce, to_draft
-from briefing.engines.llm.planning import group_by_budget, halve, plan_map
+from briefing.engines.llm.planning import group_by_budget, halve, plan_map, plan_run
 from briefing.engines.llm.reuse import Kept, Reuse
 from briefing.engines.llm.scheduling import Slots
 from briefing.errors import ModelCallError, validation_problems
@@ -69,6 +71,7 @@ class Failure(enum.Enum):
     REFUSED = "refused"  # refused, or stopped by the provider's content filter
     INVALID = "invalid"  # still not valid after the re-ask
     SPENT = "spent"  # its sources' map requests are used up
+    OVER_BUDGET = "over budget"  # sending it would take the run over --max-cost
 
 
 @dataclass
@@ -120,6 +123,7 @@ class LLMEngine:
         self.usage = Usage()
         self._limit = Slots(settings.max_concurrency)
         self._budget = RequestBudget()
+        self._spending: Budget | None = None
         self._log = MapLog()
 
     async def awrite(self, sources: Sequence[Source]) -> Draft:
@@ -152,13 +156,18 @@ class LLMEngine:
         or story done before (reuse.py) is not sent again. What the run reports (dropped
         citations, notes) is listed in source and story order, whatever order the replies
         come in."""
-        self._limit = Slots(self.settings.max_concurrency)
+        # A batch takes every request at once: the API, not the client, paces them.
+        self._limit = Slots(sys.maxsize if self.settings.batch else self.settings.max_concurrency)
         self.usage = Usage()
         self._budget = RequestBudget()
         self._log = MapLog({s.id: n for n, s in enumerate(sources)})
         reuse = Reuse(self.settings, self.prompts, sources) if self.settings.use_cache else None
         by_id = {s.id: s for s in sources}
         started: list[asyncio.Task[object]] = []
+        self._spending = None
+        if self.settings.max_cost is not None:  # the plan needs the stories: wait for them
+            stories = await stories if inspect.isawaitable(stories) else stories
+            self._spending = self._budget_for(sources, stories, self.settings.max_cost)
         try:
             summaries = self._map_all(sources, reuse, started)
             if inspect.isawaitable(stories):
@@ -177,6 +186,13 @@ class LLMEngine:
                 task.cancel()
             await asyncio.gather(*started, return_exceptions=True)
             raise
+        if self._spending is not None and self._spending.refused:
+            log.warning(
+                "%s: %d model calls were not sent (see the brief's notes for what was left "
+                "out); what was answered is kept in the cache",
+                self._spending.reached(),
+                self._spending.refused,
+            )
         found = [s for ids in groups for s in await _summaries(ids, summaries)]
         if not found:
             raise ModelCallError(
@@ -187,9 +203,7 @@ class LLMEngine:
         price = pricing.price_for(
             self.settings.model, pricing.load_prices(self.settings.prices_file)
         )
-        cost = pricing.cost(
-            price, self.usage.prompt_tokens, self.usage.completion_tokens, self.usage.cached_tokens
-        )
+        cost = self.usage.cost(price)
         usage = {
             "calls": self.usage.calls,
             "cached_calls": self.usage.cached_calls,
@@ -210,6 +224,18 @@ class LLMEngine:
             )
             for n, ((merged, _), ids) in enumerate(zip(results, groups, strict=True))
         ]
+
+    def _budget_for(
+        self, sources: Sequence[Source], stories: Sequence[Sequence[str]], limit: float
+    ) -> Budget:
+        """The run's budget, once its plan was found to fit (else OverBudgetError)."""
+        plan = plan_run(sources, self.settings, stories)
+        refuse_over(plan, limit)
+        price = pricing.price_for(
+            self.settings.model, pricing.load_prices(self.settings.prices_file)
+        )
+        assert price is not None  # noqa: S101 - refuse_over refuses a plan of unknown cost
+        return Budget(limit, price, self.counter, self.usage)
 
     def _map_all(
         self,
@@ -308,7 +334,17 @@ class LLMEngine:
             log.debug("sending %s call, %d prompt tokens", request.schema.__name__, tokens)
         # A merge waiting for a slot goes before a map request (see scheduling.py).
         async with self._limit.take(0 if request.schema is MapResult else -1):
-            outcome = await send(self.backend, request, self.usage)
+            # Checked once it can go: the replies that came meanwhile have been counted.
+            reserved = 0.0
+            if self._spending is not None and not self.backend.answered(request):
+                reserved = self._spending.estimate(request, batch=self.settings.batch)
+                if not self._spending.reserve(reserved):
+                    return None, Failure.OVER_BUDGET, self._spending.reached()
+            try:
+                outcome = await send(self.backend, request, self.usage)
+            finally:
+                if self._spending is not None:
+                    self._spending.release(reserved)
         match outcome.failure:
             case None:
                 return outcome.content, None, ""
@@ -459,6 +495,9 @@ class LLMEngine:
             answer = await self.ask(self.prompts.reduce_messages(inputs), ReduceResult, context)
         except ModelCallError as err:
             story.notes.append(f"a merge call failed ({err})")
+            return None
+        if answer.failure is Failure.OVER_BUDGET:
+            story.notes.append(f"a merge call was not sent ({answer.problem})")
             return None
         if answer.value is None:
             story.notes.append(f"a merge call failed ({answer.problem})")

@@ -352,9 +352,14 @@ def plan_run(
         calls=planner.calls,
         rounds=rounds,
         exact_tokens=planner.counter.exact,
-        cost_usd=pricing.cost(price, prompt, completion),
+        cost_usd=_discounted(pricing.cost(price, prompt, completion), settings.batch),
         schema_tokens=sum(planner.schema[c.step] for c in planner.calls),
         kept_summaries=len(kept),
         kept_merges=planner.kept_merges,
         completion_basis=planner.sizes.basis(),
     )
+
+
+def _discounted(cost: float | None, batch: bool) -> float | None:
+    """A cost at the Batch API's price when the run goes by batch."""
+    return cost * pricing.BATCH_DISCOUNT if cost is not None and batch else cost
