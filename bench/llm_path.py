@@ -15,6 +15,7 @@ summaries exceed 1,000 tokens, one final reduce; ChatOpenAI pointed at the same 
   wall over floor, the floor being max(rounds, requests / CONCURRENCY) x LATENCY, the
   least any client could take against this server;
 - time to first request, from the inputs read (and split into sentences, for briefing);
+- the client's own CPU seconds, which a machine shared with other jobs stretches least;
 - prompt tokens over the unique source tokens (every article's title and text counted
   once), the response format's schema apart (its own ratio), and the share of prompt
   tokens the provider's prompt cache would have served.
@@ -31,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import resource
 import socket
 import subprocess
 import sys
@@ -115,6 +117,12 @@ def server_call(url: str, path: str, post: bool = False) -> dict[str, Any]:
 # --- the clients, each in a process of its own ----------------------------------------
 
 
+def cpu_seconds() -> float:
+    """The client process's own CPU time: what a loaded machine stretches least."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
 def drive_briefing(folder: str, url: str, cache: str, out: str) -> dict[str, float]:
     started = time.time()
     import briefing  # noqa: PLC0415 - imports are part of the run
@@ -142,14 +150,19 @@ def drive_briefing(folder: str, url: str, cache: str, out: str) -> dict[str, flo
             cache_dir=Path(cache),
         )
         Path(out).write_text(briefing.render(brief, "json"), encoding="utf-8")
-    return {"started": started, "read": marks["splitting sentences"], "ended": time.time()}
+    return {
+        "started": started,
+        "read": marks["splitting sentences"],
+        "ended": time.time(),
+        "cpu": cpu_seconds(),
+    }
 
 
 def drive_langchain(folder: str, url: str) -> dict[str, float]:
     started = time.time()
     from langchain_mapreduce import summarize  # noqa: PLC0415 - imports are part of the run
 
-    return {"started": started, **summarize(folder, url, MODEL)}
+    return {"started": started, **summarize(folder, url, MODEL), "cpu": cpu_seconds()}
 
 
 def run_client(args: list[str]) -> dict[str, float]:
@@ -180,6 +193,7 @@ def measured(
         "floor": floor,
         "first": stats["first"] - times["read"] if stats["first"] else None,
         "read": times["read"] - times["started"],
+        "cpu": times.get("cpu", math.nan),
         "prompt": prompt / tokens,
         "schema": stats["schema_tokens"] / tokens,
         "cached": stats["cached_tokens"] / (prompt + stats["schema_tokens"]) if prompt else 0.0,
@@ -191,7 +205,8 @@ def row(name: str, m: dict[str, Any]) -> str:
     first = f"{m['first']:.2f}" if m["first"] is not None else "-"
     return (
         f"{name:<22} {m['requests']:>8} {m['rounds']:>6} {m['wall']:>8.2f} {over:>10} "
-        f"{m['read']:>6.2f} {first:>8} {m['prompt']:>8.2f} {m['schema']:>7.2f} {m['cached']:>7.2f}"
+        f"{m['read']:>6.2f} {first:>8} {m['cpu']:>6.2f} {m['prompt']:>8.2f} {m['schema']:>7.2f} "
+        f"{m['cached']:>7.2f}"
     )
 
 
@@ -225,7 +240,8 @@ def main() -> None:
             print(f"\nN={size}: {tokens:,} unique source tokens")
             print(
                 f"{'':<22} {'requests':>8} {'rounds':>6} {'wall s':>8} {'wall/floor':>10} "
-                f"{'read s':>6} {'first s':>8} {'prompt':>8} {'schema':>7} {'cached':>7}"
+                f"{'read s':>6} {'first s':>8} {'cpu s':>6} {'prompt':>8} {'schema':>7} "
+                f"{'cached':>7}"
             )
             with tempfile.TemporaryDirectory() as tmp:
                 folder = Path(tmp, "in")

@@ -172,7 +172,7 @@ class LLMEngine:
             summaries = self._map_all(sources, reuse, started)
             if inspect.isawaitable(stories):
                 stories = await stories
-            groups = [sorted(ids, key=self._log.order.__getitem__) for ids in stories]
+            groups = [list(ids) for ids in stories]
             merging = [
                 asyncio.create_task(
                     self._story_when_mapped([by_id[i] for i in ids], summaries, reuse)
@@ -281,9 +281,9 @@ class LLMEngine:
     async def _story_when_mapped(
         self, sources: list[Source], summaries: Mapping[str, Summaries], reuse: Reuse | None
     ) -> tuple[ReduceBase, Kept]:
-        return await self._story(
-            sources, await _summaries([s.id for s in sources], summaries), reuse
-        )
+        """The story once its own sources are summarized; its summaries in source order."""
+        ids = sorted((s.id for s in sources), key=self._log.order.__getitem__)
+        return await self._story(sources, await _summaries(ids, summaries), reuse)
 
     async def _story(
         self, sources: list[Source], summaries: list[SourceSummary], reuse: Reuse | None

@@ -236,6 +236,7 @@ class _Planner:
         self.counter = TokenCounter(settings.model)
         self.prompts = Prompts(settings.prompts_dir)
         self.reuse = Reuse(settings, self.prompts, sources) if settings.use_cache else None
+        self.order = {s.id: n for n, s in enumerate(sources)}
         self.sizes = _Sizes()
         self.calls: list[PlannedCall] = []
         self.schema = {
@@ -280,7 +281,9 @@ class _Planner:
         """Whether the story's merge is kept (then it is not sent); counts its size."""
         if self.reuse is None or not all(s.id in kept for s in story):
             return False
-        summaries = [x for s in story for x in kept[s.id]]
+        # The story's sources in its own order, their summaries in the day's order, as the
+        # engine keys a merge.
+        summaries = [x for s in sorted(story, key=lambda s: self.order[s.id]) for x in kept[s.id]]
         found = self.reuse.merge(story, summaries) if summaries else None
         if found is None or found.merged is None:
             return False
@@ -320,8 +323,7 @@ def plan_run(
     are not foreseen."""
     planner = _Planner(sources, settings)
     by_id = {s.id: s for s in sources}
-    order = {s.id: n for n, s in enumerate(sources)}
-    groups = [sorted(ids, key=order.__getitem__) for ids in (stories or [list(by_id)])]
+    groups = [list(ids) for ids in (stories or [list(by_id)])]
     kept = planner.kept(sources)
     stories_kept = {
         n for n, ids in enumerate(groups) if planner.merge([by_id[i] for i in ids], kept)
@@ -334,7 +336,7 @@ def plan_run(
             continue
         sizes = [
             size
-            for i in ids
+            for i in sorted(ids, key=planner.order.__getitem__)
             for size in (
                 [planner.counter.count(s.model_dump_json()) for s in kept[i]]
                 if i in kept
