@@ -148,6 +148,9 @@ class BatchBackend:
             self._client = self._make()
         return self._client
 
+    def ready(self) -> None:
+        getattr(self.client, "ready", lambda: None)()
+
     async def complete(self, request: ChatRequest) -> ChatReply:
         custom_id = request.cache_key(self.server)[:CUSTOM_ID]
         loop = asyncio.get_running_loop()

@@ -49,6 +49,11 @@ class LazyBackend:
             self._made = make_backend(self.settings)
         return self._made
 
+    def ready(self) -> None:
+        """Make the backend now (see CachingBackend.ready)."""
+        made = self.backend
+        getattr(made, "ready", lambda: None)()
+
     async def complete(self, request: ChatRequest) -> ChatReply:
         return await self.backend.complete(request)
 

@@ -167,6 +167,13 @@ class CachingBackend:
             self._failed[key] = reply
         return reply
 
+    def ready(self) -> None:
+        """Get the backend ready to send (import the client, open the connection pool)
+        now, while nothing else runs: done later, beside the story grouping's thread, its
+        thousands of small file reads would each wait for that thread to give up the
+        interpreter."""
+        getattr(self.backend, "ready", lambda: None)()
+
     def answered(self, request: ChatRequest) -> bool:
         """Whether the cache holds a reply to `request` (it costs nothing)."""
         return self.cache is not None and self.cache.get(request.cache_key(self.server)) is not None

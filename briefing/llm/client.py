@@ -309,6 +309,9 @@ class OpenAIBackend:
         }
         self._client: openai.AsyncOpenAI | None = None
 
+    def ready(self) -> None:
+        self._connection()
+
     def _connection(self) -> openai.AsyncOpenAI:
         """One client per event loop run: made on first use, closed by aclose()."""
         if self._client is None:

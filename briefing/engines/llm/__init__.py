@@ -254,7 +254,10 @@ class LLMEngine:
         todo = [s for s in sources if s.id not in kept]
         passages = {p.id: p.text for s in todo for p in s.passages}
         covering: dict[str, list[asyncio.Task[tuple[list[SourceSummary], bool]]]] = {}
-        for pack in plan_map(todo, self.counter, self.settings.map_budget_tokens):
+        packs = plan_map(todo, self.counter, self.settings.map_budget_tokens)
+        if packs:  # before the first await: see CachingBackend.ready
+            self.backend.ready()
+        for pack in packs:
             task = asyncio.create_task(self._map(pack, passages))
             started.append(task)
             for source_id in dict.fromkeys(u.source.id for u in pack):
