@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from briefing.engines.llm.reuse import Reuse
 from briefing.llm import pricing
-from briefing.llm.prompts import Prompts
+from briefing.llm.prompts import Prompts, Unit
 from briefing.llm.schemas import MapResult, ReduceResult
 from briefing.llm.strict import response_format
 from briefing.llm.tokens import TokenCounter
@@ -22,17 +22,6 @@ if TYPE_CHECKING:
     from briefing.llm.schemas import SourceSummary
     from briefing.llm.settings import LLMSettings
     from briefing.models import Passage, Source
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A whole source, or a run of its paragraphs, as sent in one map call."""
-
-    source: Source
-    passages: tuple[Passage, ...]
-    part: int
-    parts: int
-    tokens: int
 
 
 def _passage_tokens(counter: TokenCounter, passages: Sequence[Passage]) -> int:
