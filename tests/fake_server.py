@@ -408,6 +408,34 @@ def write_articles(folder: Path, articles: Mapping[str, Sequence[str]]) -> Path:
     return folder
 
 
+# Our own writing: a ferry strike in three short reports.
+STRIKE = {
+    "a.txt": [
+        "Ferry crews in Port Elsin strike",
+        "Ferry crews in Port Elsin stayed off work on Tuesday.",
+    ],
+    "b.txt": [
+        "Port Elsin ferries stay in port",
+        "No Port Elsin ferry sailed to the islands on Tuesday.",
+    ],
+    "c.txt": [
+        "Port Elsin ferry talks on Thursday",
+        "The Port Elsin ferry operator will meet the crews on Thursday.",
+    ],
+}
+
+
+def engine_options(server: FakeServer, cache: Path, **more: object) -> dict[str, object]:
+    """`briefing.generate`'s options for the LLM engine against `server`."""
+    return {
+        "model": "gpt-4.1-mini",
+        "base_url": server.url,
+        "api_key": "sk-test-not-real",
+        "cache_dir": cache,
+        **more,
+    }
+
+
 def serving() -> Iterator[FakeServer]:
     """A started server, stopped afterwards (for a pytest fixture)."""
     server = FakeServer().start()

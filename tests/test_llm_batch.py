@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 import pytest
-from fake_server import Reply, first, schema_name, serving, write_articles
+from fake_server import STRIKE, Reply, engine_options, first, schema_name, serving, write_articles
 
 import briefing
 from briefing.llm import batch, pricing
@@ -24,20 +24,9 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
-# Our own writing: a strike in three short reports, and a fire in two.
+# Our own writing: the strike in three short reports, and a fire in two.
 ARTICLES = {
-    "a.txt": [
-        "Ferry crews in Port Elsin strike",
-        "Ferry crews in Port Elsin stayed off work on Tuesday.",
-    ],
-    "b.txt": [
-        "Port Elsin ferries stay in port",
-        "No Port Elsin ferry sailed to the islands on Tuesday.",
-    ],
-    "c.txt": [
-        "Port Elsin ferry talks on Thursday",
-        "The Port Elsin ferry operator will meet the crews on Thursday.",
-    ],
+    **STRIKE,
     "d.txt": [
         "Fire closes the Harrowgate library",
         "A fire closed the Harrowgate library on Sunday night.",
@@ -58,13 +47,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
 
 
 def options(server: FakeServer, tmp_path: Path) -> dict[str, object]:
-    return {
-        "model": "gpt-4.1-mini",
-        "base_url": server.url,
-        "api_key": "sk-test-not-real",
-        "cache_dir": tmp_path / "cache",
-        "batch": True,
-    }
+    return engine_options(server, tmp_path / "cache", batch=True)
 
 
 def batch_lines(server: FakeServer, batch_id: str) -> list[dict[str, object]]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
-from fake_server import Reply, serving, well_answered, write_articles
+from fake_server import STRIKE, Reply, engine_options, serving, well_answered, write_articles
 
 import briefing
 from briefing.cli import cli
@@ -22,21 +22,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
-# Our own writing: a strike in three short reports.
-ARTICLES = {
-    "a.txt": [
-        "Ferry crews in Port Elsin strike",
-        "Ferry crews in Port Elsin stayed off work on Tuesday.",
-    ],
-    "b.txt": [
-        "Port Elsin ferries stay in port",
-        "No Port Elsin ferry sailed to the islands on Tuesday.",
-    ],
-    "c.txt": [
-        "Port Elsin ferry talks on Thursday",
-        "The Port Elsin ferry operator will meet the crews on Thursday.",
-    ],
-}
+ARTICLES = STRIKE
 
 
 @pytest.fixture
@@ -45,13 +31,7 @@ def server() -> Iterator[FakeServer]:
 
 
 def options(server: FakeServer, tmp_path: Path, **more: object) -> dict[str, object]:
-    return {
-        "model": "gpt-4.1-mini",
-        "base_url": server.url,
-        "api_key": "sk-test-not-real",
-        "cache_dir": tmp_path / "cache",
-        **more,
-    }
+    return engine_options(server, tmp_path / "cache", **more)
 
 
 def test_a_plan_over_the_limit_is_refused_before_any_request(server: FakeServer, tmp_path: Path):

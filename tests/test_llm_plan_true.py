@@ -10,7 +10,7 @@ import json
 from typing import TYPE_CHECKING
 
 import pytest
-from fake_server import schema_name, serving, write_articles
+from fake_server import engine_options, schema_name, serving, write_articles
 
 import briefing
 from briefing.llm import pricing
@@ -104,12 +104,7 @@ def close(planned: float, real: float) -> bool:
 
 def test_the_plan_foresees_a_real_day_and_the_next(server: FakeServer, tmp_path: Path) -> None:
     folder = write_articles(tmp_path / "in", DAY1)
-    options = {
-        "model": "gpt-4.1-mini",
-        "base_url": server.url,
-        "api_key": "sk-test-not-real",
-        "cache_dir": tmp_path / "cache",
-    }
+    options = engine_options(server, tmp_path / "cache")
     price = pricing.price_for("gpt-4.1-mini", pricing.load_prices(None))
 
     first = briefing.plan([folder], **options)
