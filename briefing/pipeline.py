@@ -114,16 +114,16 @@ async def agenerate(
     decisions, decisions_file = _decisions(review)
     started = time.perf_counter()
     files, sources, skipped = await asyncio.to_thread(load_sources, inputs, reading)
-    with stage("grouping stories"):
-        embedded = await embed_sources(sources, settings)  # no vectors unless asked and given
     # The LLM engine sends its map requests while the stories are being grouped.
-    grouping = asyncio.create_task(_grouped(sources, embedded))
+    grouping = asyncio.create_task(_grouped(sources, settings))
+    groups_only = asyncio.create_task(_groups(grouping))
     try:
         with stage("drafting the brief"):
-            drafts = await write_stories(chosen, sources, grouping)
-        groups = await grouping
+            drafts = await write_stories(chosen, sources, groups_only)
+        embedded, groups = await grouping
     finally:
         grouping.cancel()
+        groups_only.cancel()
     brief = brief_from_drafts(
         drafts,
         groups,
@@ -333,9 +333,17 @@ def brief_from_draft(draft: Draft, sources: list[Source]) -> Brief:
     return brief_from_drafts([draft], [one_story(sources)], sources)
 
 
-async def _grouped(sources: list[Source], embedded: Embedded) -> list[StoryGroup]:
+async def _grouped(
+    sources: list[Source], settings: LLMSettings
+) -> tuple[Embedded, list[StoryGroup]]:
+    """The stories, and the embeddings they were grouped by (none unless asked and given)."""
     with stage("grouping stories"):
-        return await asyncio.to_thread(group_stories, sources, embedded.vectors)
+        embedded = await embed_sources(sources, settings)
+        return embedded, await asyncio.to_thread(group_stories, sources, embedded.vectors)
+
+
+async def _groups(grouping: Awaitable[tuple[Embedded, list[StoryGroup]]]) -> list[StoryGroup]:
+    return (await grouping)[1]
 
 
 async def _story_ids(grouping: Awaitable[list[StoryGroup]]) -> list[Sequence[str]]:
