@@ -37,6 +37,12 @@ class ConfigError(BriefingError):
     """A setting, option or environment variable has a value we cannot use."""
 
 
+class OptionError(ConfigError):
+    """A command-line option's value cannot be used: a usage error, as click's own."""
+
+    exit_code = 2
+
+
 class OverBudgetError(BriefingError):
     """The plan of a run costs more than --max-cost: nothing was sent."""
 
