@@ -266,6 +266,13 @@ KEYS: tuple[Key, ...] = (
         "Seconds for one try at a URL. [default: 30]",
     ),
     Key("fetch_retries", _fetch("fetch_retries"), None, "Retries of a URL. [default: 2]"),
+    Key(
+        "allow_fallback",
+        _bool,
+        default=True,
+        help="Exit 0 when the model could not be used and the offline engine's brief was "
+        "written instead; --no-allow-fallback exits 5. [default: allowed]",
+    ),
 )
 KNOWN = {key.name: key for key in KEYS}
 
