@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
+from drip_server import MODES, DripServer
 from fake_server import (
     NO_WAIT,
     Drip,
@@ -38,6 +40,7 @@ from fake_server import (
 import briefing
 from briefing.cli import cli
 from briefing.errors import BriefingError, ModelCallError
+from briefing.ingest import FetchSettings, ingest
 from briefing.llm import client
 from briefing.render import render
 
@@ -86,6 +89,10 @@ EVERY_SOURCE = {"S1", "S2", "S3", "S4", "S5"}
 # the slow cases set their own.
 TIMEOUT = 10.0
 FIVE_MB = 5 * 1024 * 1024
+# Seconds a busy shared machine may add to a bounded wait, and what the drip server may
+# take to see a client hang up.
+MARGIN = 4.0
+HANG_UP = 1.0
 # A model in the price table, so that every run computes a cost from the usage it is sent.
 MODEL = "gpt-4.1-mini"
 
@@ -606,3 +613,53 @@ def test_daily_publishes_the_offline_brief_in_an_outage_and_the_models_next(
     assert (written.engine.name, written.engine.fallback) == ("openai", None)
     recorded = briefing.load(folder / ".state" / "briefs" / "2026-11-18.json")
     assert recorded.engine.name == "openai"
+
+
+# --- every network wait is bounded by a wall clock -----------------------------------------
+#
+# The servers below send each byte well within any read timeout; only a clock on the whole
+# try cuts them off. The bounds asserted are the documented ones plus a margin for a busy
+# machine, far below what the drip would take (about a minute).
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_url_that_drips_costs_at_most_its_tries(mode: str, tmp_path: Path):
+    waits: list[float] = []
+    settings = FetchSettings(
+        timeout=0.5, retries=1, backoff=0.25, cache_dir=tmp_path / "http", sleep=waits.append
+    )
+    with DripServer(mode, interval=0.05) as server:
+        started = time.monotonic()
+        read = ingest([server.url + "/feed.xml"], fetch=settings)
+        took = time.monotonic() - started
+    assert server.connections == 2  # the first try and one retry
+    assert not read.articles
+    (skipped,) = read.skipped
+    assert skipped.reason == (
+        "no complete answer within 0.5 s (2 tries); check the URL, or try again later"
+    )
+    assert waits == [0.25]  # the backoff (recorded, not slept)
+    # Each try held the server for its 0.5 s, and the URL cost two tries (and the backoff).
+    assert max(server.held) < 0.5 + HANG_UP
+    assert took < 2 * 0.5 + MARGIN
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_model_server_that_drips_is_cut_off_and_the_brief_written(
+    mode: str, inputs: Path, tmp_path: Path
+):
+    with DripServer(mode, interval=0.05) as server:
+        brief = briefing.generate(
+            [inputs],
+            engine="openai",
+            base_url=server.url + "/v1",
+            model=MODEL,
+            timeout=0.5,
+            max_retries=0,
+        )
+    # One map call of the five sources, cut off at --timeout; the offline engine after.
+    assert server.connections == 1
+    assert server.held[0] < 0.5 + HANG_UP
+    assert brief.engine.fallback is not None
+    assert "did not answer in time" in brief.engine.fallback
+    assert cited_sources(brief) == EVERY_SOURCE
