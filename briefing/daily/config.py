@@ -267,6 +267,12 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("fetch_retries", _fetch("fetch_retries"), None, "Retries of a URL. [default: 2]"),
     Key(
+        "lock_wait",
+        _number(0, 86_400, whole=False, wanted="seconds from 0 to 86400"),
+        60.0,
+        "Seconds to wait for another run writing the same output folder. [default: 60]",
+    ),
+    Key(
         "allow_fallback",
         _bool,
         default=True,
