@@ -450,35 +450,22 @@ def server() -> Iterator[FakeServer]:
 
 
 def test_two_generate_runs_share_one_reply_cache(server: FakeServer, days, tmp_path: Path):
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "shared-cache")}
-    outs = [tmp_path / f"brief-{n}.json" for n in range(2)]
-    args = ["generate", str(days[DAY2]), "--engine", "openai", "--base-url", server.url]
-    runs = [
-        subprocess.Popen(  # noqa: S603 - our own interpreter
-            [sys.executable, "-m", "briefing", *args, "-o", str(out)],
-            env=env,
-            cwd=ROOT,
-            stderr=subprocess.PIPE,
-        )
-        for out in outs
-    ]
-    for run in runs:
-        _, errors = run.communicate(timeout=600)
-        assert run.returncode == 0, errors.decode()
-    first, second = (briefing.load(out) for out in outs)
-    assert first.engine.name == second.engine.name == "openai"
-    assert outs[0].read_bytes() == outs[1].read_bytes()
+    """Two runs at once (threads: each its own event loop, client and cache handle) over one
+    reply cache, then a third."""
+    options = {"engine": "openai", "base_url": server.url, "cache_dir": tmp_path / "shared"}
+    briefs: list[str] = []
+
+    def run() -> None:
+        briefs.append(briefing.render(briefing.generate([days[DAY2]], **options), "json"))
+
+    hammer([threading.Thread(target=run) for _ in range(2)])
+    assert len(briefs) == 2
+    assert briefs[0] == briefs[1]
+    assert json.loads(briefs[0])["engine"]["name"] == "openai"
     # Whatever the two wrote into the cache is whole: a third run sends no request.
     sent = len(server.requests)
-    third = tmp_path / "brief-3.json"
-    done = subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-m", "briefing", *args, "-o", str(third)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr.decode()
+    third = briefing.generate([days[DAY2]], **options)
     assert len(server.requests) == sent
-    assert third.read_bytes() == outs[0].read_bytes()
+    assert third.run is not None
+    assert third.run.calls == 0
+    assert briefing.render(third, "json") == briefs[0]
