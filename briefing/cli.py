@@ -676,7 +676,7 @@ def _write(text: str, output: Path | None) -> bool:
 def _fell_back(brief: Brief, *, allowed: bool) -> bool:
     """Warn when the offline engine wrote the brief because the model failed; whether the
     run must then exit with the fallback's code (the brief is written either way)."""
-    from briefing import fallback  # noqa: PLC0415
+    from briefing import fallback  # noqa: PLC0415 - loaded when a command runs
 
     reason = brief.engine.fallback
     if reason is None:
@@ -687,7 +687,7 @@ def _fell_back(brief: Brief, *, allowed: bool) -> bool:
 
 
 def _fail_on_fallback(brief: Brief) -> NoReturn:
-    from briefing import fallback  # noqa: PLC0415
+    from briefing import fallback  # noqa: PLC0415 - loaded when a command runs
 
     _fail(fallback.refusal(brief.engine.fallback or ""), fallback.EXIT_CODE)
 
