@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefing.models import CheckStatus, Claim, ClaimCheck, Figure, Quote, Review
+from briefing.models import CheckStatus, Claim, ClaimCheck, Figure, KeyFigure, Quote, Review
 from briefing.verify import synthesis
 from briefing.verify.entities import missing_entities
 from briefing.verify.findings import Finding
@@ -15,9 +15,10 @@ from briefing.verify.quotes import misquotes
 from briefing.verify.support import support_score, unsupported_words
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Collection, Iterable, Mapping, Sequence
 
-    from briefing.models import Brief, Story
+    from briefing.models import Brief, Item, Story
+    from briefing.verify.synthesis import PassageIndex
 
 # Below FULL_SUPPORT the claim is at best partly supported; below LOW_SUPPORT it is unsupported.
 FULL_SUPPORT = 0.75
@@ -100,23 +101,8 @@ def check(  # noqa: PLR0913 - where the object sits and what surrounds it, each 
 ) -> ClaimCheck:
     """`related`: what the brief puts together around `obj` (synthesis.findings). The
     review keeps each reason's check beside it (`rules`), severe reasons first."""
-    findings = [
-        Finding("citation", pid, wording.format(pid), severe=False)
-        for wording, ids in _listed(obj)
-        for pid in ids
-        if pid not in texts
-    ]
-    if any(pid in texts for pid in obj.citations):
-        if story is not None:
-            findings += outside_story(obj, story, texts)
-        checked = check_cited(obj, texts)
-        findings += checked.findings
-        score = checked.support
-    else:
-        reason = "none of its citations resolves to a passage, so nothing supports it"
-        findings.append(Finding("citation", "", reason, severe=True))
-        score = 0.0
-    findings += related
+    own = story.source_ids if story is not None else None
+    findings, score = _findings(obj, texts, own_sources=own, related=related)
     severe = [f for f in findings if f.severe]
     ordered = severe + [f for f in findings if not f.severe]
     status: CheckStatus = (
@@ -135,6 +121,54 @@ def check(  # noqa: PLR0913 - where the object sits and what surrounds it, each 
     )
 
 
+def story_findings(
+    items: Sequence[Item], index: PassageIndex, *, own_sources: Collection[str] | None = None
+) -> dict[int, list[Finding]]:
+    """Every finding `verify_brief` makes on each claim, figure and quote of one story's
+    section `items` (by id(): pydantic models are not hashable), whose sources are
+    `own_sources`: an object is supported exactly when its list is empty. The engines keep
+    only what this finds nothing on, so they obey every check the verifier runs."""
+    texts = {pid: passage.text for pid, (_, passage) in index.items()}
+    related = synthesis.findings(items, index)
+    return {
+        id(obj): _findings(obj, texts, own_sources=own_sources, related=related.get(id(obj), []))[0]
+        for obj in cited_in(items)
+    }
+
+
+def _findings(
+    obj: Cited,
+    texts: Mapping[str, str],
+    *,
+    own_sources: Collection[str] | None,
+    related: Sequence[Finding],
+) -> tuple[list[Finding], float]:
+    """What the verifier finds wrong with `obj`, and the share of its words the passages
+    hold: the one home of an object's checks, for the review and the engines alike."""
+    findings = [
+        Finding("citation", pid, wording.format(pid), severe=False)
+        for wording, ids in _listed(obj)
+        for pid in ids
+        if pid not in texts
+    ]
+    if any(pid in texts for pid in obj.citations):
+        if own_sources is not None:
+            findings += outside_story(obj, own_sources, texts)
+        checked = check_cited(obj, texts)
+        findings += checked.findings
+        score = checked.support
+    else:
+        reason = "none of its citations resolves to a passage, so nothing supports it"
+        findings.append(Finding("citation", "", reason, severe=True))
+        score = 0.0
+    return [*findings, *related], score
+
+
+def cited_in(items: Iterable[Item]) -> list[Cited]:
+    """The claims, figures and quotes of section items, a key figure's figures in order."""
+    return [f for i in items for f in (i.figures if isinstance(i, KeyFigure) else [i])]
+
+
 def _listed(obj: Cited) -> list[tuple[str, Sequence[str]]]:
     """The passage ids an object names, each list with the reason for an id that does not
     resolve."""
@@ -145,12 +179,14 @@ def _listed(obj: Cited) -> list[tuple[str, Sequence[str]]]:
     return listed
 
 
-def outside_story(obj: Cited, story: Story, known: Mapping[str, str]) -> list[Finding]:
+def outside_story(
+    obj: Cited, own_sources: Collection[str], known: Mapping[str, str]
+) -> list[Finding]:
     """Findings for the passages `obj` cites (severe), or lists as corroboration (minor),
-    from sources that are not the story's: a claim in one story resting on another
-    story's article mixes two events. Passages not in `known` are reported as unresolved
-    instead."""
-    own = set(story.source_ids)
+    from sources that are not the story's (`own_sources`): a claim in one story resting on
+    another story's article mixes two events. Passages not in `known` are reported as
+    unresolved instead."""
+    own = set(own_sources)
 
     def foreign(pids: Sequence[str]) -> list[str]:
         return [pid for pid in pids if pid in known and pid.split(".", 1)[0] not in own]

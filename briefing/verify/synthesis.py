@@ -86,8 +86,9 @@ _NOT_COUNTED = (
     hours""".split()
     )
     | frozenset(_RATE_WORDS)
-    | frozenset(_CURRENCIES)
-    | frozenset(f"{w}s" for w in _CURRENCIES)
+    # Folded as the words they are compared with are: "EUR" and "USD" name no thing counted.
+    | frozenset(fold(w) for w in _CURRENCIES)
+    | frozenset(f"{fold(w)}s" for w in _CURRENCIES)
 )
 _CALENDAR = frozenset(
     """january february march april may june july august september october november december
@@ -384,6 +385,23 @@ _MISMATCHES = (
     _other_subject,
     _one_source,
 )
+
+
+# What makes two figures one quantity whoever gives them, in whichever brief: the rules of
+# _MISMATCHES that compare what the numbers are, not where they stand or how far apart.
+_OTHER_QUANTITY = (_part_of_a_name, _other_kind, _other_rate, _other_thing, _other_subject)
+
+
+def other_quantity(
+    this: Figure, this_texts: Mapping[str, str], other: Figure, other_texts: Mapping[str, str]
+) -> str | None:
+    """Why `other` does not measure the quantity `this` does (said of `other`), or None
+    when it does: the same kind of number, per the same unit, counting the same thing of
+    the same subject, each read in its own cited passages (`*_texts`: passage id ->
+    sentence). `briefing diff` shows a figure as changed only against one of these; a
+    disagreement asks more (disagreement_findings)."""
+    ours, theirs = _read(this, this_texts), _read(other, other_texts)
+    return next((why for rule in _OTHER_QUANTITY if (why := rule(ours, theirs))), None)
 
 
 def _mismatch(this: _Reading, other: _Reading) -> str | None:
