@@ -292,6 +292,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="After writing the brief, exit with status 4 when fewer than this fraction of its "
     "claims are supported (0-1).",
 )
+@click.option(
+    "--allow-fallback",
+    is_flag=True,
+    help="Exit 0, not 5, when the model could not be used and the offline engine's brief "
+    "was written instead.",
+)
 @CI
 @VERBOSITY
 @JUDGE
@@ -309,6 +315,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
     title: str | None,
     review: Path | None,
     fail_under: float | None,
+    allow_fallback: bool,
     ci: str,
     quiet: bool,
     verbose: bool,
@@ -379,7 +386,10 @@ def generate(  # noqa: PLR0913 - one parameter per option
             _report(report, None)
             _warn(empty)
             ctx.exit(NoUsableInputError.exit_code)
-        _report(report, fail_under)
+        refused = _fell_back(brief, allowed=allow_fallback)
+        _report(report, None if refused else fail_under)
+        if refused:
+            _fail_on_fallback(brief)
 
 
 def DAILY_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTIONS
@@ -390,6 +400,9 @@ def DAILY_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTION
     for key in reversed(KEYS[1:]):  # the first, inputs, is the argument
         if key.default is False:  # a switch
             command = click.option(key.option, is_flag=True, default=None, help=key.help)(command)
+        elif key.default is True:  # a switch that is on unless turned off
+            pair = f"{key.option}/--no-{key.option[2:]}"
+            command = click.option(pair, default=None, help=key.help)(command)
         else:
             command = click.option(key.option, metavar=key.metavar, help=key.help)(command)
     return command
@@ -456,10 +469,14 @@ def daily(  # noqa: PLR0913 - one parameter per option
         if empty is not None:
             _warn(empty)
             ctx.exit(NoUsableInputError.exit_code)
+        refused = _fell_back(brief, allowed=settings["allow_fallback"])
         if brief.review is not None:
             located = in_written(brief.review, result.written.dated) if in_github(ci) else None
             output = located.path if located else ""
-            _report(_Report(brief.review, brief.title, located, ci, output), settings["fail_under"])
+            gate = None if refused else settings["fail_under"]
+            _report(_Report(brief.review, brief.title, located, ci, output), gate)
+        if refused:
+            _fail_on_fallback(brief)
 
 
 @cli.command(short_help="Check a saved brief's claims against their sources.")
@@ -820,6 +837,25 @@ def _write(text: str, output: Path | None) -> bool:
 
     write_output(output, text)
     return True
+
+
+def _fell_back(brief: Brief, *, allowed: bool) -> bool:
+    """Warn when the offline engine wrote the brief because the model failed; whether the
+    run must then exit with the fallback's code (the brief is written either way)."""
+    from briefing import fallback  # noqa: PLC0415 - loaded when a command runs
+
+    reason = brief.engine.fallback
+    if reason is None:
+        return False
+    if allowed:
+        _warn(fallback.warning(reason))
+    return not allowed
+
+
+def _fail_on_fallback(brief: Brief) -> NoReturn:
+    from briefing import fallback  # noqa: PLC0415 - loaded when a command runs
+
+    _fail(fallback.refusal(brief.engine.fallback or ""), fallback.EXIT_CODE)
 
 
 def _skipped(brief: Brief) -> None:

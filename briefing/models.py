@@ -138,6 +138,15 @@ class EngineInfo(Strict):
     name: Literal["extractive", "openai"] = Field(description="Which engine wrote the brief.")
     model: str | None = Field(default=None, description="Language model used, if any.")
     note: str = Field(description="One sentence a reader should know about how it was made.")
+    fallback: str | None = Field(
+        default=None,
+        description="Why the offline engine wrote this brief instead of the language model "
+        "asked for (the model could not be reached or kept failing); absent otherwise.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_unset_fallback(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_defaults(handler(self), type(self), ("fallback",))
 
 
 class RunStats(Strict):

@@ -27,7 +27,8 @@ from briefing import caches, config
 from briefing.assemble import brief_from_drafts
 from briefing.brief_file import load_brief
 from briefing.choices import ENGINES, JUDGES
-from briefing.errors import BriefingError, ConfigError, NoUsableInputError
+from briefing.errors import BriefingError, ConfigError, ModelCallError, NoUsableInputError
+from briefing.fallback import fallen_back
 from briefing.ingest import FetchSettings, InputLimits, PublishedWindow, ingest, is_url
 from briefing.ingest.article import Article, domain_of
 from briefing.ingest.dates import iso_date
@@ -85,13 +86,14 @@ class Reading:
         )
 
 
-async def agenerate(
+async def agenerate(  # noqa: PLR0913 - the API's keywords, documented below
     inputs: Inputs,
     *,
     engine: str | Engine = "auto",
     title: str | None = None,
     review: DecisionsLike | None = None,
     judge: str | Judge | None = None,
+    fallback: bool = True,
     **options: Any,  # noqa: ANN401 - LLMSettings fields and input limits, checked here
 ) -> Brief:
     """Write a verified brief.
@@ -100,6 +102,9 @@ async def agenerate(
     an object with `async awrite(sources) -> Draft`. review: reviewer decisions (a file
     exported from the HTML brief, or `Decisions`): rejected claims are left out, accepted
     ones marked reviewed. judge: "openai" (or a `Judge`) adds a model's second opinion.
+    fallback: when the model cannot be used after the retries (unreachable, failing every
+    request), the offline engine writes the brief and `brief.engine.fallback` says why
+    (briefing/fallback.py); False raises the ModelCallError instead.
     options: the LLM settings (model, base_url, api_key, prompts_dir, use_cache, timeout,
     max_concurrency, max_retries, temperature, frequency_penalty, prices_file, embeddings,
     ...), the input limits (max_input_mb, max_title_chars, max_json_depth,
@@ -120,7 +125,7 @@ async def agenerate(
     groups_only = asyncio.create_task(_groups(grouping))
     try:
         with stage("drafting the brief"):
-            drafts = await write_stories(chosen, sources, groups_only)
+            drafts = await _drafts(chosen, sources, groups_only, reading.limits, fallback=fallback)
         embedded, groups = await grouping
     finally:
         grouping.cancel()
@@ -392,6 +397,28 @@ async def write_stories(
         return drafts
     by_id = {s.id: s for s in sources}
     return [await engine.awrite([by_id[i] for i in g.source_ids]) for g in groups]
+
+
+async def _drafts(
+    engine: Engine,
+    sources: list[Source],
+    groups: list[StoryGroup] | Awaitable[list[StoryGroup]],
+    limits: InputLimits,
+    *,
+    fallback: bool,
+) -> list[Draft]:
+    """The engine's drafts or, when a model engine gives up after its retries and
+    `fallback` allows, the offline engine's, marked as such (briefing/fallback.py)."""
+    try:
+        return await write_stories(engine, sources, groups)
+    except ModelCallError as err:
+        if not fallback:
+            raise
+        offline = choose_engine("extractive", limits=limits)
+        # `groups` may be the grouping task the model engine was given: a task can be
+        # awaited again once done.
+        ready = groups if isinstance(groups, list) else await groups
+        return fallen_back(await write_stories(offline, sources, ready), str(err))
 
 
 def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:

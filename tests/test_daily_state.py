@@ -187,7 +187,7 @@ def test_the_state_folder_records_a_day_only_once_it_is_written(
 ) -> None:
     run()
     state = desk / "briefs" / ".state"
-    assert sorted(p.name for p in state.iterdir()) == ["articles.json", "briefs", "runs"]
+    assert sorted(p.name for p in state.iterdir()) == ["articles.json", "briefs", "lock", "runs"]
     assert [p.name for p in (state / "briefs").iterdir()] == [f"{DAY1}.json"]
     seen = json.loads((state / "articles.json").read_text())["articles"]
     assert {(a["url"], a["first_seen"]) for a in seen} == {
@@ -303,8 +303,16 @@ def test_a_broken_state_folder_warns_and_the_day_goes_on(
     server_feed.publish(feed(SCHOOLS, STRIKE_SPREADS, STRIKE, LIBRARY), '"v2"')
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NEXT_DAY)
     run()
-    assert "articles seen before count as new" in caplog.text
-    assert f"ignoring briefs/.state/briefs/{DAY1}.json" in caplog.text
+    assert "briefs/.state/articles.json is broken (not JSON: " in caplog.text
+    assert "articles seen before count as new; the file was kept as articles.json.broken-" in (
+        caplog.text
+    )
+    assert f"briefs/.state/briefs/{DAY1}.json is broken (" in caplog.text
     brief = json.loads((desk / "briefs" / f"{DAY2}.json").read_text())
     assert "compared_with" not in brief  # nothing usable to compare with: all new
     assert len(json.loads((state / "articles.json").read_text())["articles"]) == 4
+    # Set aside, never lost: the broken files are kept as they were, beside themselves.
+    (articles,) = state.glob("articles.json.broken-*")
+    assert articles.read_text() == "{ not json"
+    (day1,) = (state / "briefs").glob(f"{DAY1}.json.broken-*")
+    assert day1.read_text() == '{"title": "edited by hand"}'

@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
+from drip_server import MODES, DripServer
 from fake_server import (
     NO_WAIT,
     Drip,
@@ -38,6 +40,7 @@ from fake_server import (
 import briefing
 from briefing.cli import cli
 from briefing.errors import BriefingError, ModelCallError
+from briefing.ingest import FetchSettings, ingest
 from briefing.llm import client
 from briefing.render import render
 
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
+    from click.testing import Result
     from fake_server import Action, Body, FakeServer
 
     from briefing.models import Brief
@@ -85,6 +89,10 @@ EVERY_SOURCE = {"S1", "S2", "S3", "S4", "S5"}
 # the slow cases set their own.
 TIMEOUT = 10.0
 FIVE_MB = 5 * 1024 * 1024
+# Seconds a busy shared machine may add to a bounded wait, and what the drip server may
+# take to see a client hang up.
+MARGIN = 4.0
+HANG_UP = 1.0
 # A model in the price table, so that every run computes a cost from the usage it is sent.
 MODEL = "gpt-4.1-mini"
 
@@ -112,9 +120,10 @@ def generate(inputs: Path, server: FakeServer, **options: object) -> Brief:
 
 
 def attempt(inputs: Path, server: FakeServer, **options: object) -> Brief | BriefingError:
-    """The brief, or the error a user would be shown (anything else fails the test)."""
+    """The brief, or the error a user would be shown (anything else fails the test); the
+    offline fallback is off, so that the model's own failure shows."""
     try:
-        return generate(inputs, server, **options)
+        return generate(inputs, server, fallback=False, **options)
     except BriefingError as err:
         return err
 
@@ -363,7 +372,7 @@ def test_a_5_mb_reply_with_debug_logging_on(
 def test_cut_off_replies_get_a_bounded_number_of_requests(server: FakeServer, inputs: Path):
     server.fault = always(reply_with('{"summaries": [', finish_reason="length"))
     with pytest.raises(ModelCallError):
-        generate(inputs, server)
+        generate(inputs, server, fallback=False)
     # One pack of five, then halves of halves; each source in at most four requests.
     per_source = dict.fromkeys(EVERY_SOURCE, 0)
     for body in server.sent(MAP):
@@ -443,8 +452,9 @@ def test_a_judge_server_that_is_down_keeps_the_brief(inputs: Path, tmp_path: Pat
 CLI_CASES = {
     "ok after a 503": (first(1, bad_status(503)), 0, set()),
     "one source refused": (for_source("S4", reply_with(None, refusal="No.")), 0, {"S4"}),
-    "cut off always": (always(reply_with("{", finish_reason="length")), 1, EVERY_SOURCE),
-    "non-JSON 200 always": (always(NOT_JSON), 1, EVERY_SOURCE),
+    # The model gives nothing usable: the offline engine's brief, exit 5 (briefing/fallback.py).
+    "cut off always": (always(reply_with("{", finish_reason="length")), 5, set()),
+    "non-JSON 200 always": (always(NOT_JSON), 5, set()),
 }
 
 
@@ -477,7 +487,9 @@ def test_the_command_line_exit_code_and_message(
     if code:
         assert len(errors) == 1
         assert result.stderr.splitlines()[-1] == errors[0]
-        assert not out.exists()
+        assert errors[0].startswith("error: the model failed (no source could be summarized")
+        assert "pass --allow-fallback to exit 0" in errors[0]
+        assert briefing.load(out).engine.fallback is not None
     else:
         assert errors == []
         brief = json.loads(out.read_text(encoding="utf-8"))
@@ -488,3 +500,166 @@ def test_the_command_line_exit_code_and_message(
         }
         assert cited == EVERY_SOURCE - lost
         assert_round_trips(briefing.load(out), tmp_path)
+
+
+# --- a model outage: the offline engine's brief, marked, and the model's next time -------
+
+
+OUTAGES = {
+    "500 always": (always(bad_status(500)), "answered HTTP 500", TIMEOUT),
+    "503 always": (always(bad_status(503)), "answered HTTP 503", TIMEOUT),
+    "connection reset always": (always(Reset()), "cannot reach", TIMEOUT),
+    "timeout always": (always(Slow(1.5)), "did not answer in time", 0.5),
+}
+BANNER = "Written without the language model"
+
+
+@pytest.mark.parametrize("outage", OUTAGES.values(), ids=OUTAGES)
+def test_a_model_outage_writes_the_offline_brief_and_the_next_run_the_models(
+    outage: tuple[Callable[[Body, int], Action | None], str, float],
+    server: FakeServer,
+    inputs: Path,
+    tmp_path: Path,
+):
+    server.fault, said, timeout = outage
+    brief = generate(inputs, server, timeout=timeout)
+    assert server.requests, "the model was asked first"
+    assert brief.engine.name == "extractive"
+    assert brief.engine.fallback is not None
+    assert said in brief.engine.fallback
+    assert_one_line(brief.engine.fallback)
+    assert "the offline extractive engine wrote this brief" in brief.engine.note
+    assert cited_sources(brief) == EVERY_SOURCE
+    assert_round_trips(brief, tmp_path)
+    markdown = render(brief, "md")
+    assert f"> **{BANNER}**" in markdown
+    assert said in markdown.split(BANNER, 1)[1].splitlines()[0]
+    assert f'<p id="fallback" class="fallback" role="alert"><strong>{BANNER}' in render(
+        brief, "html"
+    )
+    assert json.loads(render(brief, "json"))["engine"]["fallback"] == brief.engine.fallback
+    # Nothing of the outage was kept as a model answer: the next healthy run is the model's.
+    server.fault = None
+    sent = len(server.requests)
+    healthy = generate(inputs, server)
+    assert len(server.requests) > sent
+    assert healthy.engine.name == "openai"
+    assert healthy.engine.fallback is None
+    assert BANNER not in render(healthy, "md")
+    assert "fallback" not in json.loads(render(healthy, "json"))["engine"]
+
+
+def test_without_the_fallback_an_outage_is_the_model_error(server: FakeServer, inputs: Path):
+    server.fault = always(bad_status(503))
+    with pytest.raises(ModelCallError, match="no source could be summarized"):
+        generate(inputs, server, fallback=False)
+
+
+def test_a_rejected_key_is_no_outage_and_stays_an_error(server: FakeServer, inputs: Path):
+    server.fault = always(Reply(401, {"error": {"message": "bad key"}}))
+    with pytest.raises(BriefingError, match="rejected the API key"):
+        generate(inputs, server)
+
+
+def cli_generate(inputs: Path, server: FakeServer, out: Path, *more: str) -> Result:
+    args = ["generate", str(inputs), "--engine", "openai", "--base-url", server.url]
+    return CliRunner().invoke(cli, [*args, "--max-retries", "1", "-o", str(out), *more])
+
+
+def test_generate_exits_5_on_a_fallback_unless_allowed(
+    server: FakeServer, inputs: Path, tmp_path: Path
+):
+    server.fault = always(bad_status(500))
+    out = tmp_path / "brief.md"
+    refused = cli_generate(inputs, server, out, "--fail-under", "1")
+    assert refused.exit_code == 5, refused.output
+    assert refused.stderr.count("error:") == 1
+    last = refused.stderr.splitlines()[-1]
+    assert last.startswith("error: the model failed (no source could be summarized: ")
+    assert last.endswith("; exit 5: pass --allow-fallback to exit 0 on a fallback")
+    assert BANNER in out.read_text(encoding="utf-8")  # written all the same
+    out.unlink()
+    allowed = cli_generate(inputs, server, out, "--allow-fallback", "-q")
+    assert allowed.exit_code == 0, allowed.output
+    (warning,) = allowed.stderr.splitlines()  # -q: the warning alone
+    assert warning.startswith("warning: the model failed (")
+    assert warning.endswith("the offline engine's brief was written instead")
+    assert BANNER in out.read_text(encoding="utf-8")
+
+
+def test_daily_publishes_the_offline_brief_in_an_outage_and_the_models_next(
+    server: FakeServer, inputs: Path, tmp_path: Path
+):
+    folder = tmp_path / "briefs"
+    args = ["daily", str(inputs), "--output-dir", str(folder), "--engine", "openai"]
+    args += ["--base-url", server.url, "--max-retries", "0", "--date", "2026-11-18"]
+    server.fault = always(Reset())
+    down = CliRunner().invoke(cli, args)
+    assert down.exit_code == 0, down.output
+    assert "warning: the model failed (" in down.stderr
+    for name in ("2026-11-18.md", "latest.md", "2026-11-18.html"):
+        assert BANNER in (folder / name).read_text(encoding="utf-8")
+    assert briefing.load(folder / "2026-11-18.json").engine.fallback is not None
+    strict = CliRunner().invoke(cli, [*args, "--no-allow-fallback"])
+    assert strict.exit_code == 5, strict.output
+    # The model is back: the same day's rerun writes the model's brief everywhere.
+    server.fault = None
+    back = CliRunner().invoke(cli, args)
+    assert back.exit_code == 0, back.output
+    assert "warning" not in back.stderr
+    for name in ("2026-11-18.md", "latest.md", "2026-11-18.html", "index.html"):
+        assert BANNER not in (folder / name).read_text(encoding="utf-8")
+    written = briefing.load(folder / "2026-11-18.json")
+    assert (written.engine.name, written.engine.fallback) == ("openai", None)
+    recorded = briefing.load(folder / ".state" / "briefs" / "2026-11-18.json")
+    assert recorded.engine.name == "openai"
+
+
+# --- every network wait is bounded by a wall clock -----------------------------------------
+#
+# The servers below send each byte well within any read timeout; only a clock on the whole
+# try cuts them off. The bounds asserted are the documented ones plus a margin for a busy
+# machine, far below what the drip would take (about a minute).
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_url_that_drips_costs_at_most_its_tries(mode: str, tmp_path: Path):
+    waits: list[float] = []
+    settings = FetchSettings(
+        timeout=0.5, retries=1, backoff=0.25, cache_dir=tmp_path / "http", sleep=waits.append
+    )
+    with DripServer(mode, interval=0.05) as server:
+        started = time.monotonic()
+        read = ingest([server.url + "/feed.xml"], fetch=settings)
+        took = time.monotonic() - started
+    assert server.connections == 2  # the first try and one retry
+    assert not read.articles
+    (skipped,) = read.skipped
+    assert skipped.reason == (
+        "no complete answer within 0.5 s (2 tries); check the URL, or try again later"
+    )
+    assert waits == [0.25]  # the backoff (recorded, not slept)
+    # Each try held the server for its 0.5 s, and the URL cost two tries (and the backoff).
+    assert max(server.held) < 0.5 + HANG_UP
+    assert took < 2 * 0.5 + MARGIN
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_model_server_that_drips_is_cut_off_and_the_brief_written(
+    mode: str, inputs: Path, tmp_path: Path
+):
+    with DripServer(mode, interval=0.05) as server:
+        brief = briefing.generate(
+            [inputs],
+            engine="openai",
+            base_url=server.url + "/v1",
+            model=MODEL,
+            timeout=0.5,
+            max_retries=0,
+        )
+    # One map call of the five sources, cut off at --timeout; the offline engine after.
+    assert server.connections == 1
+    assert server.held[0] < 0.5 + HANG_UP
+    assert brief.engine.fallback is not None
+    assert "did not answer in time" in brief.engine.fallback
+    assert cited_sources(brief) == EVERY_SOURCE

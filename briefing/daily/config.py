@@ -381,6 +381,20 @@ KEYS: tuple[Key, ...] = (
         "Retries of a URL. [default: 2]",
         metavar="N",
     ),
+    Key(
+        "lock_wait",
+        _number(0, 86_400, whole=False, wanted="seconds from 0 to 86400"),
+        60.0,
+        "Seconds to wait for another run writing the same output folder. [default: 60]",
+        metavar="SECONDS",
+    ),
+    Key(
+        "allow_fallback",
+        _bool,
+        default=True,
+        help="Exit 0 when the model could not be used and the offline engine's brief was "
+        "written instead; --no-allow-fallback exits 5. [default: allowed]",
+    ),
 )
 KNOWN = {key.name: key for key in KEYS}
 

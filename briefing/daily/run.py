@@ -1,5 +1,6 @@
 """One day of `briefing daily`: generate, mark what changed since the earlier day, render,
-write the folder, then record the day in the state folder."""
+write the folder, then record the day in the state folder; all of it holding the output
+folder's lock (lock.py), so that two runs on one folder take turns."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from briefing.daily.day import Day
 from briefing.daily.diff import mark
 from briefing.daily.feed import write_feed
 from briefing.daily.index import entries, write_index
+from briefing.daily.lock import folder_lock
 from briefing.daily.state import State
 from briefing.daily.writer import Written, prepare, refuse_inputs_inside, write_day
 
@@ -39,6 +41,15 @@ def run_day(config: DailyConfig, *, force: bool = False) -> DayResult:
     prepare(output_dir, day, force=force)
     refuse_inputs_inside(output_dir, pipeline.input_files(list(config["inputs"])))
     state = State(output_dir)
+    with folder_lock(state.folder, output_dir, config["lock_wait"]):
+        state.recover()  # a day an earlier run wrote but was stopped before recording
+        return _run_day(config, day, state)
+
+
+def _run_day(config: DailyConfig, day: Day, state: State) -> DayResult:
+    from briefing import pipeline  # noqa: PLC0415 - the engines load with it
+
+    output_dir: Path = config["output_dir"]
     earlier = state.earlier(day.name)
     after, before = day.window(config["window"])
     made = pipeline.generate(
@@ -55,6 +66,8 @@ def run_day(config: DailyConfig, *, force: bool = False) -> DayResult:
     rendered = {
         fmt: pipeline.render(brief, fmt, templates=config["templates"]) for fmt in config["formats"]
     }
+    brief_json = rendered.get("json") or pipeline.render(brief, "json")
+    state.pending(day.name, brief_json)  # so that a run stopped after writing is not forgotten
     written = write_day(output_dir, day, rendered)
     listed = entries(output_dir)
     listings = write_index(output_dir, listed, title=config["title"], templates=config["templates"])
@@ -62,7 +75,7 @@ def run_day(config: DailyConfig, *, force: bool = False) -> DayResult:
         write_feed(output_dir, listed, title=config["title"], site_url=config["site_url"])
     )
     # Only now, with the day's files written, is the day the one the next is compared with.
-    state.record(day.name, brief, rendered.get("json") or pipeline.render(brief, "json"))
+    state.record(day.name, brief, brief_json)
     state.record_run(day.name, brief.run)
     return DayResult(day, brief, written, listings)
 

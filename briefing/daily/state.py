@@ -16,13 +16,22 @@ A day is recorded only after its files were written (`record`), so a run that fa
 leaves the state as it was and the next run compares with the same earlier brief. A rerun
 of a day compares with the day before it, never with its own first run. Delete the folder
 to start over: the next brief is compared with nothing and every story in it is new.
+
+A run stopped between writing its files and recording the day (killed, a power cut) is
+not forgotten: the brief it was about to write is kept in `pending/DATE.json` first, and
+the next run records that day (`recover`) when one of its dated files was written after
+it, so the next day is compared with what was published. Every file here is written
+atomically; one that is broken or hand-edited out of shape is set aside beside itself
+(`NAME.broken-TIME`) with a warning, never silently reset and never a crash.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
+import shutil
 from typing import TYPE_CHECKING, Any
 
 from briefing.brief_file import load_brief
@@ -51,11 +60,17 @@ FORGET_AFTER_DAYS = 90
 
 class State:
     def __init__(self, output_dir: Path) -> None:
+        self.output_dir = output_dir
         self.folder = output_dir / FOLDER
+        self._entries: list[dict[str, Any]] | None = None  # articles.json, read once
 
     @property
     def briefs(self) -> Path:
         return self.folder / "briefs"
+
+    @property
+    def pending_folder(self) -> Path:
+        return self.folder / "pending"
 
     def brief_of(self, day: str) -> Brief | None:
         """The brief recorded for `day`, if there is one that loads."""
@@ -65,8 +80,42 @@ class State:
         try:
             return load_brief(path)
         except BriefingError as err:
-            log.warning("ignoring %s (%s); delete it to silence this", path, err)
+            set_aside(path, str(err), "the day is compared as if it had no brief")
             return None
+
+    def pending(self, day: str, brief_json: str) -> None:
+        """Before the day's files are written: the brief they hold (see `recover`)."""
+        self.pending_folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.pending_folder / f"{day}.json", brief_json)
+
+    def recover(self) -> list[str]:
+        """Record each day a stopped run wrote files for but did not record; forget a
+        pending day none of whose files was written after it. The days recorded."""
+        if not self.pending_folder.is_dir():
+            return []
+        recorded = []
+        for path in sorted(self.pending_folder.glob("*.json")):
+            day = path.stem
+            if not _is_day(day) or not self._published_after(day, path):
+                path.unlink(missing_ok=True)
+                continue
+            try:
+                brief = load_brief(path)
+            except BriefingError as err:
+                set_aside(path, str(err), f"{day} stays unrecorded")
+                continue
+            log.warning("recording %s: a run wrote its brief but stopped before recording it", day)
+            self.record(day, brief, path.read_text(encoding="utf-8"))
+            recorded.append(day)
+        return recorded
+
+    def _published_after(self, day: str, pending: Path) -> bool:
+        since = pending.stat().st_mtime_ns
+        for fmt in ("md", "json", "html"):
+            dated = self.output_dir / f"{day}.{fmt}"
+            if dated.is_file() and dated.stat().st_mtime_ns >= since:
+                return True
+        return False
 
     def earlier(self, day: str) -> Earlier | None:
         """The newest recorded brief before `day` and the articles seen before `day`."""
@@ -89,6 +138,9 @@ class State:
         self._record_articles(day, brief)
         for old in sorted(self._days(), reverse=True)[KEEP_BRIEFS:]:
             (self.briefs / f"{old}.json").unlink(missing_ok=True)
+        (self.pending_folder / f"{day}.json").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty, or not there: nothing to tidy
+            self.pending_folder.rmdir()
 
     def record_run(self, day: str, run: RunReport | None) -> None:
         if run is None:
@@ -103,22 +155,36 @@ class State:
     # --- the articles ---------------------------------------------------------------
 
     def _articles(self) -> list[dict[str, Any]]:
+        if self._entries is None:
+            self._entries = self._read_articles()
+        return self._entries
+
+    def _read_articles(self) -> list[dict[str, Any]]:
         path = self.folder / "articles.json"
+        new = "articles seen before count as new"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return []
+        except PermissionError as err:
+            raise BriefingError(
+                f"{path}: cannot read it ({err.strerror}); make the state folder readable"
+            ) from None
         except (OSError, UnicodeDecodeError, ValueError) as err:
-            log.warning("ignoring %s (%s): articles seen before count as new", path, err)
+            set_aside(path, f"not JSON: {err}", new)
             return []
         entries = data.get("articles") if isinstance(data, dict) else None
         if not isinstance(entries, list) or data.get("format") != FORMAT:
-            log.warning("ignoring %s: not a %s file", path, FORMAT)
+            set_aside(path, f"not a {FORMAT} file", new)
             return []
-        return [e for e in entries if _well_formed(e)]
+        kept = [e for e in entries if _well_formed(e)]
+        if len(kept) < len(entries):
+            why = f"{len(entries) - len(kept)} of its {len(entries)} articles are not well formed"
+            set_aside(path, why, "those count as new", keep=True)
+        return kept
 
     def _record_articles(self, day: str, brief: Brief) -> None:
-        entries = self._articles()
+        entries = list(self._articles())
         by_key = {k: e for e in entries for k in (e.get("url"), e["content"]) if k}
         story_of = {i: story.id for story in brief.stories for i in story.source_ids}
         for source in brief.sources:
@@ -139,11 +205,31 @@ class State:
         )
         text = json.dumps({"format": FORMAT, "articles": kept}, indent=1, ensure_ascii=False)
         write_atomically(self.folder / "articles.json", text + "\n")
+        self._entries = kept
 
     def _days(self) -> list[str]:
         if not self.briefs.is_dir():
             return []
         return [p.stem for p in self.briefs.glob("*.json") if _is_day(p.stem)]
+
+
+def set_aside(path: Path, why: str, outcome: str, *, keep: bool = False) -> Path:
+    """Move a broken state file out of the way (`keep`: copy it), beside itself as
+    NAME.broken-TIME, with a warning that says where it went."""
+    # The real clock, not config.now(): SOURCE_DATE_EPOCH pins the brief, not this name.
+    stamp = dt.datetime.now(tz=dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    aside = path.with_name(f"{path.name}.broken-{stamp}")
+    try:
+        if keep:
+            shutil.copy2(path, aside)
+        else:
+            path.replace(aside)
+    except OSError as err:
+        raise BriefingError(
+            f"{path} is broken ({why}) and cannot be set aside ({err.strerror}); move or delete it"
+        ) from None
+    log.warning("%s is broken (%s): %s; the file was kept as %s", path, why, outcome, aside.name)
+    return aside
 
 
 def _is_day(text: str) -> bool:
@@ -161,4 +247,6 @@ def _well_formed(entry: object) -> bool:
         and _is_day(entry["first_seen"])
         and isinstance(entry.get("url"), str | None)
         and isinstance(entry.get("last_seen", entry["first_seen"]), str)
+        and _is_day(str(entry.get("last_seen", entry["first_seen"])))
+        and isinstance(entry.get("story"), str | None)
     )

@@ -7,8 +7,11 @@ the caller skips that input and goes on with the rest.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
+import socket
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -134,6 +137,9 @@ class Fetcher:
             timeout=settings.timeout,
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
+            # Each request on a connection of its own, so a try's clock (TryClock) knows
+            # every socket the try reads from; a day's URLs are mostly on different hosts.
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
 
     def __enter__(self) -> Self:
@@ -175,10 +181,24 @@ class Fetcher:
 
     def _get(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
         """One try: the response and its body (decoded), at most `limit` bytes of it, within
-        the timeout from the first byte sent to the last received."""
-        started = time.monotonic()
+        the timeout from connecting to the last byte received, headers included."""
+        with TryClock(self.settings.timeout) as clock:
+            try:
+                response, body = self._read(url, headers, clock)
+            except httpx.TransportError as err:
+                if clock.passed:
+                    raise httpx.ReadTimeout(TOO_LONG) from err
+                raise
+        if clock.passed:  # cut off: a body without a length ends where it was cut
+            raise httpx.ReadTimeout(TOO_LONG)
+        return response, body
+
+    def _read(
+        self, url: str, headers: dict[str, str], clock: TryClock
+    ) -> tuple[httpx.Response, bytes]:
+        extensions = {"trace": clock.trace}
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            with self.client.stream("GET", url, headers=headers, extensions=extensions) as response:
                 if not response.is_success:
                     return response, b""
                 declared = response.headers.get("Content-Length", "")
@@ -190,8 +210,6 @@ class Fetcher:
                     chunks.append(chunk)
                     size += len(chunk)
                     require_size(size, self.limit, at_least=True)
-                    if time.monotonic() - started > self.settings.timeout:
-                        raise httpx.ReadTimeout("the whole answer took too long")
                 return response, b"".join(chunks)
         except httpx.TooManyRedirects as err:
             raise FetchError(
@@ -226,6 +244,56 @@ class Fetcher:
                 url, Stored(etag, last_modified, stored.content_type, stored.final_url, stored.body)
             )
         return Fetched(stored.final_url, stored.body, stored.content_type, not_modified=True)
+
+
+TOO_LONG = "the whole answer took too long"
+# httpcore's trace events that hand over a connection's stream (plain, then TLS).
+_CONNECTED = ("connection.connect_tcp.complete", "connection.start_tls.complete")
+
+
+class TryClock:
+    """One try's wall clock. Per-read timeouts alone let a server that drips its headers or
+    its body a byte at a time (each read in time, the whole not) hold a URL for ever: at
+    `seconds` after the try began, every socket it opened (seen through httpcore's trace
+    extension) is shut down, which ends a blocked read at once, and `passed` tells the try
+    that what it read is not the whole answer."""
+
+    def __init__(self, seconds: float) -> None:
+        self.passed = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def __enter__(self) -> Self:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event not in _CONNECTED:
+            return
+        stream = info.get("return_value")
+        opened = stream.get_extra_info("socket") if stream is not None else None
+        if not isinstance(opened, socket.socket):
+            return
+        with self._lock:
+            self._sockets.append(opened)
+            if self.passed:
+                _shut(opened)
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.passed = True
+            for opened in self._sockets:
+                _shut(opened)
+
+
+def _shut(opened: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed by its owner
+        opened.shutdown(socket.SHUT_RDWR)
 
 
 def _status_reason(response: httpx.Response) -> str:
