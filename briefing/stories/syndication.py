@@ -7,6 +7,7 @@ sets confirm each pair. The copies of one text count as one outlet in a story.
 
 from __future__ import annotations
 
+import zlib
 from typing import TYPE_CHECKING
 
 from datasketch import MinHash, MinHashLSH
@@ -47,7 +48,7 @@ def copy_pairs(sources: Sequence[Source]) -> list[tuple[int, int]]:
     signatures: dict[int, MinHash] = {}
     for i, shingle_set in enumerate(sets):
         if shingle_set:
-            signature = MinHash(num_perm=_PERMUTATIONS)
+            signature = MinHash(num_perm=_PERMUTATIONS, hashfunc=zlib.crc32)
             signature.update_batch([s.encode() for s in shingle_set])
             signatures[i] = signature
             lsh.insert(i, signature)

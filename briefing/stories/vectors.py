@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 # A name of two or more words ("Mark Rutte", "Delta IV") says more than its rarest word.
 _NAME_BONUS = 0.5
+DAY_IDF = True
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,13 @@ class TermMatrix:
     rows: sp.csr_matrix  # one unit-length row of weighted terms per source
     weights: NDArray[np.float64]  # each column's weight
     names: NDArray[np.bool_]  # whether a column is (part of) a name somewhere that day
+    multiword: NDArray[np.bool_]  # whether a column is a name of several words, as one term
+
+    def evidence(self) -> NDArray[np.float64]:
+        """What sharing each term says about two articles: a word 1, a name 2 (one shared
+        name can tell a story, one shared word is chance), a name of several words 0
+        (its words count already)."""
+        return np.where(self.multiword, 0.0, np.where(self.names, 2.0, 1.0))
 
     def cosine(self) -> NDArray[np.float64]:
         return np.asarray((self.rows @ self.rows.T).toarray(), dtype=np.float64)
@@ -66,11 +74,15 @@ def term_matrix(sources: Sequence[Source]) -> TermMatrix:
             values.append(1.0 + math.log(count))
     weights = np.array([_weight(term, forms[c]) for term, c in columns.items()])
     counts = sp.csr_matrix((values, (rows, cols)), shape=(len(articles), len(columns)))
+    if DAY_IDF:
+        frequency = np.bincount(cols, minlength=len(columns))
+        weights = weights * (1.0 + np.log((len(articles) + 1) / (frequency + 1)))
     weighted = sp.csr_matrix(counts.multiply(weights))
     weighted.eliminate_zeros()
     is_name = np.zeros(len(columns), dtype=bool)
     is_name[list(names)] = True
-    return TermMatrix(_unit_rows(weighted), weights, is_name)
+    multiword = np.array([term.startswith(NAME) for term in columns], dtype=bool)
+    return TermMatrix(_unit_rows(weighted), weights, is_name, multiword)
 
 
 def _unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
