@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     import numpy as np
     from numpy.typing import NDArray
@@ -115,6 +115,24 @@ class _Groups:
 def labels_at(count: int, merges: Sequence[Merge], cut: float) -> list[int]:
     """Each article's group when the merges at or above `cut` are made: the smallest
     article index of its group."""
+    joined = []
+    for merge in merges:
+        if merge.height < cut:
+            break
+        joined.append((merge.first, merge.second))
+    return _roots(count, joined)
+
+
+def components(count: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The indexes 0..count-1 in groups joined by the pairs, each group in order."""
+    groups: dict[int, list[int]] = {}
+    for index, root in enumerate(_roots(count, pairs)):
+        groups.setdefault(root, []).append(index)
+    return list(groups.values())
+
+
+def _roots(count: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
+    """Union-find: each index's group, named by its smallest index."""
     parent = list(range(count))
 
     def root(i: int) -> int:
@@ -123,10 +141,8 @@ def labels_at(count: int, merges: Sequence[Merge], cut: float) -> list[int]:
             i = parent[i]
         return i
 
-    for merge in merges:
-        if merge.height < cut:
-            break
-        a, b = root(merge.first), root(merge.second)
+    for first, second in pairs:
+        a, b = root(first), root(second)
         parent[max(a, b)] = min(a, b)
     return [root(i) for i in range(count)]
 

@@ -1,7 +1,10 @@
-"""Articles as weighted term vectors, and how much specific vocabulary two articles share.
+"""Articles as weighted term vectors.
 
-A term weighs (1 + log count) times its rarity in general text (see rarity.py); the rows
-are scaled to unit length so that their dot products are cosine similarities.
+A term weighs (1 + log count) times its rarity in general text (rarity.py: "Kursk" is
+telling on any day, "year" never) times its rarity on the day (1 + log((n + 1) / (df + 1))
+over the day's n articles, df of which hold it: "Olympic" tells less on a day of twenty
+Olympic items, whose stories it would otherwise join). The rows are scaled to unit length
+so that their dot products are cosine similarities.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ if TYPE_CHECKING:
 
 # A name of two or more words ("Mark Rutte", "Delta IV") says more than its rarest word.
 _NAME_BONUS = 0.5
-DAY_IDF = True
 
 
 @dataclass(frozen=True)
@@ -40,17 +42,6 @@ class TermMatrix:
         name can tell a story, one shared word is chance), a name of several words 0
         (its words count already)."""
         return np.where(self.multiword, 0.0, np.where(self.names, 2.0, 1.0))
-
-    def cosine(self) -> NDArray[np.float64]:
-        return np.asarray((self.rows @ self.rows.T).toarray(), dtype=np.float64)
-
-    def shared(self, *, names_only: bool = False) -> NDArray[np.float64]:
-        """For each pair of rows, the summed weight of the terms both contain (of the
-        names only, if asked): how much specific vocabulary they share, whatever their
-        lengths."""
-        present = sp.csr_matrix((self.rows > 0).astype(np.float64))
-        weights = self.weights * self.names if names_only else self.weights
-        return np.asarray((present.multiply(weights) @ present.T).toarray(), dtype=np.float64)
 
 
 def term_matrix(sources: Sequence[Source]) -> TermMatrix:
@@ -74,9 +65,8 @@ def term_matrix(sources: Sequence[Source]) -> TermMatrix:
             values.append(1.0 + math.log(count))
     weights = np.array([_weight(term, forms[c]) for term, c in columns.items()])
     counts = sp.csr_matrix((values, (rows, cols)), shape=(len(articles), len(columns)))
-    if DAY_IDF:
-        frequency = np.bincount(cols, minlength=len(columns))
-        weights = weights * (1.0 + np.log((len(articles) + 1) / (frequency + 1)))
+    frequency = np.bincount(cols, minlength=len(columns))
+    weights = weights * (1.0 + np.log((len(articles) + 1) / (frequency + 1)))
     weighted = sp.csr_matrix(counts.multiply(weights))
     weighted.eliminate_zeros()
     is_name = np.zeros(len(columns), dtype=bool)
