@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from briefing.engines import Draft
-    from briefing.engines.llm.planning import Unit
+    from briefing.llm.prompts import Unit
     from briefing.llm.schemas import ReduceBase
     from briefing.llm.settings import LLMSettings
     from briefing.models import Source

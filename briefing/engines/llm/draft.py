@@ -10,7 +10,7 @@ from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing.engines import Draft
-from briefing.llm.calls import one_line
+from briefing.llm.chat import one_line
 from briefing.llm.schemas import (
     FigureGroup,
     HedgedPoint,
