@@ -12,13 +12,7 @@ words of a German or Portuguese feed ("und", "para") count as common, not as rar
 from __future__ import annotations
 
 import functools
-import json
 import math
-from importlib import metadata
-
-from briefing.config import cache_root
-from briefing.errors import BriefingError
-from briefing.output import write_atomically
 
 # wordfreq's "small" lists hold every word above about one in a million tokens and load in
 # a hundredth of a second each; rarer words are all equally telling here.
@@ -29,26 +23,7 @@ COMMON = 2.0  # -log10 frequency: words above one in a hundred tokens weigh noth
 
 @functools.cache
 def _frequencies() -> dict[str, float]:
-    """The merged lists, kept in the user's cache folder once made: decoding wordfreq's
-    seven lists takes a second or more, reading the merged one a tenth of that."""
-    path = cache_root() / "wordfreq" / f"{metadata.version('wordfreq')}-{'-'.join(_LANGUAGES)}.json"
-    try:
-        kept = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        kept = None
-    if isinstance(kept, dict):
-        return kept
-    merged = _merged()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, json.dumps(merged, separators=(",", ":")))
-    except (OSError, BriefingError):
-        pass  # a read-only cache: the lists are merged again next run
-    return merged
-
-
-def _merged() -> dict[str, float]:
-    import wordfreq  # noqa: PLC0415 - only when the merged lists are not kept yet
+    import wordfreq  # noqa: PLC0415 - loaded when the first article is weighed, not at import
 
     merged: dict[str, float] = {}
     for language in _LANGUAGES:
