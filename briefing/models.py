@@ -123,6 +123,15 @@ class Quote(Strict):
 class SkippedInput(Strict):
     path: str = Field(description="The input that was left out.")
     reason: str = Field(description="Why it was left out and how to fix it.")
+    routine: bool = Field(
+        default=False,
+        description="Expected on every run of a daily job (items outside the window, a "
+        "duplicate), so `-q` does not print it. Left out of the JSON when false.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_unset_routine(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_defaults(handler(self), type(self), ("routine",))
 
 
 class EngineInfo(Strict):
@@ -191,7 +200,11 @@ class RunReport(Strict):
 RUN_FIELDS = tuple(RunReport.model_fields)
 
 
-CheckStatus = Literal["supported", "partly supported", "unsupported"]
+# supported: every check passed. partly supported: only some of its wording is not in the
+# cited passages. unsupported: a number, date, name, quote, speaker or meaning is not borne
+# out. contradicted: a cited passage says the opposite (a negation, an opposite word, roles
+# swapped, an ellipsis that cuts out a "not").
+CheckStatus = Literal["supported", "partly supported", "unsupported", "contradicted"]
 JudgeLabel = Literal["entailed", "partly", "not_entailed"]
 
 
@@ -235,6 +248,9 @@ class Review(Strict):
     supported: Count
     partly_supported: Count
     unsupported: Count
+    contradicted: Count = Field(
+        default=0, description="Claims a cited passage contradicts (0 in earlier briefs)."
+    )
     fraction_supported: float = Field(ge=0, le=1, description="supported / total (0 if none).")
     decisions_file: str | None = Field(
         default=None, description="Reviewer decisions applied before checking, if any."

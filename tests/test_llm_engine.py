@@ -49,9 +49,11 @@ def test_one_round_day_is_one_map_call_and_one_reduce_call():
     assert brief.title.startswith("Thousands evacuated")
     assert draft.engine.name == "openai"
     assert draft.engine.model == "gpt-4.1-mini"
-    # Corroboration from the second source is kept apart from the first source's citations.
+    # The second source's passage is never a citation of the first source's claim; nor is
+    # it listed as corroboration, since it shares too few of the claim's words to report
+    # the same thing (the verifier's rule, which the engine obeys).
     assert brief.stories[0].bottom_line[0].citations == ["S1.1"]
-    assert brief.stories[0].bottom_line[0].corroborated_by == ["S2.1"]
+    assert brief.stories[0].bottom_line[0].corroborated_by == []
     figures = brief.stories[0].key_figures[0]
     assert [f.value for f in figures.figures] == [5500, 4000]
     assert figures.disagreement is True

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 
 from briefing.engines import Draft
 from briefing.engines.extractive import figures, quantities
-from briefing.engines.extractive.cues import attribution, hedge, leans_on_another
+from briefing.engines.extractive.cues import attribution, leans_on_another, sentence_hedge
 from briefing.engines.extractive.headline import headline
 from briefing.engines.extractive.quotes import find_quotes
 from briefing.engines.extractive.scoring import Scored, best_match, score_sentences
 from briefing.engines.extractive.similarity import cosine, tokens
+from briefing.engines.supported import supported_only
 from briefing.ingest.limits import InputLimits, cli_option
 from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, SkippedInput, Source
 from briefing.verify.synthesis import comparable_parts, corroboration_problem, credited_speaker
@@ -67,7 +68,7 @@ class ExtractiveEngine:
                 (m.value, m.thing_key) for m in mentions.get(item.passage.id, [])
             )
         candidates = [s for s in scored if s.candidate]
-        hedged = [s for s in candidates if hedge(s.passage.text)]
+        hedged = [s for s in candidates if sentence_hedge(s.passage.text)]
         hedged_ids = {id(s) for s in hedged}
         plain = [
             s
@@ -86,10 +87,10 @@ class ExtractiveEngine:
             _pick(hedged, hedged, MAX_UNCONFIRMED + 2, floor=0.0), ids, MAX_UNCONFIRMED
         )
         top = picked[0].item if picked else max(scored, key=lambda s: s.score)
-        return Draft(
-            title=headline(sources, [p.item.passage.text for p in bottom] or [top.passage.text]),
-            engine=EngineInfo(name="extractive", model=None, note=NOTE),
-            sections={
+        # Built by the verifier's rules; checked by its function all the same, so that no
+        # check added to the verifier can be missed here.
+        sections, unsupported = supported_only(
+            {
                 "bottom_line": bottom_line,
                 "key_developments": developments,
                 "key_figures": _key_figures(
@@ -99,6 +100,13 @@ class ExtractiveEngine:
                 "unconfirmed": unconfirmed,
                 "quotes": _quotes(sources, scored, [*bottom_line, *developments, *unconfirmed]),
             },
+            sources,
+        )
+        return Draft(
+            title=headline(sources, [p.item.passage.text for p in bottom] or [top.passage.text]),
+            engine=EngineInfo(name="extractive", model=None, note=NOTE),
+            sections=sections,
+            usage={"dropped_citations": unsupported} if unsupported else {},
             skipped=left_out,
         )
 
@@ -174,7 +182,7 @@ class _Writer:
         if any(p.id in self.used for p in cited):
             return None  # already in the brief, alone or as another claim's subject
         self.used.update(p.id for p in cited)
-        status = hedge(item.passage.text)
+        status = sentence_hedge(item.passage.text)
         return Claim(
             id=next(ids),
             text=" ".join(p.text for p in cited),
