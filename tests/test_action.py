@@ -171,7 +171,7 @@ def test_the_steps_install_write_verify_and_set_the_outputs(
         "gate": "passed",
         "directory": "briefs",
     }
-    assert runner.summary.startswith("### Velka dam breach")
+    assert runner.summary.startswith("### 2 stories, led by: Velka dam breach")
     assert "Gate `--fail-under 0.95`: passed." in runner.summary
 
 

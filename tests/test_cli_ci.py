@@ -62,7 +62,7 @@ def test_quiet_still_says_what_needs_a_look(tmp_path: Path) -> None:
     brief_json, _ = write_planted(tmp_path)
     failed = run("verify", brief_json, "-o", tmp_path / "r.md", "-q", "--fail-under", "0.9")
     assert failed.exit_code == 4
-    assert failed.stderr.startswith("error: 0 of 24 claims supported (0%)")
+    assert failed.stderr.startswith("error: 0 of 28 claims supported (0%)")
     assert failed.stderr.count("\n") == 1
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "empty.txt").write_text("", encoding="utf-8")
@@ -93,7 +93,7 @@ def test_verbose_adds_timings_and_what_each_input_gave(tmp_path: Path) -> None:
     # What the run spent, which the brief does not hold (the same inputs, the same bytes).
     assert any(re.fullmatch(r"run: \d+\.\d\d s in all", line) for line in lines)
     assert lines[-2:] == [f"wrote {tmp_path / 'x.md'}", lines[-1]]
-    assert lines[-1].startswith("review: 24 of 24 claims supported")
+    assert lines[-1].startswith("review: 28 of 28 claims supported")
 
 
 @pytest.mark.parametrize(

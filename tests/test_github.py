@@ -215,24 +215,24 @@ def test_verify_on_a_planted_brief_annotates_summarises_and_fails_the_gate(
     errors = [line for line in lines if line.startswith("::error")]
     warnings = [line for line in lines if line.startswith("::warning")]
     notices = [line for line in lines if line.startswith("::notice")]
-    assert len(errors) == MAX_ANNOTATIONS  # 24 unsupported
+    assert len(errors) == MAX_ANNOTATIONS  # 28 unsupported
     assert not warnings  # a wrong number or name is an error, not a warning
     assert len(notices) == 1
-    assert "14 more unsupported" in notices[0]
+    assert "18 more unsupported" in notices[0]
     markdown = brief_md.read_text(encoding="utf-8").split("\n")
     for line in errors + warnings:
         _, properties, data = parse_command(line)
         assert properties["file"] == "brief.md"
         claim = data.split("\u201c", 1)[1].split("\u201d: ", 1)[0]
         assert claim.rstrip("…")[:60] in markdown[int(properties["line"]) - 1].replace("\\", "")
-    assert lines[-1].startswith("error: 0 of 24 claims supported (0%)")
+    assert lines[-1].startswith("error: 0 of 28 claims supported (0%)")
     assert "below --fail-under 1" in lines[-1]
 
     written = summary.read_text(encoding="utf-8")
-    assert written.startswith("earlier steps' summary\n### Velka dam breach")
-    assert "**0 of 24 claims supported (0%)**" in written
+    assert written.startswith("earlier steps' summary\n### 2 stories, led by: Velka dam breach")
+    assert "**0 of 28 claims supported (0%)**" in written
     assert "Gate `--fail-under 1`: **failed**" in written
-    assert "<details><summary>24 claim(s) need a look</summary>" in written
+    assert "<details><summary>28 claim(s) need a look</summary>" in written
     values = parse_outputs(outputs.read_text(encoding="utf-8"))
     assert values == {
         "earlier": "value",
@@ -240,9 +240,9 @@ def test_verify_on_a_planted_brief_annotates_summarises_and_fails_the_gate(
         "fraction-supported": "0.0000",
         "supported": "0",
         "partly-supported": "0",
-        "unsupported": "24",
+        "unsupported": "28",
         "contradicted": "0",
-        "total": "24",
+        "total": "28",
         "gate": "failed",
         "output": "report.sarif",
     }
@@ -299,7 +299,7 @@ def test_a_full_summary_is_left_alone_with_a_warning(
     assert summary.stat().st_size == 1024 * 1024 - 100
     assert parse_outputs(outputs.read_text(encoding="utf-8"))["brief"] == "brief.json"
     brief = json.loads((summary.parent / "brief.json").read_text(encoding="utf-8"))
-    assert brief["review"]["total"] == 24
+    assert brief["review"]["total"] == 28
 
 
 def test_output_lines_hold_any_value() -> None:

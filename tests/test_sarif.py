@@ -74,7 +74,7 @@ def test_a_planted_brief_gives_one_valid_result_per_flagged_claim(
     review = json.loads(run("verify", brief_json, "--format", "json").stdout)
     flagged = [c for c in review["claims"] if c["status"] != "supported"]
     results = log["runs"][0]["results"]
-    assert len(results) == len(flagged) == 24
+    assert len(results) == len(flagged) == 28
     markdown = brief_md.read_text(encoding="utf-8").split("\n")
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     for check, found in zip(flagged, results, strict=True):
@@ -140,7 +140,7 @@ def test_a_brief_on_standard_input_has_results_without_locations(
     brief_json, brief_md = planted
     piped = run("verify", "-", "--format", "sarif", input=brief_json.read_text(encoding="utf-8"))
     results = assert_valid_sarif(piped.stdout)["runs"][0]["results"]
-    assert len(results) == 24
+    assert len(results) == 28
     assert all("locations" not in r for r in results)
     named = run(
         "verify",

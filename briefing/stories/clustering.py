@@ -1,19 +1,25 @@
-"""Which articles tell the same story: average-link clustering of their similarities.
+"""Which articles tell the same story: average linkage on a sparse graph of each article's
+nearest articles.
 
-Two articles of one story share specific vocabulary: the names of the people and places
-involved and the rare words of the event. Their similarity is the cosine of their
-weighted terms (vectors.py), counted only when the terms they share weigh enough
-(`SHARED_WEIGHT`) and include names (`SHARED_NAMES`): one shared rare word, or a
-handful of common ones, is chance, and so is a beat's vocabulary ("season", "coach",
-"fans") without a person, place or team in common. Stories are then grown by average
-linkage, which asks a group's articles to be similar on average, not through a chain of
-single pairs, so one article mentioning two stories does not join them. Articles
-published more than `DAYS_APART` apart are different stories (the same people, another
-event); syndicated copies are always one story.
+Two articles of one story share the specific vocabulary of an event: who (people,
+organisations), where (places), what (the rare words of the event), each weighed by its
+rarity in language at large and on the day (vectors.py); when is their publication dates.
+Their similarity is the cosine of those weights, computed only for each article's nearest
+articles (neighbours.py), and stories are grown by average linkage on that graph
+(linkage.py), which asks a story's articles to be alike on average, not through a chain of
+pairs. The cut (`SAME_STORY`) is calibrated across several datasets of labelled news days
+(full texts, feed items, headlines; bench/stories.py, which also reports it
+leave-one-dataset-out), not fitted to one.
 
-Vectors given by the caller (embeddings) decide which pairs are closer in place of the
-cosine; they are put on the cosine's scale by rank (`on_lexical_scale`), and the shared
-vocabulary is still asked for.
+When: articles whose known dates are more than `DAYS_APART` apart are never one story
+("Puigdemont returns to Catalonia" in 2024 is not the Puigdemont story of 2017), and no
+story spans more than that. An undated article is compared by its words alone: a feed item
+without a date still joins the story it reports, and cannot bridge two dated stories, as
+the stories' dates themselves are too far apart to join.
+
+Vectors given by the caller (embeddings) weigh in on how close the graph's pairs are; they
+are put on the lexical scale by rank (`on_lexical_scale`), so the cut keeps its meaning.
+Syndicated copies are always one story.
 """
 
 from __future__ import annotations
@@ -21,10 +27,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from briefing.stories.dates import published_at
+from briefing.stories.linkage import Merge, average_linkage, labels_at
+from briefing.stories.neighbours import nearest_pairs
 from briefing.stories.vectors import term_matrix
 
 if TYPE_CHECKING:
@@ -34,20 +40,14 @@ if TYPE_CHECKING:
 
     from briefing.models import Source
 
-# The average cosine of a story's articles to another story's for the two to be one. The
-# weights ignore the rest of the day (rarity.py), so this is a property of the articles,
-# not of the mix they come in.
-SAME_STORY = 0.05
-# Shared terms must weigh at least this much: a rare name (5) and a less common word,
-# or three or four moderately rare words ("evacuation", "dam", "breach").
-SHARED_WEIGHT = 6.0
-# ... and the names among them at least this much: one rare name ("Kursk", "Pinochet"),
-# or two less rare ones ("Olympic Committee"). A name is a capitalised word run that does
-# not merely open a sentence (briefing/verify/entities.py).
-SHARED_NAMES = 3.0
-# Articles whose dates are known and this far apart tell different stories, however alike:
-# "Puigdemont returns to Catalonia" in 2024 is not the Puigdemont story of 2018.
-DAYS_APART = 7
+# The average cosine of two stories' article pairs for them to be one story: calibrated
+# across the datasets of bench/stories.py.
+SAME_STORY = 0.08
+# Merges are listed down to this similarity, so that bench/stories.py can cut anywhere.
+FLOOR = 0.02
+DAYS_APART = 7.0
+
+Pairs = tuple["NDArray[np.intp]", "NDArray[np.intp]", "NDArray[np.float64]"]
 
 
 def story_labels(
@@ -56,52 +56,103 @@ def story_labels(
     copies: Sequence[tuple[int, int]] = (),
 ) -> list[int]:
     """A story number for each source; copies (index pairs) always share one."""
+    merges = story_merges(sources, vectors, copies, floor=SAME_STORY)
+    return labels_at(len(sources), merges, SAME_STORY)
+
+
+def story_merges(
+    sources: Sequence[Source],
+    vectors: NDArray[np.floating] | None = None,
+    copies: Sequence[tuple[int, int]] = (),
+    floor: float = FLOOR,
+) -> list[Merge]:
+    """The average-linkage merges of the sources, highest first, down to `floor`."""
     count = len(sources)
     if count < 2:
-        return [0] * count
+        return []
     terms = term_matrix(sources)
-    similarity = terms.cosine()
+    pairs = nearest_pairs(terms.rows, terms.evidence())
     if vectors is not None:
-        similarity = on_lexical_scale(np.asarray(vectors, dtype=np.float64), similarity)
-    unrelated = (terms.shared() < SHARED_WEIGHT) | (terms.shared(names_only=True) < SHARED_NAMES)
-    similarity[unrelated | far_apart(sources)] = 0.0
-    for i, j in copies:
-        similarity[i, j] = similarity[j, i] = 1.0
-    distance = 1.0 - np.clip(similarity, 0.0, 1.0)
-    np.fill_diagonal(distance, 0.0)
-    tree = linkage(squareform(distance, checks=False), method="average")
-    return [int(label) for label in fcluster(tree, t=1.0 - SAME_STORY, criterion="distance")]
+        pairs = on_lexical_scale(np.asarray(vectors, dtype=np.float64), pairs, count)
+    pairs = _with_copies(pairs, copies)
+    days = [_day(s) for s in sources]
+    return average_linkage(count, pairs, days, DAYS_APART, floor)
 
 
-def far_apart(sources: Sequence[Source]) -> NDArray[np.bool_]:
-    """Pairs of sources published more than `DAYS_APART` days apart (both dates known)."""
-    moments = [published_at(s) for s in sources]
-    days = np.array([m.timestamp() / 86400 if m else np.nan for m in moments])
-    with np.errstate(invalid="ignore"):
-        return np.asarray(np.abs(days[:, None] - days[None, :]) > DAYS_APART)
+def _day(source: Source) -> float | None:
+    moment = published_at(source)
+    return moment.timestamp() / 86400 if moment else None
 
 
-def on_lexical_scale(
-    vectors: NDArray[np.float64], lexical: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """The cosine similarities of the rows of `vectors`, each replaced by the lexical
-    similarity of the same rank among the day's pairs: the vectors decide which pairs are
-    closer, the day's lexical similarities how close, so `SAME_STORY` keeps its meaning
-    whatever model made the vectors (models differ widely in how alike unrelated texts
-    look)."""
-    count = lexical.shape[0]
+def _with_copies(pairs: Pairs, copies: Sequence[tuple[int, int]]) -> Pairs:
+    if not copies:
+        return pairs
+    first, second, value = pairs
+    extra = np.array(copies, dtype=np.intp).reshape(-1, 2)
+    known = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(first, second, strict=True))}
+    value = value.copy()
+    new = []
+    for a, b in extra.tolist():
+        index = known.get((min(a, b), max(a, b)))
+        if index is None:
+            new.append((min(a, b), max(a, b)))
+        else:
+            value[index] = 1.0
+    if new:
+        added = np.array(new, dtype=np.intp)
+        first = np.concatenate([first, added[:, 0]])
+        second = np.concatenate([second, added[:, 1]])
+        value = np.concatenate([value, np.ones(len(new))])
+    return first, second, value
+
+
+def on_lexical_scale(vectors: NDArray[np.float64], pairs: Pairs, count: int) -> Pairs:
+    """The graph's pairs with their cosine similarity in `vectors`, each replaced by the
+    lexical similarity of the same rank among the day's pairs, so that `SAME_STORY` keeps
+    its meaning whatever model made the vectors (models differ widely in how alike
+    unrelated texts look); a pair's similarity is then the geometric mean of that and its
+    own lexical similarity: both must find the pair close, so vectors that find a pair
+    alike cannot join articles that share only a stray word, and articles with no telling
+    word in common are not in the graph. The day's pairs are all of them on a small day,
+    else the graph's and `_SAMPLED` random pairs per article (lexically 0 outside the
+    graph)."""
     if vectors.ndim != 2 or vectors.shape[0] != count:
         raise ValueError(f"vectors must have one row per source ({count}), got {vectors.shape}")
+    first, second, lexical = pairs
+    others = _other_pairs(count, first, second)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     unit = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-    rows, cols = np.triu_indices(count, k=1)
+    rows = np.concatenate([first, others[0]])
+    cols = np.concatenate([second, others[1]])
     cosine = np.einsum("ij,ij->i", unit[rows], unit[cols])
+    day = np.concatenate([lexical, np.zeros(len(others[0]))])
     # Pairs the vectors find equally close share the mean of the ranks they span.
     values, tie, counts = np.unique(cosine, return_inverse=True, return_counts=True)
-    ends = np.cumsum(np.concatenate(([0.0], np.sort(lexical[rows, cols]))))
+    ends = np.cumsum(np.concatenate(([0.0], np.sort(day))))
     stops = np.cumsum(counts)
     means = (ends[stops] - ends[stops - counts]) / counts
     ranked = means[tie] if len(values) else cosine
-    scaled = np.eye(count)
-    scaled[rows, cols] = scaled[cols, rows] = ranked
-    return scaled
+    return first, second, np.sqrt(ranked[: len(first)] * lexical)
+
+
+_SAMPLED = 50
+
+
+def _other_pairs(
+    count: int, first: NDArray[np.intp], second: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Pairs (i < j) outside the graph: all of them on a small day, else a sample of
+    `_SAMPLED` per article, the same for the same day."""
+    total = count * (count - 1) // 2
+    if total <= _SAMPLED * count:
+        rows, cols = np.triu_indices(count, k=1)
+    else:
+        rng = np.random.default_rng(count)
+        a = rng.integers(0, count, _SAMPLED * count)
+        b = rng.integers(0, count, _SAMPLED * count)
+        rows, cols = np.minimum(a, b), np.maximum(a, b)
+        distinct = rows != cols
+        rows, cols = rows[distinct], cols[distinct]
+    known = set((first.astype(np.int64) * count + second).tolist())
+    outside = ~np.isin(rows.astype(np.int64) * count + cols, list(known))
+    return rows[outside].astype(np.intp), cols[outside].astype(np.intp)

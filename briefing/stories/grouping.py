@@ -7,12 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from scipy.cluster.hierarchy import DisjointSet
-
 from briefing.sites import domain_of, site_owner
 from briefing.stories.clustering import story_labels
 from briefing.stories.dates import published_at
 from briefing.stories.ids import story_ids
+from briefing.stories.linkage import components
 from briefing.stories.syndication import copy_pairs, originals
 from briefing.verify.words import fold
 
@@ -78,16 +77,16 @@ def independent_outlets(story: Sequence[Source], copies: Mapping[str, str]) -> i
     """Outlets in the story, a wire text and its copies counting once. An article whose
     outlet is unknown counts as its own outlet."""
     index = {s.id: i for i, s in enumerate(story)}
-    outlets: DisjointSet[int] = DisjointSet(range(len(story)))
+    same: list[tuple[int, int]] = []
     by_outlet: dict[str, int] = {}
     for i, source in enumerate(story):
         name = _outlet(source)
         if name is not None:
-            outlets.merge(i, by_outlet.setdefault(name, i))
+            same.append((i, by_outlet.setdefault(name, i)))
         original = copies.get(source.id)
         if original in index:
-            outlets.merge(i, index[original])
-    return len(outlets.subsets())
+            same.append((i, index[original]))
+    return len(components(len(story), same))
 
 
 def _outlet(source: Source) -> str | None:

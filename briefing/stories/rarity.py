@@ -14,8 +14,6 @@ from __future__ import annotations
 import functools
 import math
 
-import wordfreq
-
 # wordfreq's "small" lists hold every word above about one in a million tokens and load in
 # a hundredth of a second each; rarer words are all equally telling here.
 _LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")
@@ -25,6 +23,8 @@ COMMON = 2.0  # -log10 frequency: words above one in a hundred tokens weigh noth
 
 @functools.cache
 def _frequencies() -> dict[str, float]:
+    import wordfreq  # noqa: PLC0415 - loaded when the first article is weighed, not at import
+
     merged: dict[str, float] = {}
     for language in _LANGUAGES:
         for word, frequency in wordfreq.get_frequency_dict(language, wordlist="small").items():

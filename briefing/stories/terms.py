@@ -6,7 +6,7 @@ links, comments and footers that belong to other stories, so only the lede is re
 sentences an outlet repeats word for word on its pages ("Continue reading...", "Learn
 more") are its furniture, not its news (briefing/furniture.py). The headline counts several
 times over, as it names the story in the fewest words, unless other sources share it: "The
-Japan Times Online" names a site, and counts as one more sentence.
+Japan Times Online" names a site, not a story, and is not read.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from briefing.models import Source
 
-LEDE_WORDS = 300
+LEDE_WORDS = 150
 TITLE_WEIGHT = 3
 NAME = "name:"  # prefix of a multi-word name's term ("name:mark_rutt")
 
@@ -72,20 +72,18 @@ def article_terms(
     body = " ".join(p.text for p in source.passages if p.text not in furniture)
     lede = " ".join(body.split()[:LEDE_WORDS])
     terms = Terms()
-    if site_title:  # read as one more sentence, without taking its words for names
-        _read(source.title, 1, terms, names=False)
-    else:
+    if not site_title:  # a site's own name says nothing of the story
         _read(source.title, TITLE_WEIGHT, terms)
     _read(lede, 1, terms)
     return terms
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def _folded(word: str) -> str:
     return fold(word).replace(".", "")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def _term(word: str) -> tuple[str, str] | None:
     """The stem and folded form of a content word; None for stop words and numbers."""
     folded = _folded(word)
@@ -94,15 +92,13 @@ def _term(word: str) -> tuple[str, str] | None:
     return normal(word), folded
 
 
-def _read(text: str, times: int, terms: Terms, *, names: bool = True) -> None:
-    for word in tokens(text):
+def _read(text: str, times: int, terms: Terms) -> None:
+    for word, seen in Counter(tokens(text)).items():
         term = _term(word)
         if term is not None:
-            terms.add(term[0], term[1:], times)
+            terms.add(term[0], term[1:], times * seen)
             if word[:1].isupper():
                 terms.capitalised.add(term[0])
-    if not names:
-        return
     for name in entities(text):
         words = [term for term in map(_term, tokens(name)) if term is not None]
         terms.names.update(stem for stem, _ in words)
@@ -128,13 +124,17 @@ def _with_places(articles: list[Terms]) -> list[Terms]:
             return NAME + "_".join(place(part) for part in key[len(NAME) :].split("_"))
         return place(key)
 
-    renamed = {key: term(key) for article in articles for key in article.counts}
-    if all(key == new for key, new in renamed.items()):
+    keys = set().union(*(article.counts for article in articles))
+    renamed = {key: new for key in keys if (new := term(key)) != key}
+    if not renamed:
         return articles
-    out: list[Terms] = []
-    for article in articles:
-        moved = Terms(names={renamed.get(n, n) for n in article.names})
-        for key, count in article.counts.items():
-            moved.add(renamed[key], article.forms[key], count)
-        out.append(moved)
-    return out
+    return [_renamed(article, renamed) for article in articles]
+
+
+def _renamed(article: Terms, renamed: dict[str, str]) -> Terms:
+    if renamed.keys().isdisjoint(article.counts) and renamed.keys().isdisjoint(article.names):
+        return article
+    moved = Terms(names={renamed.get(n, n) for n in article.names})
+    for key, count in article.counts.items():
+        moved.add(renamed.get(key, key), article.forms[key], count)
+    return moved

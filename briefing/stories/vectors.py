@@ -1,7 +1,10 @@
-"""Articles as weighted term vectors, and how much specific vocabulary two articles share.
+"""Articles as weighted term vectors.
 
-A term weighs (1 + log count) times its rarity in general text (see rarity.py); the rows
-are scaled to unit length so that their dot products are cosine similarities.
+A term weighs (1 + log count) times its rarity in general text (rarity.py: "Kursk" is
+telling on any day, "year" never) times its rarity on the day (1 + log((n + 1) / (df + 1))
+over the day's n articles, df of which hold it: "Olympic" tells less on a day of twenty
+Olympic items, whose stories it would otherwise join). The rows are scaled to unit length
+so that their dot products are cosine similarities.
 """
 
 from __future__ import annotations
@@ -32,17 +35,18 @@ class TermMatrix:
     rows: sp.csr_matrix  # one unit-length row of weighted terms per source
     weights: NDArray[np.float64]  # each column's weight
     names: NDArray[np.bool_]  # whether a column is (part of) a name somewhere that day
+    multiword: NDArray[np.bool_]  # whether a column is a name of several words, as one term
 
     def cosine(self) -> NDArray[np.float64]:
+        """Every pair's cosine, dense: for the verifier's story check (verify/coherence.py),
+        which compares a brief's articles once; the grouping itself stays sparse."""
         return np.asarray((self.rows @ self.rows.T).toarray(), dtype=np.float64)
 
-    def shared(self, *, names_only: bool = False) -> NDArray[np.float64]:
-        """For each pair of rows, the summed weight of the terms both contain (of the
-        names only, if asked): how much specific vocabulary they share, whatever their
-        lengths."""
-        present = sp.csr_matrix((self.rows > 0).astype(np.float64))
-        weights = self.weights * self.names if names_only else self.weights
-        return np.asarray((present.multiply(weights) @ present.T).toarray(), dtype=np.float64)
+    def evidence(self) -> NDArray[np.float64]:
+        """What sharing each term says about two articles: a word 1, a name 2 (one shared
+        name can tell a story, one shared word is chance), a name of several words 0
+        (its words count already)."""
+        return np.where(self.multiword, 0.0, np.where(self.names, 2.0, 1.0))
 
 
 def term_matrix(sources: Sequence[Source]) -> TermMatrix:
@@ -66,11 +70,14 @@ def term_matrix(sources: Sequence[Source]) -> TermMatrix:
             values.append(1.0 + math.log(count))
     weights = np.array([_weight(term, forms[c]) for term, c in columns.items()])
     counts = sp.csr_matrix((values, (rows, cols)), shape=(len(articles), len(columns)))
+    frequency = np.bincount(cols, minlength=len(columns))
+    weights = weights * (1.0 + np.log((len(articles) + 1) / (frequency + 1)))
     weighted = sp.csr_matrix(counts.multiply(weights))
     weighted.eliminate_zeros()
     is_name = np.zeros(len(columns), dtype=bool)
     is_name[list(names)] = True
-    return TermMatrix(_unit_rows(weighted), weights, is_name)
+    multiword = np.array([term.startswith(NAME) for term in columns], dtype=bool)
+    return TermMatrix(_unit_rows(weighted), weights, is_name, multiword)
 
 
 def _unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
