@@ -81,7 +81,13 @@ def test_generate_with_the_llm_engine_then_rerun_from_the_cache(fake_server, tmp
     assert "calls" not in brief["stats"]
     assert "seconds" not in brief["stats"]
     assert brief["stats"]["dropped_citations"] == []
-    assert len(brief["stories"][0]["key_developments"]) == 5
+    # The model's five points: the first is the bottom line, the other four developments
+    # (each sentence once), then the offline draft's developments fill the section.
+    assert len(brief["stories"][0]["key_developments"]) == 8
+    assert (
+        "the model wrote the headline, 1 of 1 bottom line and 4 of 8 key developments;"
+        in (brief["engine"]["note"])
+    )
     assert len(fake_server[0].requests) == 2
     first = out.read_bytes()
     # Same inputs again: every reply comes from the cache, nothing is sent.

@@ -12,6 +12,7 @@ from typing import Any
 
 from llm_fixtures import FakeBackend, reply
 
+from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.llm import LLMEngine
 from briefing.llm.settings import LLMSettings
 from briefing.models import Passage, Source
@@ -75,7 +76,7 @@ def quote(text: str, *citations: str) -> dict[str, Any]:
 
 CASES: list[tuple[str, dict[str, Any], bool]] = [
     # Corroborated by S2.1: checked against S1.1, the passage it ends up citing.
-    ("bottom_line", point("Four thousand residents left Harrowgate overnight.", "S1.1", "S2.1"), KEPT),
+    ("bottom_line", point("Some four thousand residents left Harrowgate overnight.", "S1.1", "S2.1"), KEPT),
     # An ellipsis splits a quote: each part stands in the passage, in order.
     ("key_developments", point('Mayor Ilse Varga said "the water ... rose" faster than any of them had seen.', "S1.3"), KEPT),
     ("key_developments", point("Residents said «the river burst» its banks near the old mill.", "S1.2"), KEPT),
@@ -140,12 +141,24 @@ def test_everything_the_engine_keeps_the_verifier_supports():
     not_supported = [(c.text, c.reasons) for c in review.claims if c.status != "supported"]
     assert not_supported == []
 
+    # What the brief shows is the model's supported items, then the offline draft's (each
+    # sentence once: a second item on a sentence already shown is not shown again).
     kept = {obj.text for obj in brief.cited_objects()}
-    assert kept == {item["text"] for _, item, keep in CASES if keep}
+    offline = {
+        obj.text
+        for obj in brief_from_draft(ExtractiveEngine().write(SOURCES), SOURCES).cited_objects()
+    }
+    supported = {item["text"] for _, item, keep in CASES if keep}
+    assert kept <= supported | offline
+    shown = {c for obj in brief.cited_objects() for c in obj.citations}
     dropped = "\n".join(draft.usage["dropped_citations"])
     for _, item, keep in CASES:
-        if not keep:
+        if keep:
+            assert repr(item["text"][:60]) not in dropped
+            assert item["text"] in kept or shown & set(item["citations"])
+        else:
             assert repr(item["text"][:60]) in dropped
+            assert item["text"] not in kept
     # The corroborated claim cites its own source's passage; the other is corroboration.
     (corroborated,) = brief.stories[0].bottom_line
     assert (corroborated.citations, corroborated.corroborated_by) == (["S1.1"], ["S2.1"])

@@ -49,13 +49,19 @@ def test_one_round_day_is_one_map_call_and_one_reduce_call():
     assert brief.title.startswith("Thousands evacuated")
     assert draft.engine.name == "openai"
     assert draft.engine.model == "gpt-4.1-mini"
-    # Corroboration from the second source is kept apart from the first source's citations.
+    # The second source's passage is kept apart from the first source's citations, and is
+    # not listed as also reporting it: it shares too few of the claim's words (the
+    # verifier's corroboration check), so it would be flagged.
     assert brief.stories[0].bottom_line[0].citations == ["S1.1"]
-    assert brief.stories[0].bottom_line[0].corroborated_by == ["S2.1"]
+    assert brief.stories[0].bottom_line[0].corroborated_by == []
+    assert any("S2.1" not in c.citations for c in brief.stories[0].bottom_line)
+    # The offline draft's figure group comes first (the model's, of the same values, adds
+    # nothing): the two values side by side.
     figures = brief.stories[0].key_figures[0]
-    assert [f.value for f in figures.figures] == [5500, 4000]
+    assert [f.value for f in figures.figures] == [4000, 5500]
     assert figures.disagreement is True
-    assert [f.source_ids for f in figures.figures] == [["S1"], ["S2"]]
+    assert [f.source_ids for f in figures.figures] == [["S2"], ["S1"]]
+    assert len(brief.stories[0].key_figures) == 1
     assert brief.stories[0].unconfirmed[0].status == "disputed"
     assert brief.stories[0].quotes[0].speaker == "Tomas Reyn"
     assert brief.stories[0].what_to_watch[0].citations == ["S2.3"]
@@ -138,8 +144,15 @@ def test_what_is_still_wrong_after_the_reask_is_dropped_and_reported():
     # The dropped map item never reaches the reduce prompt.
     assert "S7.1" not in backend.sent("ReduceResult")[0].messages[1]["content"]
     brief = as_brief(draft, sources)
-    assert [c.citations for c in brief.stories[0].key_developments] == [["S1.2"]]
-    assert brief.stories[0].quotes == []
+    # The model's one good development first, then the offline draft's that cite
+    # sentences not yet in the brief; no quote of the model's (it was misquoted).
+    developments = [c.citations for c in brief.stories[0].key_developments]
+    assert developments[0] == ["S1.2"]
+    assert all(
+        c.text == brief.passage_index()[c.citations[0]][1].text
+        for c in brief.stories[0].key_developments[1:]
+    )
+    assert "We will rebuild." not in {q.text for q in brief.stories[0].quotes}
     cited = {c for obj in brief.cited_objects() for c in obj.citations}
     assert cited <= set(brief.passage_index())
 
@@ -257,7 +270,7 @@ def test_failed_merge_falls_back_to_unmerged_summaries():
     leads = {c.text for c in draft.sections["bottom_line"]}
     developments = {c.text for c in draft.sections["key_developments"]}
     assert len(leads) == 2
-    assert len(developments) == 2
+    assert len(developments) >= 2  # the summaries' two other points, then the offline draft's
     assert not leads & developments
     assert draft.sections["key_figures"][0].disagreement is True
 
@@ -574,14 +587,14 @@ def test_when_every_merge_fails_the_summaries_fill_the_brief_within_its_limits()
     # other seven points the developments (no point twice), the sources taking turns so
     # that each is there, and the brief validates (it used to end in a pydantic dump).
     assert len(draft.sections["bottom_line"]) == 3
-    assert len(draft.sections["key_developments"]) == 7
+    assert len(draft.sections["key_developments"]) == 8  # the seven, then the offline draft's
     assert "so the summaries are listed unmerged" in draft.engine.note
     assert "beyond the sections' limits" not in draft.engine.note
     brief = as_brief(draft, sources)
     leads = [c.citations[0] for c in brief.stories[0].bottom_line]
     firsts = [c.citations[0] for c in brief.stories[0].key_developments]
     assert leads == ["S1.1", "S2.1", "S3.1"]
-    assert firsts == ["S4.1", "S5.1", "S1.2", "S2.2", "S3.2", "S4.2", "S5.2"]
+    assert firsts[:7] == ["S4.1", "S5.1", "S1.2", "S2.2", "S3.2", "S4.2", "S5.2"]
 
 
 def test_a_figure_value_no_brief_can_hold_is_reasked_then_dropped(tmp_path: Path):
@@ -601,7 +614,9 @@ def test_a_figure_value_no_brief_can_hold_is_reasked_then_dropped(tmp_path: Path
         "has value inf; give the number itself"
         in backend.sent("MapResult")[1].messages[-1]["content"]
     )
-    assert draft.sections["key_figures"] == []
+    # The model's figures are gone; the offline draft's (finite) group stays.
+    shown = [f.value for g in draft.sections["key_figures"] for f in g.figures]
+    assert shown == [4000, 5500]
     assert (
         "'About 4,000 residents' has value inf; give the number itself"
         in draft.usage["dropped_citations"]
@@ -613,9 +628,9 @@ def test_a_figure_value_no_brief_can_hold_is_reasked_then_dropped(tmp_path: Path
 
 def test_the_models_headline_is_one_line_of_at_most_200_characters():
     reduced = json.loads(saved("reduce.json"))
-    reduced["title"] = "Dam breach\n# Injected heading\n" + "x" * 500
+    reduced["title"] = "Dam breach\n# Harrowgate evacuated\n" + "Harrowgate " * 14 + "x" * 60
     backend = FakeBackend(reduces=[reply(json.dumps(reduced))])
     draft = asyncio.run(LLMEngine(settings(use_cache=False), backend).awrite(harrowgate_sources()))
-    assert draft.title.startswith("Dam breach # Injected heading xxx")
+    assert draft.title.startswith("Dam breach # Harrowgate evacuated Harrowgate")
     assert len(draft.title) == 200
     assert "\n" not in draft.title

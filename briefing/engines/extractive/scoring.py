@@ -15,20 +15,12 @@ from briefing.engines.extractive.similarity import (
     tokens,
 )
 from briefing.furniture import site_furniture
+from briefing.statements import is_statement
 
 if TYPE_CHECKING:
     from briefing.models import Passage, Source
 
-_BOILERPLATE = re.compile(
-    r"click here|subscribe|sign up|newsletter|cookie|all rights reserved|follow us|read more|"
-    r"advertisement|related (?:links|stories|articles)|getty images|photo:|image:|©|copyright|"
-    r"e-?mail this|share this|terms of use|privacy policy|javascript|advertise (?:in|with|on)|"
-    r"this (?:web)?site is|optimi[sz]ed for|best viewed|registered user|purchase this article",
-    re.IGNORECASE,
-)
-_ENDS_LIKE_PROSE = re.compile(r"[.!?][\"”’')]*$")
 _SHOUTING = re.compile(r"\b[A-Z]{2,}\s+[A-Z]{2,}\s+[A-Z]{2,}\b")
-MIN_WORDS, MAX_WORDS = 7, 70
 _EPSILON = 1e-6
 
 
@@ -41,17 +33,6 @@ class Scored:
     score: float = 0.0
     candidate: bool = False
     figures: frozenset[tuple[float, str]] = frozenset()  # (value, what it counts)
-
-
-def is_statement(text: str) -> bool:
-    words = text.split()
-    return (
-        MIN_WORDS <= len(words) <= MAX_WORDS
-        and _ENDS_LIKE_PROSE.search(text) is not None
-        and not text.rstrip("”\"’' ").endswith("?")
-        and _BOILERPLATE.search(text) is None
-        and sum(w[:1].isupper() for w in words) < 0.6 * len(words)
-    )
 
 
 def score_sentences(sources: list[Source]) -> list[Scored]:

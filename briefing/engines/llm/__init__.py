@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.llm.draft import fallback_reduce, to_draft
 from briefing.engines.llm.planning import group_by_budget, halve, plan_map
 from briefing.engines.llm.reuse import Kept, Reuse
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
     from briefing.engines import Draft
     from briefing.engines.llm.planning import Unit
+    from briefing.ingest.limits import InputLimits
     from briefing.llm.schemas import ReduceBase
     from briefing.llm.settings import LLMSettings
     from briefing.models import Source
@@ -107,8 +109,14 @@ def unit_keys(pack: Sequence[Unit]) -> list[str]:
 
 
 class LLMEngine:
-    def __init__(self, settings: LLMSettings, backend: ChatBackend | None = None) -> None:
+    def __init__(
+        self,
+        settings: LLMSettings,
+        backend: ChatBackend | None = None,
+        limits: InputLimits | None = None,
+    ) -> None:
         self.settings = settings
+        self.offline = ExtractiveEngine(limits)
         self.backend = open_backend(settings, backend, instead="use --engine extractive")
         self.prompts = Prompts(settings.prompts_dir)
         self.counter = TokenCounter(settings.model)
@@ -116,6 +124,7 @@ class LLMEngine:
         self._limit = asyncio.Semaphore(settings.max_concurrency)
         self._budget = RequestBudget()
         self._log = MapLog()
+        self._answered = False  # whether any exchange gave a reply of the asked shape
 
     async def awrite(self, sources: Sequence[Source]) -> Draft:
         """The draft of a brief of one story made of all `sources`."""
@@ -142,15 +151,25 @@ class LLMEngine:
         self._limit = asyncio.Semaphore(self.settings.max_concurrency)
         self.usage = Usage()
         self._budget = RequestBudget()
+        self._answered = False
         self._log = MapLog({s.id: n for n, s in enumerate(sources)})
-        reuse = Reuse(self.settings, self.prompts, self.counter, sources)
-        summaries = await self._map_all(sources, reuse if self.settings.use_cache else None)
-        if not summaries:
+        # The offline drafts (no model) are written in a worker thread meanwhile: each
+        # story's model output is held to their rules and filled from them (over_offline).
+        drafting = asyncio.ensure_future(self.offline.awrite_stories(list(sources), stories))
+        try:
+            reuse = Reuse(self.settings, self.prompts, self.counter, sources)
+            summaries = await self._map_all(sources, reuse if self.settings.use_cache else None)
+        except BaseException:
+            drafting.cancel()
+            raise
+        if not summaries and not self._answered:
+            drafting.cancel()
             raise ModelCallError(
                 "no source could be summarized: "
                 + "; ".join(self._log.notes())
                 + "; try another --model or --engine extractive"
             )
+        offline = await drafting
         by_id = {s.id: s for s in sources}
         results = await asyncio.gather(
             *(
@@ -184,9 +203,16 @@ class LLMEngine:
         # The run's usage goes with the first draft: the pipeline adds the drafts' up.
         return [
             to_draft(
-                merged, [by_id[i] for i in ids], self.settings.model, usage if n == 0 else {}, notes
+                merged,
+                [by_id[i] for i in ids],
+                drafted,
+                model=self.settings.model,
+                usage=usage if n == 0 else {},
+                notes=notes,
             )
-            for n, ((merged, _), ids) in enumerate(zip(results, stories, strict=True))
+            for n, ((merged, _), ids, drafted) in enumerate(
+                zip(results, stories, offline, strict=True)
+            )
         ]
 
     async def _map_all(self, sources: Sequence[Source], reuse: Reuse | None) -> list[SourceSummary]:
@@ -230,7 +256,7 @@ class LLMEngine:
                 if reuse is not None and not story.notes:  # a failed partial merge is asked again
                     reuse.keep_merge(sources, summaries, story)
                 return story.merged, story
-        unmerged, left_out = fallback_reduce(summaries, sources)
+        unmerged, left_out = fallback_reduce(summaries)
         if len(sources) > 1 and summaries:
             beyond = f", {left_out} items beyond the sections' limits left out" if left_out else ""
             story.notes.append(f"so the summaries are listed unmerged{beyond}")
@@ -282,9 +308,12 @@ class LLMEngine:
         if content is None:
             return Answer(None, problem, failure, failed=[first])
         try:
-            return Answer(schema.model_validate_json(content, context=context))
+            value = schema.model_validate_json(content, context=context)
         except ValidationError as err:
             errors = validation_problems(err, whole="reply")
+        else:
+            self._answered = True
+            return Answer(value)
         log.info("re-asking %s: %d problems", schema.__name__, len(errors))
         again = self._request(
             [
@@ -303,6 +332,7 @@ class LLMEngine:
         except ValidationError as err:
             why = f"invalid reply after a re-ask ({validation_problems(err, whole='reply')[0]})"
             return Answer(None, why, Failure.INVALID, failed=[first, again])
+        self._answered = True
         self.backend.keep(first)  # the re-ask got around it, if it was a failure
         return Answer(value, dropped=repair.dropped, dropped_by=repair.by_summary)
 

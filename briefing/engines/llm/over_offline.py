@@ -1,0 +1,231 @@
+"""The model's story over the offline engine's: never worse than the offline brief.
+
+The offline (extractive) engine drafts every story first, without a model. What the
+model wrote is then held to the offline engine's own rules, and to the verifier's,
+synthesis included: a claim is one statement in one sentence that names its subject
+(statements.py), a claim outside the unconfirmed reports does not rest on a sentence
+that hedges it (cues.hedge), "also reported by" lists only passages that report the same
+thing, figures stand side by side only when they measure one quantity
+(synthesis.comparable_parts), and a quote is credited to the speaker named where it
+stands (synthesis.credited_speaker). What fails is left out, with the reason, for the
+run report; the model's citations were already checked as the verifier checks them
+(draft.py).
+
+Then the brief is filled from the offline draft, section by section, with no model call:
+the model's headline and bottom line when it gave good ones, else the offline draft's;
+the model's developments and quotes first, then the offline draft's that cite sentences
+not yet used; and every offline figure group and unconfirmed report, then the model's
+that add something. So whatever the model answers, the brief keeps the offline brief's
+figures, disagreements and unconfirmed reports; the engine note says what the model
+wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from briefing.engines.extractive.cues import hedge, leans_on_another
+from briefing.models import Claim, KeyFigure, Quote
+from briefing.sections import SECTIONS
+from briefing.statements import claim_problem
+from briefing.verify import synthesis
+from briefing.verify.checks import check_cited, check_text
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from briefing.engines import Draft
+    from briefing.models import Item, Passage, Source
+    from briefing.sections import Section
+
+# A headline longer than this many words is a sentence, not a headline.
+HEADLINE_WORDS = 20
+
+
+@dataclass
+class Filled:
+    """The story's sections, the model's share of them, and what was left out and why."""
+
+    title: str
+    sections: dict[str, list[Item]]
+    wrote: list[str]  # the parts the model wrote, in words ("the headline", "2 of 5 ...")
+    left_out: list[str] = field(default_factory=list)
+
+
+class _Rules:
+    """The offline engine's and the verifier's rules, applied to what the model wrote."""
+
+    def __init__(self, sources: Sequence[Source]) -> None:
+        self.index: dict[str, tuple[Source, Passage]] = {
+            p.id: (s, p) for s in sources for p in s.passages
+        }
+        self.texts = {pid: p.text for pid, (_, p) in self.index.items()}
+        self.left_out: list[str] = []
+
+    def refuse(self, text: str, why: str) -> None:
+        self.left_out.append(f"{text[:60]!r} left out: {why}")
+
+    def claim(self, claim: Claim, section: Section) -> Claim | None:
+        problem = claim_problem(claim.text)
+        if problem is None and leans_on_another(claim.text):
+            problem = "leans on another sentence for its subject; name it"
+        if problem is None and not section.hedged:
+            hedged = next((c for c in claim.citations if hedge(self.texts[c])), None)
+            if hedged is not None:
+                problem = f"rests on {hedged}, which hedges it, outside the unconfirmed reports"
+        if problem is not None:
+            self.refuse(claim.text, problem)
+            return None
+        also = [
+            pid
+            for pid in claim.corroborated_by
+            if synthesis.corroboration_problem(claim.text, self.texts[pid]) is None
+        ]
+        return claim.model_copy(update={"corroborated_by": also})
+
+    def quote(self, quote: Quote) -> Quote | None:
+        speaker = synthesis.credited_speaker(quote, self.index)
+        if speaker is None:
+            self.refuse(quote.text, "no speaker is named where the quote stands")
+            return None
+        return quote.model_copy(update={"speaker": speaker})
+
+    def figures(self, group: KeyFigure) -> list[KeyFigure]:
+        """The group split into parts the verifier lets stand side by side."""
+        parts = synthesis.comparable_parts(group.figures, self.texts)
+        if len(parts) > 1:
+            self.refuse(group.subject, "its values measure different things; shown apart")
+        return [
+            KeyFigure(subject=group.subject, figures=part, disagreement=len(part) > 1)
+            for part in parts
+        ]
+
+    def section(self, items: Sequence[Item], section: Section) -> list[Item]:
+        """The items of one section of the model's that hold (figure groups split)."""
+        kept: list[Item] = []
+        for item in items:
+            if isinstance(item, Claim):
+                kept += [c for c in [self.claim(item, section)] if c is not None]
+            elif isinstance(item, Quote):
+                kept += [q for q in [self.quote(item)] if q is not None]
+            else:
+                kept += self.figures(item)
+        return [i for i in kept if self.still_supported(i)]
+
+    def headline(self, title: str) -> str | None:
+        words = title.split()
+        if not words or len(words) > HEADLINE_WORDS:
+            return None
+        if check_text(title, list(self.texts.values())).findings:
+            self.refuse(title, "the headline says what the sources do not")
+            return None
+        return title
+
+    def still_supported(self, item: Item) -> bool:
+        """The verifier's view of the finished item: its own checks and what the brief
+        puts together around it (synthesis)."""
+        objects: list[Claim | Quote | KeyFigure] = [item]
+        found = synthesis.findings(objects, self.index)
+        cited = item.figures if isinstance(item, KeyFigure) else [item]
+        problems = [
+            *(f.reason for obj in cited for f in check_cited(obj, self.texts).findings),
+            *(f.reason for fs in found.values() for f in fs),
+        ]
+        if problems:
+            self.refuse(_text(item), problems[0])
+        return not problems
+
+
+def _text(item: Item) -> str:
+    return item.subject if isinstance(item, KeyFigure) else item.text
+
+
+def _cited(item: Item) -> set[str]:
+    """The passages an item shows (a claim's own, not those that only corroborate it)."""
+    if isinstance(item, KeyFigure):
+        return {c for f in item.figures for c in f.citations}
+    return set(item.citations)
+
+
+def _values(item: Item) -> set[tuple[float, str | None]]:
+    return {(f.value, f.unit) for f in item.figures} if isinstance(item, KeyFigure) else set()
+
+
+def over_offline(
+    title: str,
+    written: Mapping[str, Sequence[Item]],
+    offline: Draft,
+    sources: Sequence[Source],
+    sections: Sequence[Section] = SECTIONS,
+) -> Filled:
+    """The story's `sections`: what the model `written` that holds, filled from `offline`."""
+    rules = _Rules(sources)
+    own = {s.name: rules.section(written.get(s.name, []), s) for s in sections}
+    base = {s.name: list(offline.sections.get(s.name, [])) for s in sections}
+    # Each sentence is shown once. The offline draft's unconfirmed reports are kept
+    # whatever the model wrote, so their sentences are not the model's claims; then what
+    # the model chose comes before the offline draft's. (A figure's sentence may be a
+    # claim's too, as in the offline brief.)
+    used = _all_cited(base.get("unconfirmed", []))
+    mine: dict[str, list[Item]] = {}
+    for section in sections:
+        mine[section.name] = _unused(
+            own[section.name], set() if section.kind == "figures" else used
+        )
+        if section.kind != "figures":
+            used |= _all_cited(mine[section.name])
+    chosen: dict[str, list[Item]] = {}
+    for section in sections:
+        # The offline bottom line the model's replaced is a development still.
+        spare = base.get("bottom_line", []) if mine.get("bottom_line") else []
+        items = _filled(section, mine[section.name], base[section.name], spare, used)
+        if not items and section.name == "bottom_line":
+            items = _unused(base.get("key_developments", []), used)[:1]
+        chosen[section.name] = items[: section.max_items]
+        if section.kind != "figures":
+            used |= _all_cited(chosen[section.name])
+    wrote = ["the headline"] if (headline := rules.headline(title)) is not None else []
+    for section in sections:
+        count = sum(1 for i in chosen[section.name] if any(i is m for m in mine[section.name]))
+        if count:
+            wrote.append(f"{count} of {len(chosen[section.name])} {section.label.lower()}")
+    return Filled(headline or offline.title, chosen, wrote, rules.left_out)
+
+
+def _filled(
+    section: Section,
+    model: list[Item],
+    offline: list[Item],
+    spare: list[Item],
+    used: set[str],
+) -> list[Item]:
+    """One section: the model's items and the offline draft's, as the module says."""
+    if section.kind == "figures":
+        shown = {v for i in offline for v in _values(i)}
+        return offline + [i for i in model if not _values(i) <= shown]
+    if section.hedged:
+        return offline + model
+    if section.name == "bottom_line":
+        return model or _unused(offline, used)
+    if section.name == "key_developments":
+        return model + _unused([*spare, *offline], used)
+    return model + _unused(offline, used)
+
+
+def _all_cited(items: Sequence[Item]) -> set[str]:
+    return {c for i in items for c in _cited(i)}
+
+
+def _unused(items: Sequence[Item], used: set[str]) -> list[Item]:
+    """The items that show no passage `used` shows, nor one an earlier item of theirs
+    shows: each sentence is in the brief once."""
+    taken = set(used)
+    kept: list[Item] = []
+    for item in items:
+        cited = _cited(item)
+        if cited & taken:
+            continue
+        taken |= cited
+        kept.append(item)
+    return kept
