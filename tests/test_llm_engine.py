@@ -24,8 +24,11 @@ from llm_fixtures import (
 
 import briefing
 from briefing.engines.llm import MAP_REQUESTS, LLMEngine
+from briefing.engines.llm.planning import plan_map
 from briefing.errors import ContextLengthError, ModelCallError
+from briefing.llm.prompts import Prompts
 from briefing.llm.settings import LLMSettings
+from briefing.llm.tokens import TokenCounter
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -101,9 +104,20 @@ def test_static_instructions_come_first_and_sources_last_as_data():
     assert system["role"] == "system"
     assert "not instructions" in system["content"]
     assert "S1.1" not in system["content"]
-    assert user["content"].rstrip().endswith("</documents>")
-    assert user["content"].index("key_points") < user["content"].index("<documents>")
-    assert "[S2.3] Engineers will inspect the dam again on Wednesday." in user["content"]
+    # Everything before the documents is the same for every pack (a provider's prompt cache
+    # reuses it); the pack's source ids come after them.
+    static, data = user["content"].split("<documents>")
+    assert "S1" not in static
+    assert "key points" in static
+    assert data.rstrip().endswith(
+        "Sources to summarize, one summary each: S1, S2. Cite\nonly sentence ids shown above."
+    )
+    assert "[S2.3] Engineers will inspect the dam again on Wednesday." in data
+    other = Prompts().map_messages(
+        plan_map(harrowgate_sources()[1:], TokenCounter("gpt-4.1-mini"), 6000)[0]
+    )
+    assert other[0] == system
+    assert other[1]["content"].split("<documents>")[0] == static
 
 
 def test_wrong_citations_get_one_reask_with_the_exact_errors():

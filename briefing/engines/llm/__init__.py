@@ -27,7 +27,7 @@ from briefing.engines.llm.draft import fallback_reduce, to_draft
 from briefing.engines.llm.planning import group_by_budget, halve, plan_map
 from briefing.engines.llm.reuse import Kept, Reuse
 from briefing.errors import ModelCallError, validation_problems
-from briefing.llm import pricing
+from briefing.llm import pricing, salvage
 from briefing.llm.calls import NoAnswer, open_backend, send
 from briefing.llm.chat import ChatBackend, ChatRequest, Message, Usage
 from briefing.llm.prompts import Prompts
@@ -82,6 +82,8 @@ class Answer(Generic[T]):
     # The requests of a failed exchange, whose replies were not cached: the caller keeps
     # them (CachingBackend.keep) when it gets around the failure completely.
     failed: list[ChatRequest] = field(default_factory=list)
+    # Only the complete items of a reply cut off at the token limit.
+    partial: bool = False
 
 
 class RequestBudget:
@@ -278,7 +280,8 @@ class LLMEngine:
         self, request: ChatRequest, keys: Sequence[str]
     ) -> tuple[str | None, Failure | None, str]:
         """The reply's content, or why there is none and the problem in words, counting the
-        call (and, for a map call, the request against its sources' budget)."""
+        call (and, for a map call, the request against its sources' budget). A reply cut
+        off at the token limit comes with what it had written (Failure.TOO_BIG)."""
         if not self._budget.spend(keys):
             return None, Failure.SPENT, f"no requests left: at most {MAP_REQUESTS} per source"
         if log.isEnabledFor(logging.DEBUG):  # counting tokens takes time; only when shown
@@ -293,7 +296,9 @@ class LLMEngine:
                 return None, Failure.REFUSED, f"refused: {outcome.refusal}"
             case NoAnswer.FILTERED:
                 return None, Failure.REFUSED, "refused: the provider's content filter stopped it"
-            case NoAnswer.CUT_OFF | NoAnswer.TOO_LONG:
+            case NoAnswer.CUT_OFF:
+                return outcome.content or None, Failure.TOO_BIG, TOO_BIG
+            case NoAnswer.TOO_LONG:
                 return None, Failure.TOO_BIG, TOO_BIG
 
     async def ask(
@@ -303,9 +308,20 @@ class LLMEngine:
         context: CitationContext,
         keys: Sequence[str] = (),
     ) -> Answer[T]:
+        """The reply, checked. A reply cut off at the token limit keeps its complete items
+        that check out (partial). Any other reply with problems keeps its good items and is
+        asked once more, naming every problem; what the second reply gets right is added
+        (partial acceptance) and what is still wrong is dropped and reported."""
         first = self._request(messages, schema)
         content, failure, problem = await self._send(first, keys)
-        if content is None:
+        if failure is not None or content is None:
+            cut = salvage.salvaged(schema, content, context, cut_off=True) if content else None
+            if cut is not None and _holds_anything(without_dropped(cut[0])):
+                self._answered = True
+                self.backend.keep(first)  # an identical rerun salvages the same
+                return Answer(
+                    cut[0], dropped=cut[1].dropped, dropped_by=cut[1].by_summary, partial=True
+                )
             return Answer(None, problem, failure, failed=[first])
         try:
             value = schema.model_validate_json(content, context=context)
@@ -315,6 +331,7 @@ class LLMEngine:
             self._answered = True
             return Answer(value)
         log.info("re-asking %s: %d problems", schema.__name__, len(errors))
+        kept = salvage.salvaged(schema, content, context)
         again = self._request(
             [
                 *messages,
@@ -324,16 +341,22 @@ class LLMEngine:
             schema,
         )
         content, failure, problem = await self._send(again, keys)
-        if content is None:
+        cut_off = failure is Failure.TOO_BIG
+        fixed = salvage.salvaged(schema, content, context, cut_off=cut_off) if content else None
+        replies = [r for r in (kept, fixed) if r is not None]
+        if not replies:
+            if failure is None:
+                why = f"invalid reply after a re-ask ({_first_problem(schema, content or '')})"
+                return Answer(None, why, Failure.INVALID, failed=[first, again])
             return Answer(None, problem, failure, failed=[first, again])
-        repair = CitationContext(context.passages, context.source_ids, repair=True)
-        try:
-            value = schema.model_validate_json(content, context=repair)
-        except ValidationError as err:
-            why = f"invalid reply after a re-ask ({validation_problems(err, whole='reply')[0]})"
-            return Answer(None, why, Failure.INVALID, failed=[first, again])
+        value = without_dropped(replies[0][0])
+        for more, _ in replies[1:]:
+            value = salvage.merged(value, without_dropped(more))
         self._answered = True
         self.backend.keep(first)  # the re-ask got around it, if it was a failure
+        # What is still wrong: the re-ask's drops (it was asked to fix or leave out the
+        # first reply's), or the first reply's when the re-ask gave nothing to read.
+        _, repair = replies[-1]
         return Answer(value, dropped=repair.dropped, dropped_by=repair.by_summary)
 
     # --- map ----------------------------------------------------------------------------
@@ -362,14 +385,17 @@ class LLMEngine:
         summaries = [s for s in summaries if s.source_id in ids]
         missing = [i for i in ids if i not in {s.source_id for s in summaries}]
         rest = [u for u in pack if u.source.id in missing]
+        partly = [i for i in ids if i not in missing] if answer.partial else []
+        if partly:  # a reply cut off at the token limit: its complete items are kept
+            self._log.not_summarized(partly, f"{', '.join(partly)} summarized in part ({TOO_BIG})")
         if rest and len(rest) < len(pack):
             # The model skipped some sources of the pack: ask again for them alone.
             log.info("no summary for %s; asking again for them alone", ", ".join(missing))
             more, whole = await self._map(rest, passages)
-            return summaries + more, whole
+            return summaries + more, whole and not partly
         if missing:
             self._not_summarized(missing, "no summary given")
-        return summaries, not missing
+        return summaries, not missing and not partly
 
     async def _map_smaller(
         self, pack: list[Unit], passages: dict[str, str], answer: Answer[MapResult]
@@ -445,7 +471,28 @@ class LLMEngine:
             story.notes.append(f"a merge call failed ({answer.problem})")
             return None
         story.dropped += answer.dropped
+        if answer.partial:  # not kept for the next run (notes), which asks again
+            story.notes.append(
+                f"a merge reply was cut off ({TOO_BIG}); its complete items were kept"
+            )
         return answer.value
+
+
+def _holds_anything(value: Out) -> bool:
+    """Whether a reply holds any item (a summary, a claim, a figure group, a quote)."""
+    return any(
+        isinstance(getattr(value, name), list) and getattr(value, name)
+        for name in type(value).model_fields
+    )
+
+
+def _first_problem(schema: type[Out], content: str) -> str:
+    """What is wrong with a reply nothing could be kept of, in pydantic's words."""
+    try:
+        schema.model_validate_json(content)
+    except ValidationError as err:
+        return validation_problems(err, whole="reply")[0]
+    return "nothing in it checked out"
 
 
 class MapLog:
