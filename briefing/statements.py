@@ -32,7 +32,7 @@ def statement_problem(text: str) -> str | None:
     problems = (
         (
             len(words) < MIN_WORDS,
-            f"is not a statement ({len(words)} words: a heading or a fragment)",
+            f"is not a statement (under {MIN_WORDS} words: a heading or a fragment)",
         ),
         (len(words) > MAX_WORDS, f"is too long for one statement ({len(words)} words)"),
         (_ENDS_LIKE_PROSE.search(text) is None, "is a fragment: it does not end like a sentence"),

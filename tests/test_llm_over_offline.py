@@ -82,7 +82,7 @@ def written(**sections: object) -> str:
 
 def draft_of(merge: str) -> tuple[Brief, list[str]]:
     sources = harrowgate_sources()
-    backend = FakeBackend(reduces=[reply(merge)])
+    backend = FakeBackend(reduces=[reply(merge), reply(merge)])  # the re-ask gets the same
     settings = LLMSettings(model="m", api_key=None, use_cache=False)
     draft = asyncio.run(LLMEngine(settings, backend).awrite(sources))
     return as_brief(draft, sources), draft.usage["dropped_citations"]
@@ -99,7 +99,7 @@ S1_2 = harrowgate_sources()[0].passages[1].text
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("Evacuation of Harrowgate", "is not a statement (3 words"),
+        ("Evacuation of Harrowgate", "is not a statement (under 7 words"),
         ("More than 5,500 people have been evacuated from Harrowgate after part", "fragment"),
         (f"{S1_1} {S1_2}", "is 2 sentences; give one statement per item"),
     ],

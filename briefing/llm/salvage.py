@@ -13,6 +13,7 @@ only fix what was wrong.
 
 from __future__ import annotations
 
+import typing
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pydantic_core
@@ -48,34 +49,53 @@ def salvaged(
         try:
             return schema.model_validate(data, context=repair), repair
         except ValidationError as err:
-            if not _prune(data, err):
+            if not _prune(schema, data, err):
                 return None
     return None
 
 
-def _prune(data: Any, err: ValidationError) -> bool:  # noqa: ANN401 - parsed JSON
-    """Remove from `data` each list item an error is in, and cut each list over its limit;
-    False when an error is not inside a list item (nothing smaller to give up)."""
+def _prune(schema: type[Out], data: Any, err: ValidationError) -> bool:  # noqa: ANN401
+    """Remove from `data` (parsed JSON) each list item an error is in, then cut each list
+    over its limit; a list an unfinished object lacks is given empty. False when an error
+    is not inside a list item (nothing smaller to give up)."""
     cuts: list[tuple[list[Any], int]] = []
-    removals: list[tuple[list[Any], int]] = []
+    removals: dict[tuple[int, int], tuple[list[Any], int]] = {}
     for error in err.errors(include_url=False):
         loc = error["loc"]
         if error["type"] == "too_long" and isinstance(_at(data, loc), list):
             cuts.append((_at(data, loc), int(error.get("ctx", {}).get("max_length", 0))))
             continue
+        parent = _at(data, loc[:-1])
+        if error["type"] == "missing" and isinstance(parent, dict) and _is_list(schema, loc):
+            parent[loc[-1]] = []
+            continue
         last = max((n for n, part in enumerate(loc) if isinstance(part, int)), default=None)
-        if last is None:
+        container = _at(data, loc[:last]) if last is not None else None
+        if last is None or not isinstance(container, list):
             return False
-        container = _at(data, loc[:last])
-        if not isinstance(container, list):
-            return False
-        removals.append((container, int(loc[last])))
-    for container, limit in cuts:
-        del container[limit:]
-    for container, index in sorted(removals, key=lambda r: -r[1]):
+        removals[id(container), int(loc[last])] = (container, int(loc[last]))
+    for container, index in sorted(removals.values(), key=lambda r: -r[1]):
         if index < len(container):
             del container[index]
+    for container, limit in cuts:
+        del container[limit:]
     return True
+
+
+def _is_list(schema: type[Out], loc: tuple[int | str, ...]) -> bool:
+    """Whether the field at `loc` (through the models' fields and lists) is a list."""
+    model: Any = schema
+    annotation: Any = None
+    for part in loc:
+        if isinstance(part, int):
+            args = typing.get_args(annotation)
+            model = args[0] if args else None
+            continue
+        fields = getattr(model, "model_fields", None)
+        if not isinstance(fields, dict) or part not in fields:
+            return False
+        annotation = fields[part].annotation
+    return typing.get_origin(annotation) is list
 
 
 def _at(data: Any, loc: tuple[int | str, ...]) -> Any:  # noqa: ANN401 - parsed JSON
