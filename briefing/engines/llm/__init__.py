@@ -33,6 +33,7 @@ from briefing.llm.chat import ChatBackend, ChatRequest, Message, Usage
 from briefing.llm.prompts import Prompts
 from briefing.llm.schemas import (
     CitationContext,
+    Cited,
     MapResult,
     Out,
     ReduceResult,
@@ -479,11 +480,13 @@ class LLMEngine:
 
 
 def _holds_anything(value: Out) -> bool:
-    """Whether a reply holds any item (a summary, a claim, a figure group, a quote)."""
-    return any(
-        isinstance(getattr(value, name), list) and getattr(value, name)
-        for name in type(value).model_fields
-    )
+    """Whether a reply holds any cited item (a claim, a figure, a quote), at any depth: a
+    summary with empty lists is nothing."""
+    for name in type(value).model_fields:
+        for item in found if isinstance(found := getattr(value, name), list) else []:
+            if isinstance(item, Cited) or (isinstance(item, Out) and _holds_anything(item)):
+                return True
+    return False
 
 
 def _first_problem(schema: type[Out], content: str) -> str:
