@@ -14,10 +14,11 @@ run report; the model's citations were already checked as the verifier checks th
 Then the brief is filled from the offline draft, section by section, with no model call:
 the model's headline and bottom line when it gave good ones, else the offline draft's;
 the model's developments and quotes first, then the offline draft's that cite sentences
-not yet used; and every offline figure group and unconfirmed report, then the model's
-that add something. So whatever the model answers, the brief keeps the offline brief's
-figures, disagreements and unconfirmed reports; the engine note says what the model
-wrote.
+not yet used (the model's items on other sentences only while there is room, so the
+offline brief's content is the floor); and every offline figure group and unconfirmed
+report, then the model's that add something. So whatever the model answers, the brief
+keeps the offline brief's figures, disagreements and unconfirmed reports; the engine note
+says what the model wrote.
 """
 
 from __future__ import annotations
@@ -202,15 +203,22 @@ def _filled(
 ) -> list[Item]:
     """One section: the model's items and the offline draft's, as the module says."""
     if section.kind == "figures":
-        shown = {v for i in offline for v in _values(i)}
-        return offline + [i for i in model if not _values(i) <= shown]
+        values = {v for i in offline for v in _values(i)}
+        return offline + [i for i in model if not _values(i) <= values]
     if section.hedged:
         return offline + model
     if section.name == "bottom_line":
         return model or _unused(offline, used)
-    if section.name == "key_developments":
-        return model + _unused([*spare, *offline], used)
-    return model + _unused(offline, used)
+    # The offline draft's items are the floor: the model's items on the same sentences
+    # (its choice and wording of them) come first, then the offline items it did not
+    # cover, and its items on other sentences only while there is room: the model never
+    # pushes what the offline brief shows out of the section.
+    floor = [*spare, *offline] if section.name == "key_developments" else offline
+    rest = _unused(floor, used)
+    shown = _all_cited(floor)
+    room = section.max_items - len(rest) - sum(1 for m in model if _cited(m) & shown)
+    added = [m for m in model if not _cited(m) & shown][: max(room, 0)]
+    return [m for m in model if _cited(m) & shown or any(m is a for a in added)] + rest
 
 
 def _all_cited(items: Sequence[Item]) -> set[str]:
