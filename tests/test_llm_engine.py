@@ -27,7 +27,9 @@ from briefing.engines.llm import MAP_REQUESTS, LLMEngine
 from briefing.engines.llm.planning import plan_map
 from briefing.errors import ContextLengthError, ModelCallError
 from briefing.llm.prompts import Prompts
+from briefing.llm.schemas import MapResult, ReduceResult
 from briefing.llm.settings import LLMSettings
+from briefing.llm.strict import response_format
 from briefing.llm.tokens import TokenCounter
 
 if TYPE_CHECKING:
@@ -648,3 +650,23 @@ def test_the_models_headline_is_one_line_of_at_most_200_characters():
     assert draft.title.startswith("Dam breach # Harrowgate evacuated Harrowgate")
     assert len(draft.title) == 200
     assert "\n" not in draft.title
+
+
+def test_the_prefix_every_map_and_merge_call_shares_is_over_1024_tokens_with_the_schema():
+    """A provider caches identical prompt prefixes of 1,024 tokens or more; a structured
+    output's schema comes before the messages (OpenAI), so it counts."""
+    counter, prompts = TokenCounter("gpt-4.1-mini"), Prompts()
+    one, two = (plan_map([s], counter, 6000)[0] for s in harrowgate_sources())
+    calls = [
+        (MapResult, prompts.map_messages(one), prompts.map_messages(two)),
+        (ReduceResult, prompts.reduce_messages(["{}"]), prompts.reduce_messages(["[]"])),
+    ]
+    for schema, first, second in calls:
+        texts = ["\n".join(m["content"] for m in messages) for messages in (first, second)]
+        same = [a == b for a, b in zip(*texts, strict=False)]
+        shared = texts[0][: same.index(False) if False in same else len(same)]
+        # They differ from the first piece of data on: everything before it is shared.
+        assert shared.rstrip().endswith(('<source id="S', "<summary>"))
+        schema_tokens = counter.count(json.dumps(response_format(schema)))
+        assert counter.count(shared) + schema_tokens >= 1024
+        assert counter.count(shared) >= 700  # the instructions themselves, before any data
