@@ -28,6 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 from briefing import pipeline
+from briefing.brief_file import brief_from_data
 from briefing.models import Brief, Claim, Figure, KeyFigure, Quote, StoryBase
 from briefing.verify import verify_brief
 from briefing.verify.words import counted_word
@@ -61,8 +62,7 @@ def replace(brief: Brief, target: object, **changes: object) -> Brief:
 
 
 def revalidated(brief: Brief) -> Brief:
-    data = brief.model_dump()
-    return Brief.model_validate(data, context={"unknown_citations": "allow"})
+    return brief_from_data(brief.model_dump(), lenient=True)
 
 
 def inside_quotes(text: str) -> list[tuple[int, int]]:

@@ -27,14 +27,13 @@ from briefing.errors import (
     TemplateError,
     VerificationFailedError,
 )
+from briefing.version import __version__
 
 if TYPE_CHECKING:
     from briefing.ingest.article import Article
     from briefing.models import Brief, Review, Story
     from briefing.pipeline import agenerate, averify, diff, generate, load, plan, render, verify
     from briefing.review import Decisions
-
-__version__ = "0.1.0"
 
 _LAZY = {
     "generate": "briefing.pipeline",

@@ -8,6 +8,7 @@ from itertools import count
 from typing import TYPE_CHECKING, Any
 
 from briefing import config
+from briefing.consistency import consistent
 from briefing.models import Brief, Claim, RunReport, RunStats
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
         }
         for draft, group in zip(drafts, groups, strict=True)
     ]
-    return Brief.model_validate(
+    brief = Brief.model_validate(
         {
             "title": title or day_title([str(s["headline"]) for s in stories], len(stories)),
             "generated_at": config.now(),
@@ -67,7 +68,8 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
             "skipped_inputs": skipped,
             "stats": stats,
         }
-    ).with_run(RunReport(seconds=seconds, **usage))
+    )
+    return consistent(brief).with_run(RunReport(seconds=seconds, **usage))
 
 
 class _ClaimIds:

@@ -5,8 +5,9 @@ can report them claim by claim instead of refusing the whole file. Either way a 
 that is not a brief gets one line naming what is wrong: not a regular file (a FIFO is
 never opened for reading), not UTF-8, not JSON, a key given twice in one object, NaN or
 Infinity, a number too long to be one, text that is not valid Unicode, or a field the
-schema refuses (see `briefing.models`). `-` reads the brief from standard input. A brief
-written before briefs had stories is read as a brief of one story (see `briefing.models`).
+schema refuses (see `briefing.models`), or fields that contradict each other (see
+`briefing.consistency`). `-` reads the brief from standard input. A brief written before
+briefs had stories is read as a brief of one story (`migrated`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from briefing.consistency import ContradictionError, consistent
 from briefing.errors import InputError, validation_problems
-from briefing.models import Brief
+from briefing.models import Brief, Source
+from briefing.stories.grouping import one_story
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,14 +52,62 @@ def load_brief(path: Path, *, allow_unknown_citations: bool = False) -> Brief:
             "`briefing generate -o brief.json`"
         ) from err
     try:
-        context = {"unknown_citations": "allow"} if allow_unknown_citations else None
-        return Brief.model_validate(data, context=context)
+        return brief_from_data(data, lenient=allow_unknown_citations)
     except ValidationError as err:
         problems = "; ".join(validation_problems(err, whole="")[:3])
-        raise InputError(
-            f"{name}: not a valid brief ({problems}); regenerate it with `briefing generate` "
-            "or fix those fields"
-        ) from err
+        raise _not_valid(name, problems) from err
+    except ContradictionError as err:
+        raise _not_valid(name, str(err)) from err
+
+
+def _not_valid(name: str, problems: str) -> InputError:
+    return InputError(
+        f"{name}: not a valid brief ({problems}); regenerate it with `briefing generate` "
+        "or fix those fields"
+    )
+
+
+def brief_from_data(data: Any, *, lenient: bool = False) -> Brief:  # noqa: ANN401 - JSON
+    """A brief's parsed JSON as a Brief: an older brief migrated, its fields validated and
+    checked against each other. `lenient` (the verifier's hand-edited briefs) lets unknown
+    citations and an outdated review through, for `verify` to report claim by claim.
+    Raises ValidationError or ContradictionError."""
+    return consistent(Brief.model_validate(migrated(data)), lenient=lenient)
+
+
+def migrated(data: Any) -> Any:  # noqa: ANN401 - whatever JSON holds
+    """A brief written before briefs had stories (its sections at the top level) as a
+    brief of one story holding them, so older JSON still renders; any other as it is."""
+    if not isinstance(data, dict) or "stories" in data:
+        return data
+    names = [s.name for s in Brief.sections if s.name in data]
+    sources = data.get("sources")
+    if not names or not isinstance(sources, list) or not sources:
+        return data
+    try:
+        models = [Source.model_validate(s) for s in sources]
+    except ValidationError:
+        return data  # the brief's own validation says what is wrong with them
+    group = one_story(models)
+    story = {
+        "id": group.id,
+        "headline": data.get("title", ""),
+        "source_ids": list(group.source_ids),
+        "outlets": group.outlets,
+        **{name: data[name] for name in names},
+    }
+    rest = {key: value for key, value in data.items() if key not in names}
+    review = rest.get("review")
+    if isinstance(review, dict) and isinstance(review.get("claims"), list):
+        rest["review"] = {**review, "claims": [_story_ref(c) for c in review["claims"]]}
+    return {**rest, "stories": [story]}
+
+
+def _story_ref(check: Any) -> Any:  # noqa: ANN401 - a review check as JSON holds it
+    """An older review's ref ('key_figures[0][2]') as it reads in a brief of one story."""
+    if isinstance(check, dict) and "[" in str(check.get("ref", "")):
+        return {**check, "ref": f"stories[0].{check['ref']}"}
+    return check
 
 
 def _read_regular(path: Path) -> bytes:

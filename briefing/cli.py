@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 import click
 
-from briefing import __version__, interrupts
+from briefing import interrupts
 from briefing.choices import CI_CHOICES, DEFAULT_MODEL, ENGINES, JUDGES, REPORTS
 from briefing.errors import BriefingError, ConfigError, NoUsableInputError
+from briefing.version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

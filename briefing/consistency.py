@@ -2,19 +2,34 @@
 their source's, counts that match what the brief holds, figures whose sources match their
 citations, citations that resolve, and a review of exactly this brief's claims.
 
-`models.BriefBase` refuses a brief with any of these contradictions, one line each naming
-the field and the fix."""
+A brief read from a file (`brief_file`) or assembled by the engines is refused with any of
+these contradictions, one line each naming the field and the fix."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from briefing.models import Claim, KeyFigure
 from briefing.verify.checks import claim_key
 
 if TYPE_CHECKING:
     from briefing.models import BriefBase, Item, Review
+
+    BriefT = TypeVar("BriefT", bound=BriefBase)
+
+
+class ContradictionError(ValueError):
+    """A brief whose fields contradict each other (its message lists the first few)."""
+
+
+def consistent(brief: BriefT, *, lenient: bool = False) -> BriefT:
+    """`brief` itself, or ContradictionError naming its first contradictions."""
+    problems = contradictions(brief, lenient=lenient)
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise ContradictionError("; ".join(problems[:3]) + more)
+    return brief
 
 
 def contradictions(brief: BriefBase, *, lenient: bool = False) -> list[str]:

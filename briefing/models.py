@@ -3,10 +3,12 @@
 Every claim-like object has `text` and `citations` (passage ids). A Brief embeds its
 sources and their passages, so one JSON file can be checked and re-rendered on its own.
 
-A brief is also a file people can edit, so the schema refuses what would make one
-inconsistent: numbers that are not finite or not exact in JSON readers, repeated ids, a
-passage id that is not its source's, a figure whose sources are not its citations', run
-counts or a review that do not match what the brief holds (see `BriefBase._consistent`).
+A brief is also a file people can edit, so the schema refuses values no brief can hold
+(numbers that are not finite or not exact in JSON readers). What must hold together across
+fields (ids given once, citations that resolve, counts and a review that match) is checked
+where a brief is read or assembled (`briefing.consistency`, called by `briefing.brief_file`),
+and so is an older brief's migration: the schema is the ground floor and imports nothing
+above it.
 """
 
 from __future__ import annotations
@@ -20,11 +22,8 @@ from pydantic import (
     Field,
     PrivateAttr,
     SerializerFunctionWrapHandler,
-    ValidationError,
-    ValidationInfo,
     create_model,
     model_serializer,
-    model_validator,
 )
 
 from briefing.sections import SECTIONS, Kind, Section
@@ -450,37 +449,6 @@ class BriefBase(Strict):
     def passage_index(self) -> dict[str, tuple[Source, Passage]]:
         return {p.id: (s, p) for s in self.sources for p in s.passages}
 
-    @model_validator(mode="before")
-    @classmethod
-    def _one_story_before_stories(cls, data: Any) -> Any:  # noqa: ANN401 - whatever was given
-        """A brief written before briefs had stories (its sections at the top level) is
-        read as a brief of one story holding them, so older JSON still renders."""
-        if not isinstance(data, dict) or "stories" in data:
-            return data
-        names = [s.name for s in cls.sections if s.name in data]
-        sources = data.get("sources")
-        if not names or not isinstance(sources, list) or not sources:
-            return data
-        try:
-            models = [s if isinstance(s, Source) else Source.model_validate(s) for s in sources]
-        except ValidationError:
-            return data  # the brief's own validation says what is wrong with them
-        from briefing.stories.grouping import one_story  # noqa: PLC0415 - it imports this module
-
-        group = one_story(models)
-        story = {
-            "id": group.id,
-            "headline": data.get("title", ""),
-            "source_ids": list(group.source_ids),
-            "outlets": group.outlets,
-            **{name: data[name] for name in names},
-        }
-        rest = {key: value for key, value in data.items() if key not in names}
-        review = rest.get("review")
-        if isinstance(review, dict) and isinstance(review.get("claims"), list):
-            rest["review"] = {**review, "claims": [_story_ref(c) for c in review["claims"]]}
-        return {**rest, "stories": [story]}
-
     @model_serializer(mode="wrap")
     def _reading_order(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # The stories come right after the engine, before the (long) sources.
@@ -492,29 +460,6 @@ class BriefBase(Strict):
         return {key: data[key] for key in head if key in data} | {
             key: value for key, value in data.items() if key not in head
         }
-
-    @model_validator(mode="after")
-    def _consistent(self, info: ValidationInfo) -> BriefBase:
-        # The verifier loads hand-edited briefs with context={"unknown_citations": "allow"}
-        # so that it can report bad ids claim by claim instead of refusing the file; it
-        # recomputes the review, so an outdated one is no contradiction there either.
-        lenient = (
-            isinstance(info.context, dict) and info.context.get("unknown_citations") == "allow"
-        )
-        from briefing.consistency import contradictions  # noqa: PLC0415 - it imports this module
-
-        problems = contradictions(self, lenient=lenient)
-        if problems:
-            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-            raise ValueError("; ".join(problems[:3]) + more)
-        return self
-
-
-def _story_ref(check: Any) -> Any:  # noqa: ANN401 - a review check as JSON holds it
-    """An older review's ref ('key_figures[0][2]') as it reads in a brief of one story."""
-    if isinstance(check, dict) and "[" in str(check.get("ref", "")):
-        return {**check, "ref": f"stories[0].{check['ref']}"}
-    return check
 
 
 def list_of(item: type[Any]) -> Any:  # noqa: ANN401 - a type made at run time

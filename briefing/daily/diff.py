@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from briefing.assemble import OVERVIEW_STORIES, day_title
+from briefing.consistency import consistent
 from briefing.daily.articles import Seen, article_keys
 from briefing.llm.schemas import source_of
 from briefing.models import (
@@ -269,7 +270,7 @@ def mark(brief: Brief, earlier: Earlier | None, *, day: str, title: str | None =
         }
     )
     # Validated again: the new ids, the marks and the review must still hold together.
-    return type(brief).model_validate(marked.model_dump()).with_run(brief.run)
+    return consistent(type(brief).model_validate(marked.model_dump())).with_run(brief.run)
 
 
 def _keys(sources: dict[str, Source], story: Story) -> set[str]:

@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING
 
-from briefing import __version__
 from briefing.daily.index import DEFAULT_TITLE
 from briefing.output import write_atomically
+from briefing.version import __version__
 
 if TYPE_CHECKING:
     from pathlib import Path

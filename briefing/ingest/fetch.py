@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any, Self
 
 import httpx2 as httpx
 
-from briefing import __version__, config
+from briefing import config
 from briefing.errors import ConfigError
 from briefing.ingest.article import UnusableInputError
 from briefing.ingest.files import require_size
 from briefing.ingest.http_cache import HTTPCache, Stored
+from briefing.version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Callable

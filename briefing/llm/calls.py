@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from briefing.errors import ConfigError, ContextLengthError
 from briefing.llm.cache import ResponseCache
-from briefing.llm.chat import CachingBackend, ChatBackend, ChatRequest, Usage
+from briefing.llm.chat import CachingBackend, ChatBackend, ChatRequest, Usage, one_line
 
 if TYPE_CHECKING:
     from briefing.llm.settings import LLMSettings
@@ -60,13 +60,6 @@ def open_backend(
         backend = make_backend(settings)
     cache = ResponseCache(settings.response_cache_dir()) if settings.use_cache else None
     return CachingBackend(backend, cache, settings.base_url or "")
-
-
-def one_line(text: str, limit: int = 160) -> str:
-    """A server's or a model's words as one short line: control characters and line breaks
-    become spaces, runs of white space one space, and the rest is cut with an ellipsis."""
-    flat = " ".join("".join(c if c.isprintable() else " " for c in text[: limit * 4]).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 class NoAnswer(enum.Enum):

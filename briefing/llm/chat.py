@@ -21,6 +21,13 @@ log = logging.getLogger(__name__)
 Message = dict[str, str]
 
 
+def one_line(text: str, limit: int = 160) -> str:
+    """A server's or a model's words as one short line: control characters and line breaks
+    become spaces, runs of white space one space, and the rest is cut with an ellipsis."""
+    flat = " ".join("".join(c if c.isprintable() else " " for c in text[: limit * 4]).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class ChatRequest:
     model: str

@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 import openai
 
 from briefing.errors import BriefingError, ConfigError, ContextLengthError, ModelCallError
-from briefing.llm.calls import one_line
-from briefing.llm.chat import ChatReply, ChatRequest
-from briefing.llm.embeddings import EmbeddingReply, EmbeddingRequest, as_vector
+from briefing.llm.chat import ChatReply, ChatRequest, one_line
+from briefing.llm.embedding_wire import EmbeddingReply, EmbeddingRequest, as_vector
 from briefing.llm.strict import response_format
 
 if TYPE_CHECKING:

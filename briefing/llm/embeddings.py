@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefing.errors import BriefingError, ModelCallError
 from briefing.llm import calls, pricing
 from briefing.llm.cache import ResponseCache, content_key
+from briefing.llm.embedding_wire import EmbeddingBackend, EmbeddingRequest, Vector
 from briefing.llm.tokens import TRUNCATE_CHARS, TokenCounter
 from briefing.models import RunReport
 
@@ -50,38 +51,6 @@ NEEDS_LLM_ENGINE = (
     "--embeddings asks the LLM engine's server for embeddings; add --engine openai (with "
     "OPENAI_API_KEY or --base-url), or drop --embeddings"
 )
-
-FiniteFloat = Annotated[float, Field(strict=True, allow_inf_nan=False)]
-Vector = Annotated[tuple[FiniteFloat, ...], Field(min_length=1)]
-_VECTOR: TypeAdapter[tuple[float, ...]] = TypeAdapter(Vector)
-
-
-def as_vector(value: object) -> tuple[float, ...] | None:
-    """`value` as an embedding (a non-empty list of finite numbers), or None if it is not
-    one. The one definition of a usable vector, for replies and cache entries alike."""
-    try:
-        return _VECTOR.validate_python(value)
-    except ValidationError:
-        return None
-
-
-@dataclass(frozen=True)
-class EmbeddingRequest:
-    model: str
-    inputs: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class EmbeddingReply:
-    vectors: tuple[tuple[float, ...], ...]  # one per input, in order, all of one length
-    prompt_tokens: int = 0
-
-
-@runtime_checkable
-class EmbeddingBackend(Protocol):
-    async def embed(self, request: EmbeddingRequest) -> EmbeddingReply: ...
-
-    async def aclose(self) -> None: ...
 
 
 def embedding_text(source: Source, counter: TokenCounter, tokens: int = TEXT_TOKENS) -> str:

@@ -9,6 +9,7 @@ through `as_data` here, the one place, before any template sees it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from briefing.llm.schemas import ReduceResult
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from briefing.engines.llm.planning import Unit
     from briefing.llm.chat import Message
+    from briefing.models import Passage, Source
 
 
 # The tags the prompts put around data (prompts/*.j2), with a word boundary: "<sources" or
@@ -60,6 +61,17 @@ class ClaimData(TypedDict):
     key: str
     text: str
     passages: list[PassageData]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A whole source, or a run of its paragraphs, as sent in one map call."""
+
+    source: Source
+    passages: tuple[Passage, ...]
+    part: int
+    parts: int
+    tokens: int
 
 
 class Prompts:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from briefing.errors import ConfigError
 from briefing.output import is_special
 from briefing.render import changes
+from briefing.render.citing import citation_numbers, outlets_of
 from briefing.render.escape import code_span, escape_markdown, markdown_link
 from briefing.templating import make_environment, render_template
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
     from briefing.daily.diff import BriefDiff
-    from briefing.models import Brief, Passage, Review, Source, Story
+    from briefing.models import Brief, Passage, Review, Source
     from briefing.render.locate import Located
 
 Format = Literal["md", "json", "html"]
@@ -100,14 +101,6 @@ def render(brief: Brief, fmt: Format = "md", templates: Path | None = None) -> s
     )
 
 
-def outlets_of(brief: Brief, story: Story) -> list[str]:
-    """The outlets of a story's sources that name one or have a link (`Source.label`),
-    each once, in source order; a source known only by its title is not an outlet."""
-    sources = {s.id: s for s in brief.sources}
-    named = [sources[i] for i in story.source_ids if sources[i].outlet or sources[i].url]
-    return list(dict.fromkeys(s.label() for s in named))
-
-
 ReportFormat = Literal["md", "json", "sarif"]
 REPORT_FORMATS: dict[str, ReportFormat] = {
     ".md": "md",
@@ -165,21 +158,3 @@ def environment(templates: Path | None = None) -> SandboxedEnvironment:
     env.filters["code"] = code_span
     env.filters["link"] = markdown_link
     return env
-
-
-def citation_numbers(brief: Brief) -> dict[str, int]:
-    """Passage id -> marker number, in order of first citation in the brief (a claim's
-    own citations, then the passages that corroborate it; a story's changed figures after
-    its sections). Every format numbers alike. Continuing stories are not shown in full,
-    so their citations get no number (see render/changes.py)."""
-    numbers: dict[str, int] = {}
-    located = brief.located()
-    for story in changes.shown(brief):
-        cited = [at.obj for at in located if at.story is story]
-        ids = [
-            pid for obj in cited for pid in [*obj.citations, *getattr(obj, "corroborated_by", [])]
-        ]
-        ids += [pid for change in story.changed_figures for f in change.new for pid in f.citations]
-        for pid in ids:
-            numbers.setdefault(pid, len(numbers) + 1)
-    return numbers

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from briefing.models import Claim, Figure, KeyFigure, Quote, labelled
-from briefing.render import changes, citation_numbers, outlets_of
+from briefing.render import changes
+from briefing.render.citing import citation_numbers, outlets_of
 from briefing.render.escape import safe_url
 from briefing.review import FORMAT
 from briefing.templating import render_template

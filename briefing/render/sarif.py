@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from briefing import __version__
+from briefing.version import __version__
 
 if TYPE_CHECKING:
     from briefing.models import ClaimCheck, Review

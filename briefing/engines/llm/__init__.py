@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from briefing.engines import Draft
-    from briefing.engines.llm.planning import Unit
     from briefing.ingest.limits import InputLimits
+    from briefing.llm.prompts import Unit
     from briefing.llm.schemas import ReduceBase
     from briefing.llm.settings import LLMSettings
     from briefing.models import Source

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing.engines import Draft
 from briefing.engines.llm.over_offline import over_offline
-from briefing.llm.calls import one_line
+from briefing.llm.chat import one_line
 from briefing.llm.schemas import (
     FigureGroup,
     HedgedPoint,

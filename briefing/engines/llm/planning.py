@@ -9,7 +9,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from briefing.llm import pricing
-from briefing.llm.prompts import Prompts
+from briefing.llm.prompts import Prompts, Unit
 from briefing.llm.tokens import TokenCounter
 
 if TYPE_CHECKING:
@@ -17,17 +17,6 @@ if TYPE_CHECKING:
 
     from briefing.llm.settings import LLMSettings
     from briefing.models import Passage, Source
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A whole source, or a run of its paragraphs, as sent in one map call."""
-
-    source: Source
-    passages: tuple[Passage, ...]
-    part: int
-    parts: int
-    tokens: int
 
 
 def _passage_tokens(counter: TokenCounter, passages: Sequence[Passage]) -> int:

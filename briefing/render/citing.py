@@ -1,0 +1,37 @@
+"""What every format shows alike: the numbers of the citation markers and a story's
+outlets (render/__init__.py for markdown, render/html.py for the page)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from briefing.render import changes
+
+if TYPE_CHECKING:
+    from briefing.models import Brief, Story
+
+
+def outlets_of(brief: Brief, story: Story) -> list[str]:
+    """The outlets of a story's sources that name one or have a link (`Source.label`),
+    each once, in source order; a source known only by its title is not an outlet."""
+    sources = {s.id: s for s in brief.sources}
+    named = [sources[i] for i in story.source_ids if sources[i].outlet or sources[i].url]
+    return list(dict.fromkeys(s.label() for s in named))
+
+
+def citation_numbers(brief: Brief) -> dict[str, int]:
+    """Passage id -> marker number, in order of first citation in the brief (a claim's
+    own citations, then the passages that corroborate it; a story's changed figures after
+    its sections). Every format numbers alike. Continuing stories are not shown in full,
+    so their citations get no number (see render/changes.py)."""
+    numbers: dict[str, int] = {}
+    located = brief.located()
+    for story in changes.shown(brief):
+        cited = [at.obj for at in located if at.story is story]
+        ids = [
+            pid for obj in cited for pid in [*obj.citations, *getattr(obj, "corroborated_by", [])]
+        ]
+        ids += [pid for change in story.changed_figures for f in change.new for pid in f.citations]
+        for pid in ids:
+            numbers.setdefault(pid, len(numbers) + 1)
+    return numbers
