@@ -98,10 +98,14 @@ def VERBOSITY(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTIONS
 
 
 MODEL = click.option(
-    "--model", help=f"Model name for --engine openai and --judge openai. [default: {DEFAULT_MODEL}]"
+    "--model",
+    metavar="NAME",
+    help=f"Model for the language model calls (the openai engine, --judge openai). "
+    f"[default: BRIEFING_MODEL, else OPENAI_MODEL, else {DEFAULT_MODEL}]",
 )
 BASE_URL = click.option(
     "--base-url",
+    metavar="URL",
     help="OpenAI-compatible API base URL (Ollama, vLLM, llama.cpp, Azure). "
     "Default: OPENAI_BASE_URL, else api.openai.com.",
 )
@@ -245,7 +249,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@cli.command()
+@cli.command(short_help="Write a brief from articles, feeds and pages.")
 @click.argument("paths", nargs=-1, required=True)
 @OUTPUT
 @FORMAT
@@ -253,9 +257,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--engine",
     type=click.Choice(ENGINES),
-    default="auto",
-    show_default=True,
-    help="'extractive' works offline with no model.",
+    help="'extractive' works offline with no model; 'auto' is 'openai' when OPENAI_API_KEY "
+    "is set. [default: auto]",
 )
 @click.option("--title", help="Headline for the brief (default: the most central article's).")
 @click.option(
@@ -304,13 +307,22 @@ def generate(  # noqa: PLR0913 - one parameter per option
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
         from briefing.ci import in_github  # noqa: PLC0415
+        from briefing.ingest.fetch import FETCH_OPTIONS  # noqa: PLC0415
         from briefing.ingest.limits import LIMIT_OPTIONS  # noqa: PLC0415
         from briefing.progress import stage  # noqa: PLC0415
         from briefing.render import format_for  # noqa: PLC0415
         from briefing.render.locate import in_output  # noqa: PLC0415
 
-        limits = {name: llm.pop(name) for name in LIMIT_OPTIONS}
-        options = {**llm_options(**llm), **limits}
+        shared = _layered(
+            {"engine": engine, "fail_under": fail_under, "judge": judge, "templates": templates}
+            | llm
+            | {"fetch_timeout": None, "fetch_retries": None}
+        )
+        engine = shared.pop("engine") or "auto"
+        fail_under, judge, templates = (shared.pop(k) for k in ("fail_under", "judge", "templates"))
+        reading = {n: shared.pop(n) for n in (*LIMIT_OPTIONS, *FETCH_OPTIONS) if n in shared}
+        options = {**llm_options(**shared), **reading}
+        _model_without_key(engine, options, judge)
         _refuse_input_as_output(output, pipeline.input_files(list(paths)), review, llm)
         if dry_run:
             if engine == "extractive":
@@ -318,6 +330,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
             click.echo(pipeline.plan(list(paths), **options).render())
             return
         out_format = format_for(output, fmt)
+        pipeline.preflight(output, out_format, templates)
         with _working():
             brief = pipeline.generate(
                 list(paths), engine=engine, title=title, review=review, judge=judge, **options
@@ -326,8 +339,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
                 text = pipeline.render(brief, out_format, templates=templates)
             with stage("writing the output"):
                 wrote = _write(text, output)
-        for item in brief.skipped_inputs:
-            _warn(f"skipped {item.path}: {item.reason}")
+        _skipped(brief)
         _inputs_detail(brief)
         if wrote:
             _note(f"wrote {output}")
@@ -360,18 +372,23 @@ def DAILY_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator, like LLM_OPTION
         if key.default is False:  # a switch
             command = click.option(key.option, is_flag=True, default=None, help=key.help)(command)
         else:
-            command = click.option(key.option, help=key.help)(command)
+            command = click.option(key.option, metavar=key.metavar, help=key.help)(command)
     return command
 
 
-@cli.command()
+@cli.command(short_help="Write the day's brief, index and feed into a folder (cron).")
 @click.argument("inputs", nargs=-1)
 @click.option(
     "--config",
     "config_file",
+    metavar="FILE",
     help="The TOML config file. [default: BRIEFING_CONFIG, else briefing.toml if present]",
 )
-@click.option("--date", help="The day, YYYY-MM-DD. [default: today in the configured timezone]")
+@click.option(
+    "--date",
+    metavar="YYYY-MM-DD",
+    help="The day, YYYY-MM-DD. [default: today in the configured timezone]",
+)
 @click.option(
     "--force", is_flag=True, help="Replace the brief of a past day that was already written."
 )
@@ -407,11 +424,12 @@ def daily(  # noqa: PLR0913 - one parameter per option
 
         given["inputs"] = inputs or None
         settings = resolve(given, config=config_file, date=date)
+        for fmt in settings["formats"]:  # before any paid call: the templates load
+            pipeline.preflight(None, fmt, settings["templates"])
         with _working():
             result = run_day(settings, force=force)
         brief = result.brief
-        for item in brief.skipped_inputs:
-            _warn(f"skipped {item.path}: {item.reason}")
+        _skipped(brief)
         _inputs_detail(brief)
         for path in [*result.written.dated, *result.written.latest, *result.listings]:
             _note(f"wrote {path}")
@@ -425,7 +443,7 @@ def daily(  # noqa: PLR0913 - one parameter per option
             _report(_Report(brief.review, brief.title, located, ci, output), settings["fail_under"])
 
 
-@cli.command()
+@cli.command(short_help="Check a saved brief's claims against their sources.")
 @click.argument("brief_json", type=FILE_OR_DASH)
 @click.option(
     "-o",
@@ -480,7 +498,8 @@ def verify(  # noqa: PLR0913 - one parameter per option
     quotes are verbatim, numbers, dates and names appear, and enough words match.
 
     --judge openai adds a language model's second opinion on each claim (any
-    OpenAI-compatible server, as for --engine openai); it never changes the verdicts."""
+    OpenAI-compatible server: OPENAI_API_KEY, or --base-url / OPENAI_BASE_URL); it never
+    changes the verdicts."""
     _verbosity(ctx, quiet, verbose)
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
@@ -489,9 +508,12 @@ def verify(  # noqa: PLR0913 - one parameter per option
         from briefing.render import render_report, report_format_for  # noqa: PLC0415
         from briefing.render.locate import in_brief_files  # noqa: PLC0415
 
-        options = llm_options(**llm)
+        shared = _layered({"fail_under": fail_under, "judge": judge, "templates": templates} | llm)
+        fail_under, judge, templates = (shared.pop(k) for k in ("fail_under", "judge", "templates"))
+        options = llm_options(**shared)
         report_format = report_format_for(output, fmt)
         _refuse_input_as_output(output, [brief_json], markdown, llm)
+        pipeline.preflight(output, "review" if report_format == "md" else report_format, templates)
         with _working():
             with stage("loading the brief"):
                 brief = pipeline.load(brief_json, allow_unknown_citations=True)
@@ -543,7 +565,7 @@ def _report(report: _Report, fail_under: float | None) -> None:
     enforce_threshold(review, fail_under)
 
 
-@cli.command("diff")
+@cli.command("diff", short_help="What changed between two saved briefs.")
 @click.argument("older", type=FILE_OR_DASH)
 @click.argument("newer", type=FILE_OR_DASH)
 @click.option(
@@ -577,7 +599,8 @@ def diff(  # noqa: PLR0913 - one parameter per option
 
         if str(older) == str(newer) == "-":
             raise ConfigError("only one of OLDER and NEWER can be standard input (-)")
-        report_format = report_format_for(output)
+        templates = _layered({"templates": templates})["templates"]
+        report_format = report_format_for(output, writes=("md", "json"), format_option=False)
         _refuse_input_as_output(output, [older, newer], None, {})
         comparison = pipeline.diff(
             pipeline.load(older),
@@ -589,6 +612,83 @@ def diff(  # noqa: PLR0913 - one parameter per option
             _note(f"wrote {output}")
 
 
+@cli.group("cache", short_help="Show or prune the model-reply and HTTP caches.")
+def cache_group() -> None:
+    """The caches under the user's cache folder (XDG_CACHE_HOME/briefing, else the
+    platform's): responses/ (model replies) and http/ (fetched feeds and pages). A run
+    that used one prunes it once a day by the default limits."""
+
+
+@cache_group.command("info", short_help="Where the caches are and how big.")
+def cache_info() -> None:
+    """Each cache's folder, entries, size, and its oldest and newest use, with the
+    limits that pruning keeps it to."""
+    from briefing import caches  # noqa: PLC0415 - loaded when a command runs
+
+    for name, folder in caches.folders().items():
+        used = caches.usage(name, folder)
+        span = (
+            f"; used {_day(used.oldest)} to {_day(used.newest)}"
+            if used.oldest is not None and used.newest is not None
+            else ""
+        )
+        click.echo(
+            f"{name}: {folder}: {used.entries:,} entries, {_megabytes(used.size)}{span} "
+            f"(limits: {caches.LIMITS_MB[name]:g} MB, {caches.LIMITS_DAYS[name]:g} days unused)"
+        )
+
+
+@cache_group.command("prune", short_help="Remove old entries, down to a size.")
+@click.option(
+    "--max-mb",
+    type=click.FloatRange(min=0),
+    metavar="MB",
+    help="Keep at most this many MB in each cache (least recently used go first). "
+    "[default: responses 500, http 200]",
+)
+@click.option(
+    "--max-days",
+    type=click.FloatRange(min=0),
+    metavar="DAYS",
+    help="Remove entries unused for longer. [default: responses 90, http 30]",
+)
+@click.option("--all", "everything", is_flag=True, help="Empty both caches.")
+@VERBOSITY
+@click.pass_context
+def cache_prune(  # noqa: PLR0913 - one parameter per option
+    ctx: click.Context,
+    /,
+    max_mb: float | None,
+    max_days: float | None,
+    everything: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Remove the entries unused for longer than --max-days, then the least recently used
+    until each cache is within --max-mb. The next run asks or fetches them again."""
+    _verbosity(ctx, quiet, verbose)
+    from briefing import caches  # noqa: PLC0415 - loaded when a command runs
+
+    if everything:
+        max_mb, max_days = 0.0, 0.0
+    for name, folder in caches.folders().items():
+        done = caches.prune(name, folder, max_mb=max_mb, max_days=max_days)
+        _note(
+            f"{name}: removed {done.removed:,} entries ({_megabytes(done.freed)}); "
+            f"{done.left:,} left ({_megabytes(done.size)})"
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.1f} MB"
+
+
+def _day(moment: float) -> str:
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    return datetime.fromtimestamp(moment, tz=UTC).strftime("%Y-%m-%d")
+
+
 def _brief_name(path: Path) -> str:
     """How a diff names a brief: DATE for a dated brief (DATE.json), else its file name."""
     return (
@@ -596,7 +696,7 @@ def _brief_name(path: Path) -> str:
     )
 
 
-@cli.command("render")
+@cli.command("render", short_help="Render a saved brief as markdown, JSON or HTML.")
 @click.argument("brief_json", type=FILE_OR_DASH)
 @OUTPUT
 @FORMAT
@@ -621,6 +721,7 @@ def render_command(  # noqa: PLR0913 - one parameter per option
         from briefing.progress import stage  # noqa: PLC0415
         from briefing.render import format_for  # noqa: PLC0415
 
+        templates = _layered({"templates": templates})["templates"]
         out_format = format_for(output, fmt)
         _refuse_input_as_output(output, [brief_json], None, {})
         with _working():
@@ -632,6 +733,52 @@ def render_command(  # noqa: PLR0913 - one parameter per option
                 wrote = _write(text, output)
         if wrote:
             _note(f"wrote {output}")
+
+
+# The CLI's names of the keys of briefing.toml that other commands share with `daily`.
+_CLI_NAMES = {"prompts": "prompts_dir", "prices": "prices_file"}
+
+
+def _layered(given: dict[str, Any]) -> dict[str, Any]:
+    """A command's options by the one precedence every command has (daily/config.py):
+    the command line, then BRIEFING_*, then briefing.toml, then the default (None here)."""
+    from briefing.daily.config import layered  # noqa: PLC0415 - loaded when a command runs
+
+    keys = {_CLI_NAMES.get(name, name): name for name in _key_names()}
+    table_names = {keys[n]: (None if v is False else v) for n, v in given.items() if n in keys}
+    resolved = layered(table_names)
+    out = {n: v for n, v in given.items() if n not in keys}
+    out.update({_CLI_NAMES.get(name, name): value for name, value in resolved.items()})
+    if "no_cache" in out:
+        out["no_cache"] = bool(out["no_cache"])
+    return out
+
+
+def _key_names() -> list[str]:
+    from briefing.daily.config import KEYS  # noqa: PLC0415
+
+    return [key.name for key in KEYS]
+
+
+def _model_without_key(engine: str, options: dict[str, Any], judge: str | None) -> None:
+    """--model or --base-url asks for a language model: without --judge (which uses them),
+    --engine extractive refuses them, and 'auto' without OPENAI_API_KEY (which runs the
+    offline engine) says so in one line. --engine openai without a key or a server is an
+    error before any work (open_backend)."""
+    from briefing import config  # noqa: PLC0415
+
+    asked = [o for o in ("model", "base_url") if options.get(o)]
+    if not asked or judge is not None:
+        return
+    named = " and ".join("--" + o.replace("_", "-") for o in asked)
+    if engine == "extractive":
+        raise click.UsageError(f"{named}: --engine extractive uses no language model")
+    if engine == "auto" and config.openai_api_key() is None:
+        _warn(
+            f"{named} given but no OPENAI_API_KEY, so --engine auto writes with the offline "
+            "extractive engine; set OPENAI_API_KEY, or pass --engine openai (a local server "
+            "needs no key)"
+        )
 
 
 def _refuse_input_as_output(
@@ -654,6 +801,14 @@ def _write(text: str, output: Path | None) -> bool:
 
     write_output(output, text)
     return True
+
+
+def _skipped(brief: Brief) -> None:
+    """A warning per input left out; with -q only those that need a person, not the ones
+    every cron run has (items outside the window, duplicates)."""
+    for item in brief.skipped_inputs:
+        if not (item.routine and _setting("quiet")):
+            _warn(f"skipped {item.path}: {item.reason}")
 
 
 def _inputs_detail(brief: Brief) -> None:

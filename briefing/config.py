@@ -26,6 +26,12 @@ def openai_base_url() -> str | None:
     return os.environ.get("OPENAI_BASE_URL") or None
 
 
+def openai_model() -> str | None:
+    """OPENAI_MODEL, the model name many OpenAI-compatible tools read; BRIEFING_MODEL,
+    --model and briefing.toml's model come first."""
+    return os.environ.get("OPENAI_MODEL", "").strip() or None
+
+
 def cache_root() -> Path:
     """The user's cache directory for briefing; XDG_CACHE_HOME wins on every platform."""
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()

@@ -37,6 +37,12 @@ class ConfigError(BriefingError):
     """A setting, option or environment variable has a value we cannot use."""
 
 
+class OptionError(ConfigError):
+    """A command-line option's value cannot be used: a usage error, as click's own."""
+
+    exit_code = 2
+
+
 class VerificationFailedError(BriefingError):
     """Fewer claims are supported than `--fail-under` demands."""
 

@@ -123,6 +123,15 @@ class Quote(Strict):
 class SkippedInput(Strict):
     path: str = Field(description="The input that was left out.")
     reason: str = Field(description="Why it was left out and how to fix it.")
+    routine: bool = Field(
+        default=False,
+        description="Expected on every run of a daily job (items outside the window, a "
+        "duplicate), so `-q` does not print it. Left out of the JSON when false.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_unset_routine(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_defaults(handler(self), type(self), ("routine",))
 
 
 class EngineInfo(Strict):

@@ -73,7 +73,7 @@ def write_atomically(path: Path, text: str | bytes, *, shown: Path | None = None
     except OSError as err:  # a folder we may not look into: EACCES is not "missing"
         raise _cannot_write(shown, err) from err
     if not is_folder:
-        raise BriefingError(f"{shown}: the folder {directory} does not exist; create it first")
+        raise _no_folder(shown, directory)
     try:
         existing: int | None = stat.S_IMODE(path.stat().st_mode)
     except OSError:
@@ -131,6 +131,31 @@ def _write_directly(path: Path, text: str, *, append: bool) -> None:
             handle.write(text)
     except OSError as err:
         raise _cannot_write(path, err) from err
+
+
+def check_writable(path: Path | None) -> None:
+    """Before a run pays for anything: the output can be written where it is named (its
+    folder exists and may be written in; it is not a folder). Standard output, devices
+    and FIFOs are written as they are and not checked here."""
+    if path is None or str(path) == STDOUT or os.path.abspath(path).startswith(_PASSTHROUGH):  # noqa: PTH100
+        return
+    folder = path.parent if str(path.parent) else Path()
+    try:
+        mode = path.stat().st_mode if path.exists() else None
+        folder_exists = folder.is_dir()
+    except OSError as err:  # a folder we may not look into: EACCES is not "missing"
+        raise _cannot_write(path, err) from err
+    if mode is not None and stat.S_ISDIR(mode):
+        raise BriefingError(f"{path}: is a folder; name a file to write, or - for standard output")
+    if not folder_exists:
+        raise _no_folder(path, folder)
+    writable = os.access(path, os.W_OK) if mode is not None else os.access(folder, os.W_OK)
+    if not writable:
+        raise _cannot_write(path, PermissionError(13, "Permission denied"))
+
+
+def _no_folder(path: Path, folder: Path) -> BriefingError:
+    return BriefingError(f"{path}: the folder {folder} does not exist; create it first")
 
 
 def _cannot_write(path: Path, err: OSError) -> BriefingError:

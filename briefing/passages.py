@@ -69,7 +69,7 @@ def build_sources(
         if fingerprint in seen:
             first = seen[fingerprint]
             reason = f"same text as {first.id} ({first.origin}); left out as a duplicate"
-            skipped.append(SkippedInput(path=article.origin, reason=reason))
+            skipped.append(SkippedInput(path=article.origin, reason=reason, routine=True))
             continue
         source_id = f"S{len(sources) + 1}"
         passages = [

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from briefing import config
+from briefing import caches, config
 from briefing.assemble import brief_from_drafts
 from briefing.brief_file import load_brief
 from briefing.choices import ENGINES, JUDGES
@@ -131,7 +131,16 @@ async def agenerate(
     if second is not None:
         with stage("asking the judge"):
             checked = await second.areview(brief, checked)
+    _prune_caches(settings, reading)
     return brief.model_copy(update={"review": checked})
+
+
+def _prune_caches(settings: LLMSettings, reading: Reading) -> None:
+    """The caches a run may have written to stay within their limits (once a day)."""
+    if settings.use_cache and settings.response_cache_dir().is_dir():
+        caches.prune_if_due("responses", settings.response_cache_dir())
+    if reading.fetch.use_cache and reading.fetch.cache_directory().is_dir():
+        caches.prune_if_due("http", reading.fetch.cache_directory())
 
 
 async def averify(
@@ -210,6 +219,16 @@ def nothing_survived(brief: Brief) -> str | None:
         else "the engine found nothing in the sources to cite"
     )
     return f"no claim survived: {why}; the brief was written with none"
+
+
+def preflight(output: Path | None, fmt: str, templates: Path | None) -> None:
+    """The cheap checks, before the first paid call: the output can be written there and
+    the templates that will render it load."""
+    from briefing.output import check_writable  # noqa: PLC0415
+    from briefing.render import check_renderable  # noqa: PLC0415
+
+    check_writable(output)
+    check_renderable(fmt, templates)
 
 
 def input_files(paths: list[str]) -> list[Path]:
@@ -307,7 +326,7 @@ def load_sources(
     outside: list[SkippedInput] = []
     if reading.window is not None and given:
         given, notes = reading.window.split(given, "articles given")
-        outside = [SkippedInput(path=p, reason=r) for p, r in notes]
+        outside = [SkippedInput(path=p, reason=r, routine=True) for p, r in notes]
     sources, duplicates = build_sources([*ingested.articles, *given], reading.limits)
     skipped = ingested.skipped + outside + duplicates
     if not sources:

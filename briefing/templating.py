@@ -36,11 +36,25 @@ def make_environment(kind: DataDir, override: Path | None = None) -> SandboxedEn
     )
 
 
+def check_templates(env: SandboxedEnvironment, names: tuple[str, ...]) -> None:
+    """Load (and so compile) the named templates now, before a run pays for a model call:
+    a missing or broken override is an error before any work, not after it."""
+    for name in names:
+        try:
+            env.get_template(name)
+        except JinjaTemplateError as err:
+            raise _failed(name, err) from err
+
+
 def render_template(env: SandboxedEnvironment, name: str, **context: Any) -> str:  # noqa: ANN401
     try:
         return env.get_template(name).render(**context)
     except JinjaTemplateError as err:
-        where = getattr(err, "filename", None) or name
-        lineno = getattr(err, "lineno", None)
-        at = f"{where}:{lineno}" if lineno else where
-        raise TemplateError(f"template {at}: {err}; fix the template or drop the override") from err
+        raise _failed(name, err) from err
+
+
+def _failed(name: str, err: JinjaTemplateError) -> TemplateError:
+    where = getattr(err, "filename", None) or name
+    lineno = getattr(err, "lineno", None)
+    at = f"{where}:{lineno}" if lineno else where
+    return TemplateError(f"template {at}: {err}; fix the template or drop the override")

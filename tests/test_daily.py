@@ -20,6 +20,7 @@ from werkzeug import Request, Response
 
 from briefing.cli import cli
 from briefing.daily.config import KEYS, resolve
+from briefing.daily.index import entries
 from briefing.errors import ConfigError
 from tests.conftest import ROOT
 
@@ -111,7 +112,11 @@ def test_a_day_writes_its_brief_latest_index_and_feed(desk: Path, httpserver: HT
     assert "wrote briefs/2026-11-18.md" in result.stderr
     assert "review: " in result.stderr
     index = (briefs / "index.md").read_text()
-    assert "- **2026-11-18** — Harbour desk (3 sources): [md](2026-11-18.md)" in index
+    # Each day is named by the story it leads with, not by the desk's title (the same daily).
+    assert "- **2026-11-18** — Ferry crews strike for a third day (3 sources): [md]" in index
+    assert " — Ferry crews strike for a third day" in (briefs / "index.html").read_text()
+    entry = feedparser.parse((briefs / "feed.xml").read_bytes()).entries[0]
+    assert entry.title == "2026-11-18: Ferry crews strike for a third day"
     assert '<a href="2026-11-18.html">2026-11-18</a>' in (briefs / "index.html").read_text()
 
 
@@ -176,7 +181,7 @@ def test_the_timezone_names_the_day(desk: Path) -> None:
 @pytest.mark.parametrize("date", ["2026-02-30", "18-11-2026", "20261118", "today"])
 def test_a_bad_date_is_one_line(desk: Path, date: str) -> None:
     result = run("--date", date)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as for every command
     assert result.stderr == f"error: --date {date!r}: give a day as YYYY-MM-DD, e.g. 2026-11-18\n"
 
 
@@ -200,9 +205,10 @@ def test_the_atom_feed_is_valid_and_its_ids_are_stable(desk: Path) -> None:
         assert root.findtext(f"{ATOM}{tag}")
     assert root.findtext(f"{ATOM}author/{ATOM}name") == "briefing"
     entries = root.findall(f"{ATOM}entry")
-    assert [e.findtext(f"{ATOM}title") for e in entries] == [
-        "2026-11-18: Harbour desk", "2026-11-17: Harbour desk",
-    ]  # fmt: skip
+    titles = [e.findtext(f"{ATOM}title") or "" for e in entries]
+    assert [t.split(": ", 1)[0] for t in titles] == ["2026-11-18", "2026-11-17"]
+    assert "Harbour desk" not in " ".join(titles)  # the feed's title; entries name their lead
+    assert root.findtext(f"{ATOM}title") == "Harbour desk"
     for entry in entries:
         for tag in ("id", "title", "updated", "summary"):
             assert entry.findtext(f"{ATOM}{tag}")
@@ -395,7 +401,8 @@ def test_bad_settings_from_the_environment_or_the_command_line(
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     result = CliRunner().invoke(cli, ["daily", "x.txt", *args])
-    assert result.exit_code == 1
+    # A bad option value is a usage error (2); the environment's and files', 1.
+    assert result.exit_code == (2 if args and args[0] != "--config" else 1)
     assert result.stderr.count("\n") == 1
     assert message in result.stderr
 
@@ -430,7 +437,7 @@ def test_text_xml_cannot_hold_stays_out_of_the_feed(desk: Path) -> None:
     assert run("--formats", "json").exit_code == 0
     path = desk / "briefs" / "2026-11-18.json"
     brief = json.loads(path.read_text())
-    brief["title"] = "Harbour\x01 desk \U0001f6a2"
+    brief["stories"][0]["headline"] = "Harbour\x01 desk \U0001f6a2"
     path.write_text(json.dumps(brief))
     assert run("--formats", "json").exit_code == 0  # today: written again, from the feed
     path.write_text(json.dumps(brief))
@@ -440,6 +447,21 @@ def test_text_xml_cannot_hold_stays_out_of_the_feed(desk: Path) -> None:
         e.title for e in feedparser.parse((desk / "briefs" / "feed.xml").read_bytes()).entries
     ]
     assert titles[0] == "2026-11-18: Harbour\ufffd desk \U0001f6a2"
+
+
+def test_a_day_is_named_by_its_lead_story_else_its_title(tmp_path: Path) -> None:
+    lead = {"id": "st-2", "headline": "Ferries run again", "bottom_line": [{"text": "Yes."}]}
+    other = {"id": "st-1", "headline": "Shops restocked"}
+    days = {
+        "2026-11-18": {"title": "Desk", "stories": [other, lead], "overview": ["st-2"]},
+        "2026-11-17": {"title": "Desk", "stories": [other]},
+        "2026-11-16": {"title": "Desk"},  # a brief from before stories: its title
+    }
+    for day, data in days.items():
+        (tmp_path / f"{day}.json").write_text(json.dumps(data))
+    listed = entries(tmp_path)
+    assert [e.name for e in listed] == ["Ferries run again", "Shops restocked", "Desk"]
+    assert listed[0].bottom_line == ("Yes.",)
 
 
 def test_the_readme_config_is_complete_and_valid(tmp_path: Path) -> None:
@@ -457,3 +479,22 @@ def test_the_readme_config_is_complete_and_valid(tmp_path: Path) -> None:
     assert set(tomllib.loads(toml)) | commented | {"prompts", "prices"} == {
         key.name for key in KEYS
     }
+
+
+def test_quiet_prints_nothing_routine(desk: Path) -> None:
+    (desk / "notes" / "copy.txt").write_text(NOTE)  # a duplicate on every run
+    loud = run()
+    assert "outside the window" in loud.stderr
+    assert "left out as a duplicate" in loud.stderr
+    quiet = run("-q")
+    assert quiet.exit_code == 0
+    assert quiet.stderr == ""
+    (desk / "notes" / "empty.txt").write_text("")  # this one needs a person
+    assert run("-q").stderr.startswith("warning: skipped notes/empty.txt: ")
+
+
+def test_a_bad_option_value_is_a_usage_error_as_in_generate(desk: Path) -> None:
+    daily = run("--fail-under", "2")
+    generate = CliRunner().invoke(cli, ["generate", "notes", "--fail-under", "2"])
+    assert daily.exit_code == generate.exit_code == 2
+    assert daily.stderr == "error: --fail-under 2: give a fraction from 0 to 1, e.g. 0.95\n"

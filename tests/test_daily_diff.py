@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -27,7 +28,6 @@ from tests.test_hostile_outputs import assert_inert, fills, skeleton
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
 DAM = Article(
     "Dam breach forces evacuation of Harrowgate",
@@ -191,7 +191,11 @@ def test_a_continuing_story_is_one_line_with_a_link_to_the_day_it_was_new() -> N
     page = render(marked, "html")
     assert 'href="2026-11-16.html#story-st-ferry"' in page
     assert "Port Elsin stayed off work" in page  # in the page's data, for the panel
-    assert 'id="story-st-ferry"' not in page
+    # Not shown as a story: its line under Continuing is what the contents link to.
+    assert '<details class="story" id="story-st-ferry"' not in page
+    continuing = page.split('<section id="continuing">', 1)[1].split("</section>", 1)[0]
+    assert '<li id="story-st-ferry" data-story="st-ferry">' in continuing
+    assert '<a href="#story-st-ferry">Ferry crews strike for a third day</a>' in page
     # The JSON keeps the whole story, for tomorrow's comparison and for `verify`.
     assert Brief.model_validate_json(render(marked, "json")).model_dump() == marked.model_dump()
 
@@ -288,3 +292,22 @@ def test_marks_that_contradict_the_brief_are_refused() -> None:
     data["stories"][0]["changed_figures"][0]["new"][0]["citations"] = ["S1.99"]
     with pytest.raises(ValueError, match=r"changed_figures\[0\] cites S1.99"):
         brief_from_data(data)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("d.sarif", "d.sarif: '.sarif' cannot be written by this command; name it .md or .json\n"),
+        ("d.html", "d.html: '.html' cannot be written by this command; name it .md or .json\n"),
+        ("d.txt", "d.txt: '.txt' is not a report format; name it .md or .json\n"),
+    ],
+)
+def test_diff_refuses_a_suffix_it_cannot_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    brief = Path(__file__).parent / "data" / "brief-harrowgate.json"
+    result = CliRunner().invoke(cli, ["diff", str(brief), str(brief), "-o", name])
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {message}"
+    assert not (tmp_path / name).exists()

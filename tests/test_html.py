@@ -91,3 +91,50 @@ def test_a_claim_hedge_names_its_kind():
     page = render(load())
     hedged = page.split('class="hedge">', 1)[1].split("<", 1)[0]
     assert hedged.startswith("Unconfirmed: ")
+
+
+def two_stories(data):
+    """The fixture's story split in two (one source each), the second dated a day later."""
+    first = data["stories"][0]
+    second = {**first, "id": "st-00000002", "headline": "Second story", "source_ids": ["S2"]}
+    for name, value in first.items():
+        if isinstance(value, list) and name != "source_ids":
+            second[name] = []
+    first["source_ids"] = ["S1"]
+    data["sources"][1]["published"] = "2026-11-24T07:00:00+01:00"
+    data["stories"].append(second)
+    data["overview"] = [first["id"], second["id"]]
+
+
+def test_contents_list_every_story_with_its_date_and_reading_mode_is_the_default():
+    page = render(load(two_stories))
+    contents = page.split('<nav id="contents"', 1)[1].split("</nav>", 1)[0]
+    assert contents.count('<a href="#story-') == 2
+    assert '<a href="#story-st-00000002">Second story</a>' in contents
+    assert "2026-11-23" in contents
+    assert "2026-11-24" in contents
+    assert page.count('<details class="story"') == 2
+    assert '<details class="story" id="story-st-00000002"' in page
+    assert 'id="filter"' in page
+    review_mode = re.search(r'<input type="checkbox" id="review-mode"[^>]*>', page)
+    assert review_mode
+    assert "checked" not in review_mode[0]  # reading mode until the reader switches
+    # The CSS hides the accept/reject controls unless review mode is on.
+    assert ".decide, #review-decisions { display: none; }" in page
+
+
+def test_a_single_story_is_not_collapsed_and_needs_no_contents():
+    page = render(load())
+    assert '<details class="story"' not in page
+    assert 'id="contents"' not in page
+    assert '<article class="story"' in page
+
+
+def test_a_story_is_dated_by_its_own_date_else_its_latest_source():
+    from briefing.render.citing import story_date  # noqa: PLC0415
+
+    brief = load(two_stories)
+    assert [story_date(brief, s) for s in brief.stories] == ["2026-11-23", "2026-11-24"]
+    brief.sources[0].published = None
+    brief.sources[1].published = "not a date"
+    assert [story_date(brief, s) for s in brief.stories] == [None, None]

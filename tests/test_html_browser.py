@@ -2,6 +2,7 @@
 
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -136,6 +137,7 @@ def test_flagged_claims_show_the_verifier_reasons(driver, tmp_path):
 
 def test_exported_decisions_round_trip(driver, tmp_path):
     brief = open_brief(driver, tmp_path)
+    driver.find_element(By.ID, "review-mode").click()  # reading mode hides the controls
     claim(driver, "C1").find_element(By.CSS_SELECTOR, 'input[value="accepted"]').click()
     claim(driver, "stories[0].quotes[1]").find_element(
         By.CSS_SELECTOR, 'input[value="rejected"]'
@@ -182,3 +184,98 @@ def test_hover_previews_and_corroboration_markers_work(driver, tmp_path):
     ActionChains(driver).move_to_element(driver.find_element(By.TAG_NAME, "h1")).perform()
     assert panel.find_element(By.TAG_NAME, "mark").text == text["S1.1"]  # back to the pinned one
     assert first.get_attribute("data-pid") == "S2.1"
+
+
+# --- a busy day: the 146-story feeds folder of ../shared -----------------------------
+
+
+@pytest.fixture(scope="module")
+def busy_day(tmp_path_factory):
+    """The feeds day as a page (generated once for the module: it takes a while)."""
+    from tests.conftest import SHARED  # noqa: PLC0415
+
+    feeds = SHARED / "evaldata" / "feeds"
+    if not feeds.is_dir():
+        pytest.skip("../shared is not beside the checkout")
+    import briefing  # noqa: PLC0415
+
+    brief = briefing.generate([str(feeds)], engine="extractive")
+    page = tmp_path_factory.mktemp("busy") / "feeds.html"
+    page.write_text(briefing.render(brief, "html"), encoding="utf-8")
+    return brief, page
+
+
+def screenshot(driver, name):
+    """A screenshot into the test logs (a person looks at it; the path is printed)."""
+    default = Path(tempfile.gettempdir()) / "briefing-screenshots"
+    folder = Path(os.environ.get("SCREENSHOTS", default))
+    folder.mkdir(parents=True, exist_ok=True)
+    driver.set_window_size(1280, 900)
+    path = folder / f"{name}.png"
+    driver.save_screenshot(str(path))
+    print(f"screenshot: {path}")  # noqa: T201 - shown in the test log
+    return path
+
+
+def visible(driver, selector):
+    return [e for e in driver.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()]
+
+
+def test_a_busy_day_has_contents_linking_to_every_story(driver, busy_day):
+    brief, page = busy_day
+    assert len(brief.stories) > 100  # the point of the test: a day too long to scroll
+    driver.get(page.as_uri())
+    screenshot(driver, "busy-day-top")
+    links = driver.find_elements(By.CSS_SELECTOR, "nav#contents li a")
+    targets = [link.get_attribute("href").rsplit("#", 1)[1] for link in links]
+    assert targets == [f"story-{s.id}" for s in brief.stories]
+    for target in targets:
+        assert len(driver.find_elements(By.ID, target)) == 1
+    # Every story is collapsed, so the page is short; following a link opens its story.
+    assert visible(driver, "li.claim") == []
+    height = "return document.documentElement.scrollHeight"
+    collapsed = driver.execute_script(height)
+    driver.find_element(By.ID, "expand-all").click()
+    assert collapsed * 2 < driver.execute_script(height)
+    driver.find_element(By.ID, "collapse-all").click()
+    assert driver.execute_script(height) == collapsed
+    last = links[-1]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", last)
+    last.click()
+    story = driver.find_element(By.ID, targets[-1])
+    assert story.get_attribute("open") is not None
+    assert story.find_elements(By.CSS_SELECTOR, "li.claim")[0].is_displayed()
+    screenshot(driver, "busy-day-story")
+
+
+def test_the_filter_narrows_the_stories_and_contents(driver, busy_day):
+    brief, page = busy_day
+    driver.get(page.as_uri())
+    wanted = brief.stories[len(brief.stories) // 2]
+    word = max(wanted.headline.split(), key=len)
+    box = driver.find_element(By.ID, "filter")
+    box.send_keys(word)
+    shown = [e.get_attribute("data-story") for e in visible(driver, "nav#contents li")]
+    assert wanted.id in shown
+    assert 0 < len(shown) < len(brief.stories)
+    stories = visible(driver, "details.story, #continuing li[data-story]")
+    assert [s.get_attribute("data-story") for s in stories] == shown
+    count = driver.find_element(By.ID, "filter-count").text
+    assert count == f"{len(shown)} of {len(brief.stories)} stories"
+    screenshot(driver, "busy-day-filtered")
+    box.clear()
+    box.send_keys(" ")  # an empty query shows everything again
+    assert len(visible(driver, "nav#contents li")) == len(brief.stories)
+
+
+def test_review_mode_is_off_until_switched_on(driver, busy_day):
+    _, page = busy_day
+    driver.get(page.as_uri())
+    driver.find_element(By.ID, "expand-all").click()
+    assert driver.find_elements(By.CSS_SELECTOR, "li.claim .decide")
+    assert visible(driver, ".decide") == []
+    assert visible(driver, "#export-decisions") == []
+    driver.find_element(By.ID, "review-mode").click()
+    assert visible(driver, ".decide")
+    assert visible(driver, "#export-decisions")
+    screenshot(driver, "busy-day-review-mode")

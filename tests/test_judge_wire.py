@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from llm_fixtures import RECORDING_ENV, harrowgate_sources, wire_info
 
+from briefing.brief_file import migrated
 from briefing.llm.judge import Judge
 from briefing.llm.settings import LLMSettings
 from briefing.models import Brief, Claim, RunStats
@@ -43,18 +44,21 @@ def small_brief() -> Brief:
         ),
         Claim(id="C3", text="The dam was rebuilt last year.", citations=["S2.3"]),
     ]
-    return Brief(
-        title="Harrowgate evacuates",
-        generated_at=datetime(2026, 11, 24, tzinfo=UTC),
-        engine={"name": "extractive", "note": "hand-made for the judge's wire test"},
-        bottom_line=claims[:1],
-        key_developments=claims[1:],
-        key_figures=[],
-        unconfirmed=[],
-        quotes=[],
-        sources=sources,
-        stats=RunStats(inputs=1, sources=1, passages=3, skipped=0, seconds=0.0),
-    )
+    # Written as a brief of one story's sections at the top level, as briefs before
+    # stories were (brief_file.migrated makes it one story).
+    data = {
+        "title": "Harrowgate evacuates",
+        "generated_at": datetime(2026, 11, 24, tzinfo=UTC),
+        "engine": {"name": "extractive", "note": "hand-made for the judge's wire test"},
+        "bottom_line": claims[:1],
+        "key_developments": claims[1:],
+        "key_figures": [],
+        "unconfirmed": [],
+        "quotes": [],
+        "sources": sources,
+        "stats": RunStats(inputs=1, sources=1, passages=3, skipped=0, seconds=0.0),
+    }
+    return Brief.model_validate(migrated(data))
 
 
 @pytest.mark.vcr

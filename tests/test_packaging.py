@@ -37,3 +37,29 @@ def test_wheel_contains_templates_prompts_encodings_and_prices(tmp_path: Path) -
     assert {f"briefing/data/tiktoken/{name}" for name in encodings} <= names
     assert SHIPPED_PRICES.relative_to(ROOT).as_posix() == "briefing/data/prices.json"
     assert "briefing/data/prices.json" in names
+
+
+def readme_command(number: int) -> str:
+    result = subprocess.run(  # noqa: S603 - our own script and interpreter
+        [sys.executable, str(ROOT / ".ci" / "readme-command"), str(number)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+def test_the_quick_start_commands_make_and_use_a_virtualenv() -> None:
+    """Debian's own Python refuses `pip install` outside a virtualenv (PEP 668): each README
+    command makes one and calls its programs by path, and CI runs both exactly as printed."""
+    for number in (1, 2):
+        command = readme_command(number)
+        assert command.startswith("python3 -m venv .venv && .venv/bin/pip install -e ")
+        steps = command.split(" && ")
+        assert all(s.startswith((".venv/bin/", "python3 -m venv")) for s in steps)
+    assert readme_command(1).endswith(".venv/bin/briefing generate examples/ -o brief.md")
+    assert readme_command(2).endswith(".venv/bin/pytest")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash .ci/quickstart" in ci
+    assert '"$(python3 .ci/readme-command 2)"' in ci
+    assert 'readme-command" 1' in (ROOT / ".ci" / "quickstart").read_text(encoding="utf-8")

@@ -47,7 +47,7 @@ def test_reports_in_markdown_and_json(brief, tmp_path):
     data = json.loads(render_report(review, brief.title, report_format_for(Path("r.json"))))
     assert data["supported"] == 12
     assert data["claims"][1]["reasons"] == ["the number “14,000” is not in the cited passages"]
-    with pytest.raises(ConfigError, match=r"name it \.md, \.json or \.sarif"):
+    with pytest.raises(ConfigError, match=r"name it \.md, \.json or \.sarif, or pass --format"):
         report_format_for(tmp_path / "r.txt")
 
 

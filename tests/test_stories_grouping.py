@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from briefing.ingest.article import Article
+from briefing.models import Passage, Source
 from briefing.passages import build_sources
 from briefing.pipeline import load_sources
 from briefing.stories import StoryGroup, group_stories
@@ -348,3 +349,36 @@ def test_the_four_plague_pages_are_one_story_and_the_others_stand_alone():
 def _origins(group: StoryGroup, sources: list) -> list[str]:
     by_id = {s.id: s.origin for s in sources}
     return [by_id[s] for s in group.source_ids]
+
+
+def test_sites_of_one_owner_are_one_outlet_offline(monkeypatch) -> None:
+    import socket  # noqa: PLC0415
+
+    from briefing.sites import site_owner  # noqa: PLC0415
+    from briefing.stories.grouping import independent_outlets  # noqa: PLC0415
+
+    def no_network(*_args, **_kwargs):
+        raise AssertionError("the Public Suffix List must come from the package, not the network")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    assert site_owner("https://www.japantimes.co.jp/news/1") == "japantimes"
+    assert site_owner("https://japantimes.com/2") == "japantimes"
+    assert site_owner("https://news.bbc.co.uk/3") == "bbc"
+    assert site_owner("https://alice.github.io/") != site_owner("https://bob.github.io/")
+    assert site_owner("http://example.invalid/x") == "example.invalid"  # no public suffix
+    assert site_owner("http://127.0.0.1:8000/") == "127.0.0.1"
+    assert site_owner(None) is None
+
+    def source(n: int, url: str, outlet: str | None = None) -> Source:
+        return Source(
+            id=f"S{n}", title=f"T{n}", url=url, outlet=outlet, origin=f"f{n}",
+            passages=[Passage(id=f"S{n}.1", text="A sentence.", paragraph=1)],
+        )  # fmt: skip
+
+    same = [
+        source(1, "https://www.japantimes.co.jp/a", "japantimes.co.jp"),  # named by its host
+        source(2, "https://japantimes.com/b"),
+        source(3, "https://www.nikkei.com/c", "Nikkei Asia"),
+    ]
+    assert independent_outlets(same, {}) == 2

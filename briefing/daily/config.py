@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefing.choices import ENGINES, JUDGES
-from briefing.errors import ConfigError
+from briefing.errors import ConfigError, OptionError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -51,6 +51,7 @@ class Key:
     default: object
     help: str
     path: bool = False  # relative paths in the file are relative to the file's folder
+    metavar: str = "TEXT"  # what --help shows the value as
 
     @property
     def option(self) -> str:
@@ -228,44 +229,149 @@ _TEMPERATURE = _number(0, 2, whole=False, wanted="a number from 0 to 2")
 _PENALTY = _number(-2, 2, whole=False, wanted="a number from -2 to 2")
 
 KEYS: tuple[Key, ...] = (
-    Key("inputs", _inputs, (), "Paths, folders, globs, feed and page URLs.", path=True),
-    Key("output_dir", _path, Path("briefs"), "Folder of the briefs. [default: briefs]", path=True),
-    Key("formats", _formats, FORMATS, "Formats to write. [default: md,json,html]"),
-    Key("title", _text, None, "Headline of each brief; title of the index and feed."),
-    Key("timezone", _timezone, "UTC", "IANA time zone that names the day. [default: UTC]"),
-    Key("window", duration, timedelta(hours=36), "How old an item may be. [default: 36h]"),
-    Key("site_url", _site_url, None, "Address the output folder is served at."),
-    Key("engine", _choice(ENGINES), "auto", "auto, extractive or openai. [default: auto]"),
-    Key("fail_under", _FRACTION, None, "Exit 4 when fewer claims are supported (0-1)."),
-    Key("judge", _choice(JUDGES), None, "A language model's second opinion on claims."),
-    Key("templates", _path, None, "Folder of templates overriding the built-in ones.", path=True),
-    Key("model", _text, None, "Model for the openai engine and judge."),
-    Key("base_url", _text, None, "OpenAI-compatible API base URL."),
-    Key("prompts", _path, None, "Folder of prompts overriding the built-in ones.", path=True),
+    Key(
+        "inputs",
+        _inputs,
+        (),
+        "Paths, folders, globs, feed and page URLs.",
+        path=True,
+        metavar="PATH...",
+    ),
+    Key(
+        "output_dir",
+        _path,
+        Path("briefs"),
+        "Folder of the briefs. [default: briefs]",
+        path=True,
+        metavar="DIR",
+    ),
+    Key(
+        "formats",
+        _formats,
+        FORMATS,
+        "Formats to write. [default: md,json,html]",
+        metavar="md,json,html",
+    ),
+    Key(
+        "title", _text, None, "Headline of each brief; title of the index and feed.", metavar="TEXT"
+    ),
+    Key(
+        "timezone",
+        _timezone,
+        "UTC",
+        "IANA time zone that names the day. [default: UTC]",
+        metavar="ZONE",
+    ),
+    Key(
+        "window",
+        duration,
+        timedelta(hours=36),
+        "How old an item may be. [default: 36h]",
+        metavar="DURATION",
+    ),
+    Key("site_url", _site_url, None, "Address the output folder is served at.", metavar="URL"),
+    Key(
+        "engine",
+        _choice(ENGINES),
+        "auto",
+        "auto, extractive or openai. [default: auto]",
+        metavar="auto|extractive|openai",
+    ),
+    Key(
+        "fail_under",
+        _FRACTION,
+        None,
+        "Exit 4 when fewer claims are supported (0-1).",
+        metavar="FRACTION",
+    ),
+    Key(
+        "judge",
+        _choice(JUDGES),
+        None,
+        "A language model's second opinion on claims.",
+        metavar="openai",
+    ),
+    Key(
+        "templates",
+        _path,
+        None,
+        "Folder of templates overriding the built-in ones.",
+        path=True,
+        metavar="DIR",
+    ),
+    Key("model", _text, None, "Model for the openai engine and judge.", metavar="NAME"),
+    Key("base_url", _text, None, "OpenAI-compatible API base URL.", metavar="URL"),
+    Key(
+        "prompts",
+        _path,
+        None,
+        "Folder of prompts overriding the built-in ones.",
+        path=True,
+        metavar="DIR",
+    ),
     Key("no_cache", _bool, default=False, help="Neither read nor write the model reply cache."),
-    Key("max_concurrency", _AT_LEAST_1, None, "Model calls in flight. [default: 4]"),
-    Key("max_retries", _AT_LEAST_0, None, "Retries of a model call. [default: 2]"),
-    Key("timeout", _SECONDS, None, "Seconds per model call. [default: 120]"),
-    Key("temperature", _TEMPERATURE, None, "Sampling temperature."),
-    Key("frequency_penalty", _PENALTY, None, "Penalty on repeated tokens."),
-    Key("prices", _path, None, "JSON price table overriding the built-in one.", path=True),
-    Key("embeddings", _text, None, "Embedding model that groups the stories (engine openai)."),
-    Key("max_input_mb", _limit("max_input_mb"), None, "Largest input in MB. [default: 20]"),
-    Key("max_title_chars", _limit("max_title_chars"), None, "Cut longer titles. [default: 300]"),
-    Key("max_json_depth", _limit("max_json_depth"), None, "Deepest JSON read. [default: 64]"),
+    Key("max_concurrency", _AT_LEAST_1, None, "Model calls in flight. [default: 4]", metavar="N"),
+    Key("max_retries", _AT_LEAST_0, None, "Retries of a model call. [default: 2]", metavar="N"),
+    Key("timeout", _SECONDS, None, "Seconds per model call. [default: 120]", metavar="SECONDS"),
+    Key("temperature", _TEMPERATURE, None, "Sampling temperature.", metavar="T"),
+    Key("frequency_penalty", _PENALTY, None, "Penalty on repeated tokens.", metavar="P"),
+    Key(
+        "prices",
+        _path,
+        None,
+        "JSON price table overriding the built-in one.",
+        path=True,
+        metavar="FILE",
+    ),
+    Key(
+        "embeddings",
+        _text,
+        None,
+        "Embedding model that groups the stories (engine openai).",
+        metavar="MODEL",
+    ),
+    Key(
+        "max_input_mb",
+        _limit("max_input_mb"),
+        None,
+        "Largest input in MB. [default: 20]",
+        metavar="MB",
+    ),
+    Key(
+        "max_title_chars",
+        _limit("max_title_chars"),
+        None,
+        "Cut longer titles. [default: 300]",
+        metavar="N",
+    ),
+    Key(
+        "max_json_depth",
+        _limit("max_json_depth"),
+        None,
+        "Deepest JSON read. [default: 64]",
+        metavar="N",
+    ),
     Key(
         "max_figures_per_sentence",
         _limit("max_figures_per_sentence"),
         None,
         "Numbers a sentence may hold and give key figures. [default: 25]",
+        metavar="N",
     ),
     Key(
         "fetch_timeout",
         _fetch("fetch_timeout"),
         None,
         "Seconds for one try at a URL. [default: 30]",
+        metavar="SECONDS",
     ),
-    Key("fetch_retries", _fetch("fetch_retries"), None, "Retries of a URL. [default: 2]"),
+    Key(
+        "fetch_retries",
+        _fetch("fetch_retries"),
+        None,
+        "Retries of a URL. [default: 2]",
+        metavar="N",
+    ),
 )
 KNOWN = {key.name: key for key in KEYS}
 
@@ -314,18 +420,11 @@ def resolve(
     folder = path.parent if path is not None else Path()
     values: dict[str, Any] = {}
     for key in KEYS:
-        variable = environ.get(key.variable)
         if given.get(key.name) is not None:
             values[key.name] = _parsed(key, given[key.name], as_text=True, where=key.option)
-        elif variable is not None and variable.strip():
-            values[key.name] = _parsed(key, variable, as_text=True, where=key.variable)
-        elif key.name in table:
-            where = f"{path}: {key.name}"
-            values[key.name] = _in_folder(
-                key, _parsed(key, table[key.name], as_text=False, where=where), folder
-            )
         else:  # a default path (output_dir) is beside the config file too
-            values[key.name] = _in_folder(key, key.default, folder)
+            found, value = _layer(key, environ, path, table)
+            values[key.name] = value if found else _in_folder(key, key.default, folder)
     if not values["inputs"]:
         where = f"{path} has no inputs" if path is not None else f"no {DEFAULT_CONFIG} here"
         raise ConfigError(
@@ -338,6 +437,49 @@ def resolve(
     return DailyConfig(values, path, day)
 
 
+def layered(
+    given: Mapping[str, object],
+    *,
+    config: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The settings of the other commands (generate, verify, render, diff) by the same
+    precedence: each key in `given` from the command line (typed by click already; None:
+    not given), else its BRIEFING_* variable, else briefing.toml (BRIEFING_CONFIG names
+    another), else None, which leaves the library's default (and OPENAI_* where the SDK
+    reads them: briefing.config)."""
+    if environ is None:
+        from briefing.config import briefing_variables  # noqa: PLC0415 - see _fetch
+
+        environ = briefing_variables()
+    path, table = _load(config, environ)
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is not None:
+            values[name] = value
+            continue
+        found, layer = _layer(KNOWN[name], environ, path, table)
+        values[name] = layer if found else None
+    return values
+
+
+def _layer(
+    key: Key, environ: Mapping[str, str], path: Path | None, table: dict[str, Any]
+) -> tuple[bool, object]:
+    """(True, value) from the key's BRIEFING_* variable, else from the config file; (False,
+    None) when neither gives it."""
+    variable = environ.get(key.variable)
+    if variable is not None and variable.strip():
+        return True, _parsed(key, variable, as_text=True, where=key.variable)
+    if key.name in table:
+        where = f"{path}: {key.name}"
+        folder = path.parent if path is not None else Path()
+        return True, _in_folder(
+            key, _parsed(key, table[key.name], as_text=False, where=where), folder
+        )
+    return False, None
+
+
 def parse_date(text: str, where: str = "--date") -> str:
     """YYYY-MM-DD, and a real day."""
     try:
@@ -345,7 +487,8 @@ def parse_date(text: str, where: str = "--date") -> str:
     except ValueError:
         real = False
     if not real:
-        raise ConfigError(f"{where} {text!r}: give a day as YYYY-MM-DD, e.g. 2026-11-18")
+        error = OptionError if where.startswith("--") else ConfigError
+        raise error(f"{where} {text!r}: give a day as YYYY-MM-DD, e.g. 2026-11-18")
     return text
 
 
@@ -383,8 +526,10 @@ def _parsed(key: Key, value: object, *, as_text: bool, where: str) -> object:
         return key.parse(value, as_text)
     except UnusableValueError as err:
         shown = value if as_text else _toml(value)
-        joiner = " " if where.startswith("--") else " = " if not as_text else "="
-        raise ConfigError(f"{where}{joiner}{shown!s}: {err}") from None
+        option = where.startswith("--")
+        joiner = " " if option else " = " if not as_text else "="
+        error = OptionError if option else ConfigError
+        raise error(f"{where}{joiner}{shown!s}: {err}") from None
 
 
 def _toml(value: object) -> str:

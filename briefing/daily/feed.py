@@ -55,7 +55,7 @@ def write_feed(
     for entry in shown:
         item = _add(feed, "entry")
         _add(item, "id", f"urn:uuid:{uuid.uuid5(namespace, entry.day)}")
-        _add(item, "title", f"{entry.day}: {entry.title}" if entry.title else entry.day)
+        _add(item, "title", f"{entry.day}: {entry.name}" if entry.name else entry.day)
         _add(item, "updated", _rfc3339(_updated(entry)))
         for fmt in sorted(entry.formats, key=lambda f: f != entry.page):
             _add(item, "link", rel="alternate", type=_MEDIA_TYPES[fmt], href=base + entry.href(fmt))

@@ -29,12 +29,19 @@ class Entry:
     day: str
     formats: tuple[str, ...]
     title: str | None = None
+    lead: str | None = None  # the headline of the story the day leads with
     generated_at: datetime | None = None
     bottom_line: tuple[str, ...] = ()
     sources: int | None = None
 
     def href(self, fmt: str) -> str:
         return f"{self.day}.{fmt}"
+
+    @property
+    def name(self) -> str | None:
+        """What tells this day from the others: its lead story's headline, else the
+        brief's title (the desk's, the same every day)."""
+        return self.lead or self.title
 
     @property
     def page(self) -> str | None:
@@ -68,13 +75,16 @@ def _entry(output_dir: Path, day: str, formats: tuple[str, ...]) -> Entry:
     if not isinstance(data, dict):
         return Entry(day, formats)
     title = data.get("title")
-    claims = _lead(data).get("bottom_line")
+    lead = _lead(data)
+    claims = lead.get("bottom_line")
+    headline = lead.get("headline") if lead is not data else None
     stats = data.get("stats")
     sources = stats.get("sources") if isinstance(stats, dict) else None
     return Entry(
         day,
         formats,
         title=title if isinstance(title, str) else None,
+        lead=headline if isinstance(headline, str) and headline.strip() else None,
         generated_at=_moment(data.get("generated_at")),
         bottom_line=tuple(
             c["text"]

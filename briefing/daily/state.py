@@ -6,7 +6,11 @@
   was first seen, the day it was last seen and the story it was last in. An article first
   seen before the day is not new; one not seen for FORGET_AFTER_DAYS days is forgotten.
 - `runs/DATE.json`: what the day's last run spent (seconds, model calls, tokens, cost),
-  which the brief itself does not hold, so that the same inputs give the same bytes.
+  which the brief itself does not hold, so that the same inputs give the same bytes; the
+  newest KEEP_RUNS days are kept.
+
+So the folder is bounded: 31 briefs, a year of run files of a few hundred bytes, and the
+articles of the last 90 days.
 
 A day is recorded only after its files were written (`record`), so a run that fails
 leaves the state as it was and the next run compares with the same earlier brief. A rerun
@@ -39,6 +43,8 @@ FORMAT = "briefing-state/1"
 # A day is compared with the newest brief before it; a month covers a missed week and a
 # rewritten (--force) day of last month.
 KEEP_BRIEFS = 31
+# What the last year of runs spent (one small file a day): enough to see a year's costs.
+KEEP_RUNS = 366
 # An article a feed has not carried for this long will not come back as the same story.
 FORGET_AFTER_DAYS = 90
 
@@ -90,6 +96,9 @@ class State:
         folder = self.folder / "runs"
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / f"{day}.json", run.model_dump_json(indent=2) + "\n")
+        runs = sorted((p for p in folder.glob("*.json") if _is_day(p.stem)), reverse=True)
+        for old in runs[KEEP_RUNS:]:
+            old.unlink(missing_ok=True)
 
     # --- the articles ---------------------------------------------------------------
 

@@ -87,7 +87,10 @@ def ingest(
     for label, read in reads:
         if window is not None and not isinstance(read, Exception):
             kept, outside = window.split(read[0], label)
-            read = (kept, read[1] + outside)  # noqa: PLW2901 - the same input, filtered
+            read = (kept, read[1])  # noqa: PLW2901 - the same input, filtered
+            result.add(label, read)
+            result.skipped.extend(SkippedInput(path=p, reason=r, routine=True) for p, r in outside)
+            continue
         result.add(label, read)
     return result
 

@@ -17,6 +17,7 @@ import logging
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from briefing.caches import touch
 from briefing.errors import BriefingError
 from briefing.output import write_atomically
 
@@ -81,6 +82,7 @@ class HTTPCache:
                 record_path,
             )
             return None
+        touch(record_path)  # used: pruning keeps it (briefing/caches.py)
         return stored
 
     def put(self, url: str, stored: Stored) -> None:

@@ -13,6 +13,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+from briefing.caches import touch
 from briefing.errors import BriefingError
 from briefing.output import write_atomically
 
@@ -44,6 +45,7 @@ class ResponseCache:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
             log.warning("ignoring corrupt cache entry %s (%s); it will be replaced", path, err)
             return None
+        touch(path)  # used: pruning keeps it (briefing/caches.py)
         return text
 
     def discard(self, key: str) -> None:

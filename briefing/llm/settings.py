@@ -51,12 +51,14 @@ class LLMSettings:
 
     @classmethod
     def from_environment(cls, **overrides: object) -> LLMSettings:
-        """Settings from OPENAI_API_KEY / OPENAI_BASE_URL, then explicit overrides
-        (None means 'not given' and keeps the environment's or default value)."""
+        """Settings from OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL, then explicit
+        overrides (None means 'not given' and keeps the environment's or default value)."""
         values: dict[str, object] = {
             "api_key": config.openai_api_key(),
             "base_url": config.openai_base_url(),
         }
+        if (model := config.openai_model()) is not None:
+            values["model"] = model
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 

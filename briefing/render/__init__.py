@@ -11,7 +11,7 @@ from briefing.output import is_special
 from briefing.render import changes
 from briefing.render.citing import citation_numbers, outlets_of
 from briefing.render.escape import code_span, escape_markdown, markdown_link
-from briefing.templating import make_environment, render_template
+from briefing.templating import check_templates, make_environment, render_template
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -110,17 +110,28 @@ REPORT_FORMATS: dict[str, ReportFormat] = {
 }
 
 
-def report_format_for(path: Path | None, explicit: str | None = None) -> ReportFormat:
+def report_format_for(
+    path: Path | None,
+    explicit: str | None = None,
+    *,
+    writes: tuple[ReportFormat, ...] = ("md", "json", "sarif"),
+    format_option: bool = True,
+) -> ReportFormat:
+    """The report format `-o` names; `writes`: the formats the command can write (diff
+    has no SARIF), each suggested, and no other, when the suffix is not one of them;
+    `format_option`: whether the command has --format to suggest."""
     if explicit:
         return REPORT_FORMATS[f".{explicit}"]
     if path is None or str(path) == "-" or (not path.suffix and is_special(path)):
         return "md"  # standard output, /dev/stdout, a FIFO
     suffix = path.suffix.lower()
-    if suffix not in REPORT_FORMATS:
-        raise ConfigError(
-            f"{path}: unknown report format {suffix!r}; name it .md, .json or .sarif, or "
-            "pass --format"
-        )
+    if REPORT_FORMATS.get(suffix) not in writes:
+        names = [f".{f}" for f in writes]
+        choice = f"{', '.join(names[:-1])} or {names[-1]}"
+        known = suffix in REPORT_FORMATS or suffix in FORMATS
+        what = "cannot be written by this command" if known else "is not a report format"
+        hint = ", or pass --format" if format_option else ""
+        raise ConfigError(f"{path}: {suffix!r} {what}; name it {choice}{hint}")
     return REPORT_FORMATS[suffix]
 
 
@@ -149,6 +160,22 @@ def render_diff(diff: BriefDiff, fmt: ReportFormat = "md", templates: Path | Non
     return render_template(
         environment(templates), "diff.md.j2", diff=diff, day_link=changes.day_link_md
     )
+
+
+# The templates each output starts from (those they include load when they render).
+_TOP_TEMPLATES = {
+    "md": ("brief.md.j2",),
+    "html": ("brief.html.j2", "brief.js.j2"),
+    "json": (),
+    "sarif": (),
+    "review": ("review.md.j2",),
+}
+
+
+def check_renderable(fmt: str, templates: Path | None) -> None:
+    """Before any paid work: the templates that will render `fmt` load and compile."""
+    if _TOP_TEMPLATES[fmt]:
+        check_templates(environment(templates), _TOP_TEMPLATES[fmt])
 
 
 def environment(templates: Path | None = None) -> SandboxedEnvironment:

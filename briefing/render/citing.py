@@ -3,12 +3,15 @@ outlets (render/__init__.py for markdown, render/html.py for the page)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from briefing.render import changes
 
 if TYPE_CHECKING:
-    from briefing.models import Brief, Story
+    from briefing.models import Brief, Story, StoryBase
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?![0-9])")
 
 
 def outlets_of(brief: Brief, story: Story) -> list[str]:
@@ -17,6 +20,23 @@ def outlets_of(brief: Brief, story: Story) -> list[str]:
     sources = {s.id: s for s in brief.sources}
     named = [sources[i] for i in story.source_ids if sources[i].outlet or sources[i].url]
     return list(dict.fromkeys(s.label() for s in named))
+
+
+def story_date(brief: Brief, story: StoryBase) -> str | None:
+    """The day (YYYY-MM-DD) a story is of: its own `date` when the brief gives one, else
+    the latest publication day among its sources that give a date; None when none does."""
+    own = getattr(story, "date", None)  # set by briefs that date their stories
+    if isinstance(own, str) and _DAY.match(own):
+        return own[:10]
+    sources = {s.id: s for s in brief.sources}
+    days = [
+        published[:10]
+        for i in story.source_ids
+        if i in sources
+        and (published := sources[i].published) is not None
+        and _DAY.match(published)
+    ]
+    return max(days, default=None)
 
 
 def citation_numbers(brief: Brief) -> dict[str, int]:

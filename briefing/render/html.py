@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from briefing.models import Claim, Figure, KeyFigure, Quote, labelled
 from briefing.render import changes
-from briefing.render.citing import citation_numbers, outlets_of
+from briefing.render.citing import citation_numbers, outlets_of, story_date
 from briefing.render.escape import safe_url
 from briefing.review import FORMAT
 from briefing.templating import render_template
@@ -26,7 +26,7 @@ from briefing.verify import claim_key
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-    from briefing.models import Brief, Cited, ClaimCheck
+    from briefing.models import Brief, Cited, ClaimCheck, StoryBase
 
 
 def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
@@ -50,8 +50,8 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
                 items += entries
         stories.append(
             {
-                "story": story,
-                "outlets": outlets_of(brief, story),
+                **_heading(brief, story),
+                "number": len(stories) + 1,
                 "sections": sections,
                 "new_sources": [labels[i] for i in story.new_sources if i in labels],
                 "changed_figures": [
@@ -68,6 +68,10 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
             }
         )
     by_id = {s.id: s for s in brief.stories}
+    numbers_of = {entry["story"].id: entry["number"] for entry in stories}
+    contents = [
+        {**_heading(brief, story), "number": numbers_of.get(story.id)} for story in brief.stories
+    ]
     script = render_template(env, "brief.js.j2")
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     return render_template(
@@ -76,6 +80,7 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
         brief=brief,
         review=brief.review,
         stories=stories,
+        contents=contents,
         overview=[by_id[i] for i in brief.overview],
         single=len(brief.stories) == 1,
         continuing=changes.continuing(brief),
@@ -88,6 +93,18 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
         script=Markup(script),  # noqa: S704 - our own template, not source text
         script_hash=f"sha256-{digest}",
     )
+
+
+def _heading(brief: Brief, story: StoryBase) -> dict[str, Any]:
+    """What the table of contents and a story's summary line show of it."""
+    badge = story.status if story.status in {"new", "updated", "continuing"} else None
+    return {
+        "story": story,
+        "outlets": outlets_of(brief, story),
+        "date": story_date(brief, story),
+        # A story is only 'new' against an earlier brief (`briefing daily`).
+        "badge": badge if brief.compared_with or badge != "new" else None,
+    }
 
 
 def _item(  # noqa: PLR0913, PLR0917 - one claim and the brief-wide lookups it needs

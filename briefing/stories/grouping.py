@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from scipy.cluster.hierarchy import DisjointSet
 
-from briefing.ingest.article import domain_of
+from briefing.sites import domain_of, site_owner
 from briefing.stories.clustering import story_labels
 from briefing.stories.dates import published_at
 from briefing.stories.ids import story_ids
@@ -91,8 +91,14 @@ def independent_outlets(story: Sequence[Source], copies: Mapping[str, str]) -> i
 
 
 def _outlet(source: Source) -> str | None:
-    name = source.outlet or domain_of(source.url)
-    return fold(name).strip() if name else None
+    """The outlet a source counts as: its outlet's name, or, when it has none but its
+    link's site (or the site is all its name says), the site's owner
+    (briefing.sites.site_owner), so japantimes.co.jp and japantimes.com are one."""
+    site = domain_of(source.url)
+    if source.outlet and source.outlet != site:
+        return fold(source.outlet).strip() or None
+    owner = site_owner(source.url)
+    return "site:" + fold(owner) if owner else None
 
 
 def _latest(story: Sequence[Source]) -> tuple[bool, float]:
