@@ -174,7 +174,7 @@ def points_merged(request: ChatRequest) -> ChatReply:
     return reply(
         json.dumps(
             {
-                "title": "Harrowgate dam breach",
+                "title": "Harrowgate dam breach on the Velka",
                 "bottom_line": points[:1],
                 "key_developments": points,
                 "key_figures": [],

@@ -100,7 +100,7 @@ def test_generate_with_the_llm_engine_then_rerun_from_the_cache(fake_server, tmp
     third = run(*args, "--no-cache", "--format", "md")
     assert third.exit_code == 0, third.output
     assert len(fake_server[2].requests) == 2
-    assert third.stdout.startswith("# Harrowgate dam breach")
+    assert third.stdout.startswith("# Harrowgate dam breach on the Velka")
 
 
 def test_sampling_options_reach_the_request(fake_server):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from briefing.engines.extractive.cues import hedge, leans_on_another
+from briefing.engines.extractive.headline import MIN_WORDS
 from briefing.models import Claim, KeyFigure, Quote
 from briefing.sections import SECTIONS
 from briefing.statements import claim_problem
@@ -116,7 +117,7 @@ class _Rules:
 
     def headline(self, title: str) -> str | None:
         words = title.split()
-        if not words or len(words) > HEADLINE_WORDS:
+        if not MIN_WORDS <= len(words) <= HEADLINE_WORDS:  # a name or a sentence, not a headline
             return None
         if check_text(title, list(self.texts.values())).findings:
             self.refuse(title, "the headline says what the sources do not")
