@@ -1,6 +1,6 @@
 """How many planted errors does the verifier catch on real clusters?
 
-    python bench/plant_errors.py [CLUSTERS_DIR]
+    python bench/plant_errors.py [CLUSTERS_DIR] [--meaning | --held-out]
 
 For every cluster, the offline engine writes a brief; then, one at a time, each claim-like
 object gets one planted error and the brief is verified again:
@@ -17,6 +17,22 @@ object gets one planted error and the brief is verified again:
            so only the story check can tell)
 A planted error is caught when the object is no longer "supported"; a mixed disagreement
 when neither of its two figures is.
+
+Then the meaning edits (bench/meaning_edits.py), each planted by rule in every claim and
+quote that the verifier supports unedited (the clusters and the seed article), one kind
+at a time, all of a brief's objects at once (each is checked against its own citations):
+  negation  a negation dropped, or "not" added after an auxiliary verb
+  hedge     a hedge stated as fact ("is likely to" -> "will", "reportedly" dropped)
+  qualifier a qualifier of a number or verb dropped ("nearly", "up to", "only"), or
+            "nearly" put before a number
+  opposite  a word replaced by its opposite (rose/fell, approved/rejected, won/lost)
+  unit      another currency, scale or unit ($ -> €, million -> billion, days -> weeks)
+  roles     two names the sentence does not group swapped
+  ellipsis  a negation or contrast cut out of a quote with "..."
+It prints, per kind, how many were planted and caught, and the unedited briefs' share of
+supported objects (a check that flags correct claims would catch anything). `--held-out`
+plants them in briefs of the pages and feeds of ../shared/evaldata instead, data the
+checks were not developed on.
 """
 
 from __future__ import annotations
@@ -27,6 +43,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import meaning_edits
+
 from briefing import pipeline
 from briefing.brief_file import brief_from_data
 from briefing.models import Brief, Claim, Figure, KeyFigure, Quote, StoryBase
@@ -34,6 +52,8 @@ from briefing.verify import verify_brief
 from briefing.verify.words import counted_word
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "evaldata" / "clusters"
+SEED = DEFAULT.parents[1] / "seed"
+MEANING_KINDS = ("negation", "hedge", "qualifier", "opposite", "unit", "roles", "ellipsis")
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 WORD = re.compile(r"\b[a-z]{4,}\b")
 WORD_ANY = re.compile(r"[^\W\d_][\w'-]*")
@@ -42,9 +62,15 @@ NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 
 def replace(brief: Brief, target: object, **changes: object) -> Brief:
     """The brief with `target` (a claim, figure or quote) changed, in every story."""
+    return edited_brief(brief, {id(target): changes})
+
+
+def edited_brief(brief: Brief, changes: dict[int, dict[str, object]]) -> Brief:
+    """The brief with each object whose id() is in `changes` changed so, in every story."""
 
     def edit(obj: Claim | Figure | Quote) -> Claim | Figure | Quote:
-        return obj.model_copy(update=changes) if obj is target else obj
+        update = changes.get(id(obj))
+        return obj if update is None else obj.model_copy(update=update)
 
     def edited(story: StoryBase) -> StoryBase:
         updates = {
@@ -180,21 +206,85 @@ def plant_cross(brief: Brief, rng: random.Random, tally: Counter[str]) -> None:
         tally["cross caught"] += caught(replace(brief, at.obj, **wrong), at.ref)
 
 
+def meaning_edit(kind: str, obj: Claim | Figure | Quote) -> str | None:
+    if kind == "ellipsis":
+        spans = [(0, len(obj.text))] if isinstance(obj, Quote) else inside_quotes(obj.text)
+        return meaning_edits.ellipsis(obj.text, spans)
+    edited: str | None = getattr(meaning_edits, kind)(obj.text)
+    return edited
+
+
+def plant_meaning(brief: Brief, tally: Counter[str]) -> None:
+    """Each meaning kind in every supported claim and quote of the brief at once."""
+    review = verify_brief(brief)
+    status = {c.ref: c.status for c in review.claims}
+    tally["unedited total"] += review.total
+    tally["unedited supported"] += review.supported
+    targets = [
+        (ref, obj)
+        for _, ref, obj in brief.labelled_objects()
+        if isinstance(obj, Claim | Quote) and status.get(ref) == "supported"
+    ]
+    for kind in MEANING_KINDS:
+        edits = {ref: (obj, text) for ref, obj in targets if (text := meaning_edit(kind, obj))}
+        if not edits:
+            continue
+        planted = edited_brief(brief, {id(obj): {"text": text} for obj, text in edits.values()})
+        after = {c.ref: c.status for c in verify_brief(planted).claims}
+        tally[f"{kind} planted"] += len(edits)
+        tally[f"{kind} caught"] += sum(after[ref] != "supported" for ref in edits)
+
+
 def counted(figure: Figure) -> tuple[str | None, str]:
     """What a figure counts, roughly: its unit and the last word of its counted words."""
     words = [w for w in WORD_ANY.findall(figure.counts.lower()) if w not in {"of", "the"}]
     return figure.unit, counted_word(words[-1]) if words else ""
 
 
+def print_meaning(meaning: Counter[str]) -> None:
+    for kind in MEANING_KINDS:
+        planted, found = meaning[f"{kind} planted"], meaning[f"{kind} caught"]
+        print(f"{kind:9} planted={planted:4} caught={found:4} ({found / max(planted, 1):.1%})")
+    total, supported = meaning["unedited total"], meaning["unedited supported"]
+    print(f"unedited: {supported} of {total} supported ({supported / max(total, 1):.1%})")
+
+
+def held_out(evaldata: Path) -> int:
+    """The meaning edits on data the checks were not developed on: each page and each
+    news feed of ../shared/evaldata, one brief each."""
+    inputs = sorted(evaldata.glob("pages/*.html")) + sorted(
+        p for p in evaldata.glob("feeds/*") if p.suffix in {".rss", ".atom"}
+    )
+    meaning: Counter[str] = Counter()
+    for path in inputs:
+        plant_meaning(pipeline.generate([str(path)], engine="extractive"), meaning)
+    print(f"held out: {len(inputs)} pages and feeds of {evaldata}")
+    print_meaning(meaning)
+    return 0
+
+
 def main() -> int:
-    clusters = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    given = [a for a in sys.argv[1:] if not a.startswith("--")]
+    clusters = Path(given[0]) if given else DEFAULT
+    if "--held-out" in sys.argv:
+        return held_out(clusters.parent)
+    only_meaning = "--meaning" in sys.argv
     rng = random.Random(4)  # noqa: S311 - a reproducible sample, not a secret
     tally: Counter[str] = Counter()
+    meaning: Counter[str] = Counter()
     for path in sorted(clusters.glob("*.json")):
         brief = pipeline.generate([str(path)], engine="extractive")
+        plant_meaning(brief, meaning)
+        if only_meaning:
+            continue
         plant(brief, rng, tally)
         plant_speakers(brief, rng, tally)
         plant_mixed(brief, rng, tally)
+    if SEED.is_dir() and clusters == DEFAULT:
+        plant_meaning(pipeline.generate([str(SEED)], engine="extractive"), meaning)
+    print_meaning(meaning)
+    if only_meaning:
+        return 0
     day = pipeline.generate([str(clusters)], engine="extractive")
     plant_cross(day, rng, tally)
     files = len(list(clusters.glob("*.json")))

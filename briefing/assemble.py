@@ -4,12 +4,14 @@ the overview, the title and the run stats."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
 from briefing import config
 from briefing.consistency import consistent
-from briefing.models import Brief, Claim, RunReport, RunStats
+from briefing.models import Brief, Claim, RunReport, RunStats, StoryDates
+from briefing.stories.dates import published_at
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -47,12 +49,14 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
         dropped_citations=usage.pop("dropped_citations", []),
     )
     claim_ids = _ClaimIds()
+    by_id = {s.id: s for s in sources}
     stories = [
         {
             "id": group.id,
             "headline": draft.title,
             "source_ids": list(group.source_ids),
             "outlets": group.outlets,
+            "dates": story_dates([by_id[i] for i in group.source_ids]),
             **{s.name: claim_ids.renumber(draft.sections.get(s.name, [])) for s in Brief.sections},
         }
         for draft, group in zip(drafts, groups, strict=True)
@@ -88,6 +92,25 @@ class _ClaimIds:
 
     def _next(self, old: str) -> str:
         return f"B{next(self.bottom)}" if old.startswith("B") else f"C{next(self.other)}"
+
+
+def story_dates(story: Sequence[Source]) -> StoryDates:
+    """The days a story's sources were published (in UTC when they name a time zone; a
+    source dated by its month alone, "2004-12", keeps that), and how many have none."""
+    days = sorted(day for day in map(_day, story) if day)
+    return StoryDates(
+        first=days[0] if days else None,
+        last=days[-1] if days else None,
+        undated=len(story) - len(days),
+    )
+
+
+def _day(source: Source) -> str | None:
+    moment = published_at(source)
+    if moment is None:
+        return None
+    given = (source.published or "").strip()
+    return given if len(given) == len("2004-12") else moment.astimezone(UTC).date().isoformat()
 
 
 def day_title(headlines: Sequence[str], total: int) -> str:

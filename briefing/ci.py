@@ -76,6 +76,7 @@ def publish(
             "supported": str(review.supported),
             "partly-supported": str(review.partly_supported),
             "unsupported": str(review.unsupported),
+            "contradicted": str(review.contradicted),
             "total": str(review.total),
             "gate": _gate(review, fail_under),
             **outputs,

@@ -163,6 +163,21 @@ _LLM_OPTIONS = (
         '"cached_input": ..., "output": ...}} in USD per million tokens.',
     ),
     click.option(
+        "--batch",
+        is_flag=True,
+        default=None,
+        help="Send the map and merge requests through OpenAI's Batch API: half the price, "
+        "answered within 24 hours; an interrupted run resumes its batches when run again.",
+    ),
+    click.option(
+        "--max-cost",
+        type=click.FloatRange(min=0),
+        metavar="USD",
+        help="Most the run may spend on model calls, in US dollars: a plan over it is "
+        "refused before any request (exit 2); a run that would go over it stops sending, "
+        "keeps what was answered and says what was left out.",
+    ),
+    click.option(
         "--embeddings",
         metavar="MODEL",
         help="With --engine openai: group stories by this embedding model's vectors of each "
@@ -223,6 +238,8 @@ def llm_options(  # noqa: PLR0913 - one parameter per option
     frequency_penalty: float | None = None,
     prices_file: Path | None = None,
     embeddings: str | None = None,
+    max_cost: float | None = None,
+    batch: bool | None = None,
 ) -> dict[str, Any]:
     """The CLI's model options as the API's keyword options (None: not given)."""
     return {
@@ -237,6 +254,8 @@ def llm_options(  # noqa: PLR0913 - one parameter per option
         "frequency_penalty": frequency_penalty,
         "prices_file": prices_file,
         "embeddings": embeddings,
+        "max_cost": max_cost,
+        "batch": batch or None,
     }
 
 

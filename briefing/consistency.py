@@ -150,6 +150,7 @@ def _review_counts(review: Review) -> list[str]:
         "supported": supported,
         "partly_supported": statuses.count("partly supported"),
         "unsupported": statuses.count("unsupported"),
+        "contradicted": statuses.count("contradicted"),
     }
     problems = [
         f"review.{name}: {getattr(review, name)}, but review.claims holds {count}; "

@@ -43,6 +43,12 @@ class OptionError(ConfigError):
     exit_code = 2
 
 
+class OverBudgetError(BriefingError):
+    """The plan of a run costs more than --max-cost: nothing was sent."""
+
+    exit_code = 2
+
+
 class VerificationFailedError(BriefingError):
     """Fewer claims are supported than `--fail-under` demands."""
 

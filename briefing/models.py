@@ -200,7 +200,11 @@ class RunReport(Strict):
 RUN_FIELDS = tuple(RunReport.model_fields)
 
 
-CheckStatus = Literal["supported", "partly supported", "unsupported"]
+# supported: every check passed. partly supported: only some of its wording is not in the
+# cited passages. unsupported: a number, date, name, quote, speaker or meaning is not borne
+# out. contradicted: a cited passage says the opposite (a negation, an opposite word, roles
+# swapped, an ellipsis that cuts out a "not").
+CheckStatus = Literal["supported", "partly supported", "unsupported", "contradicted"]
 JudgeLabel = Literal["entailed", "partly", "not_entailed"]
 
 
@@ -244,6 +248,9 @@ class Review(Strict):
     supported: Count
     partly_supported: Count
     unsupported: Count
+    contradicted: Count = Field(
+        default=0, description="Claims a cited passage contradicts (0 in earlier briefs)."
+    )
     fraction_supported: float = Field(ge=0, le=1, description="supported / total (0 if none).")
     decisions_file: str | None = Field(
         default=None, description="Reviewer decisions applied before checking, if any."
@@ -283,6 +290,19 @@ def labelled(section: Section, items: Sequence[Item], prefix: str = "") -> list[
 
 
 StoryStatus = Literal["new", "updated", "continuing"]
+
+
+class StoryDates(Strict):
+    """When a story's articles were published: the days of the first and the last, and
+    how many carry no date (a reader must not take an undated item for today's)."""
+
+    first: str | None = Field(
+        default=None, description="The earliest publication day (YYYY-MM-DD), if any is known."
+    )
+    last: str | None = Field(
+        default=None, description="The latest publication day (YYYY-MM-DD), if any is known."
+    )
+    undated: Count = Field(default=0, description="The story's sources with no publication date.")
 
 
 class CitedValue(Strict):
@@ -356,6 +376,10 @@ class StoryBase(Strict):
         Count,
         Field(description="Independent outlets: syndicated copies of one wire text count once."),
     ]
+    dates: StoryDates | None = Field(
+        default=None,
+        description="When its articles were published (null in briefs written before dates).",
+    )
     # What changed since an earlier brief (`briefing daily`; see briefing/daily/diff.py).
     # Left out of the JSON when not set, so a brief made by `generate` is as before.
     status: StoryStatus | None = Field(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import inspect
 import os
 import time
 from collections.abc import Iterable
@@ -42,14 +43,16 @@ from briefing.render import Format
 from briefing.render import render as render_brief
 from briefing.review import Decisions, apply_decisions, load_decisions, with_decisions
 from briefing.stories.grouping import group_stories, one_story
+from briefing.stories.ranking import by_reporting_outlets
 from briefing.verify import claim_key, verify_brief
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine
+    from collections.abc import Awaitable, Callable, Coroutine, Sequence
 
     from briefing.daily.diff import BriefDiff
     from briefing.engines import Draft, Engine
     from briefing.engines.llm.planning import RunPlan
+    from briefing.llm.embeddings import Embedded
     from briefing.llm.judge import Judge
     from briefing.models import Brief, Review, Source
     from briefing.stories.grouping import StoryGroup
@@ -112,11 +115,16 @@ async def agenerate(
     decisions, decisions_file = _decisions(review)
     started = time.perf_counter()
     files, sources, skipped = await asyncio.to_thread(load_sources, inputs, reading)
-    with stage("grouping stories"):
-        embedded = await embed_sources(sources, settings)  # no vectors unless asked and given
-        groups = await asyncio.to_thread(group_stories, sources, embedded.vectors)
-    with stage("drafting the brief"):
-        drafts = await write_stories(chosen, sources, groups)
+    # The LLM engine sends its map requests while the stories are being grouped.
+    grouping = asyncio.create_task(_grouped(sources, settings))
+    groups_only = asyncio.create_task(_groups(grouping))
+    try:
+        with stage("drafting the brief"):
+            drafts = await write_stories(chosen, sources, groups_only)
+        embedded, groups = await grouping
+    finally:
+        grouping.cancel()
+        groups_only.cancel()
     brief = brief_from_drafts(
         drafts,
         groups,
@@ -243,12 +251,15 @@ def input_files(paths: list[str]) -> list[Path]:
 
 
 def plan(inputs: Inputs, **options: Any) -> RunPlan:  # noqa: ANN401 - as for generate
-    """The LLM engine's calls, tokens and cost for these inputs; sends nothing."""
+    """The LLM engine's calls, rounds, tokens and cost for these inputs, story by story,
+    with what the cache already holds left out; sends nothing."""
     from briefing.engines.llm.planning import plan_run  # noqa: PLC0415 - tiktoken is slow
 
     reading, settings = _reading_and_settings(options)
     _, sources, _ = load_sources(inputs, reading)
-    return plan_run(sources, settings)
+    # Grouped by their words: grouping by embeddings (--embeddings) would take calls.
+    groups = group_stories(sources)
+    return plan_run(sources, settings, [g.source_ids for g in groups])
 
 
 # --- the steps ---------------------------------------------------------------------
@@ -342,13 +353,40 @@ def brief_from_draft(draft: Draft, sources: list[Source]) -> Brief:
     return brief_from_drafts([draft], [one_story(sources)], sources)
 
 
+async def _grouped(
+    sources: list[Source], settings: LLMSettings
+) -> tuple[Embedded, list[StoryGroup]]:
+    """The stories, and the embeddings they were grouped by (none unless asked and given)."""
+    with stage("grouping stories"):
+        embedded = await embed_sources(sources, settings)
+        groups = await asyncio.to_thread(group_stories, sources, embedded.vectors)
+        return embedded, by_reporting_outlets(groups, sources)
+
+
+async def _groups(grouping: Awaitable[tuple[Embedded, list[StoryGroup]]]) -> list[StoryGroup]:
+    return (await grouping)[1]
+
+
+async def _story_ids(grouping: Awaitable[list[StoryGroup]]) -> list[Sequence[str]]:
+    return [g.source_ids for g in await grouping]
+
+
 async def write_stories(
-    engine: Engine, sources: list[Source], groups: list[StoryGroup]
+    engine: Engine, sources: list[Source], groups: list[StoryGroup] | Awaitable[list[StoryGroup]]
 ) -> list[Draft]:
     """One draft per story group, in the groups' order. An engine that writes a whole day
     at once (`awrite_stories`: the LLM engine maps every source in one round, then reduces
-    the stories concurrently) does; any other writes one story after another."""
+    the stories concurrently) does; any other writes one story after another. The groups
+    may still be on their way: an engine that says it `writes_while_grouping` gets them
+    as an awaitable and starts without them."""
     whole_day = getattr(engine, "awrite_stories", None)
+    if whole_day is not None and getattr(engine, "writes_while_grouping", False):
+        early: list[Draft] = await whole_day(
+            sources, _story_ids(groups) if inspect.isawaitable(groups) else groups
+        )
+        return early
+    if inspect.isawaitable(groups):
+        groups = await groups
     if whole_day is not None:
         drafts: list[Draft] = await whole_day(sources, [g.source_ids for g in groups])
         return drafts

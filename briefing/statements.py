@@ -1,53 +1,35 @@
-"""What may stand as one claim of a brief: one statement, written as a sentence.
+"""What may stand as one claim of a brief: one statement, written as one sentence.
 
-The offline engine picks its candidate sentences by this rule (engines/extractive/
-scoring.py) and the LLM engine holds every claim the model writes to it (llm/schemas.py,
-engines/llm/over_offline.py), so that neither keeps a fragment cut mid-sentence, a
-subheading ("Situation in Kursk"), a caption, a menu item or a paragraph of several
-sentences passed off as one claim.
+The offline engine picks its candidate sentences by `reportage.is_statement`; the LLM
+engine holds every claim the model writes to the same rule, and to one sentence
+(llm/schemas.py, engines/llm/over_offline.py), so that neither keeps a fragment cut
+mid-sentence, a subheading ("Situation in Kursk"), a caption, a menu item or a paragraph
+of several sentences passed off as one claim. The reasons are worded for a re-ask.
 """
 
 from __future__ import annotations
 
-import re
-
 from briefing.passages import split_sentences
+from briefing.reportage import MAX_WORDS, MIN_WORDS, cut_off, is_statement
 
-_BOILERPLATE = re.compile(
-    r"click here|subscribe|sign up|newsletter|cookie|all rights reserved|follow us|read more|"
-    r"advertisement|related (?:links|stories|articles)|getty images|photo:|image:|©|copyright|"
-    r"e-?mail this|share this|terms of use|privacy policy|javascript|advertise (?:in|with|on)|"
-    r"this (?:web)?site is|optimi[sz]ed for|best viewed|registered user|purchase this article",
-    re.IGNORECASE,
-)
-_ENDS_LIKE_PROSE = re.compile(r"[.!?][\"”’')]*$")
-MIN_WORDS, MAX_WORDS = 7, 70
+_ENDINGS = (".", "!", "?")
 
 
 def statement_problem(text: str) -> str | None:
     """Why `text` is not a statement written as a sentence (in a reviewer's words), or
-    None when it is one: 7 to 70 words, ending like prose, not a question, not page
-    furniture, not a run of capitalized words (a heading or a caption)."""
+    None when it is one (`reportage.is_statement`)."""
+    if is_statement(text):
+        return None
     words = text.split()
-    problems = (
-        (
-            len(words) < MIN_WORDS,
-            f"is not a statement (under {MIN_WORDS} words: a heading or a fragment)",
-        ),
-        (len(words) > MAX_WORDS, f"is too long for one statement ({len(words)} words)"),
-        (_ENDS_LIKE_PROSE.search(text) is None, "is a fragment: it does not end like a sentence"),
-        (text.rstrip("”\"’' ").endswith("?"), "is a question, not a statement"),
-        (_BOILERPLATE.search(text) is not None, "is page furniture, not a statement"),
-        (
-            sum(w[:1].isupper() for w in words) >= 0.6 * len(words),
-            "is a heading or a caption (mostly capitalized words), not a statement",
-        ),
-    )
-    return next((why for failed, why in problems if failed), None)
-
-
-def is_statement(text: str) -> bool:
-    return statement_problem(text) is None
+    if len(words) < MIN_WORDS:
+        return f"is not a statement (under {MIN_WORDS} words: a heading or a fragment)"
+    if len(words) > MAX_WORDS:
+        return f"is too long for one statement ({len(words)} words)"
+    if cut_off(text) or not text.rstrip("\"”’')").endswith(_ENDINGS):
+        return "is a fragment: it does not end like a sentence"
+    if text.rstrip("”\"’' ").endswith("?"):
+        return "is a question, not a statement"
+    return "is a heading, a caption or page furniture, not a statement"
 
 
 def claim_problem(text: str) -> str | None:

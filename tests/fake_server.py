@@ -2,6 +2,11 @@
 thread, for the fault-injection matrix (tests/test_faults.py) and the embeddings tests
 (tests/test_embeddings.py).
 
+It also offers the Batch API's files and batches (/v1/files, /v1/batches): a batch
+completes after `batch_polls` polls (None: never), each of its lines answered as a request
+sent directly would be (faults included), its results written in reverse order, errors to
+the error file.
+
 It answers like a careful model (`well_answered`: every source's first two sentences as key
 points, citing them word for word; a merge that lists them, sources taking turns, with the
 summaries' figures grouped by what they count; "entailed" for every claim judged;
@@ -226,6 +231,10 @@ class FakeServer:
         self.fault: Callable[[Body, int], Action | None] | None = None
         self.requests: list[Body] = []
         self.errors: list[BaseException] = []  # the server's own (a bug in a test's fault)
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, Body] = {}
+        self.batch_polls: int | None = 1  # polls a batch is in progress for; None: for ever
+        self._polls: dict[str, int] = {}
         self._lock = threading.Lock()
         self._http = _HTTPServer(("127.0.0.1", 0), _Handler)
         self._http.fake = self
@@ -250,6 +259,74 @@ class FakeServer:
             fault = self.fault
         chosen = fault(body, number) if fault else None
         return chosen or well_answered(body)
+
+    # --- the Batch API ------------------------------------------------------------------
+
+    def upload(self, content: bytes, filename: str) -> Body:
+        with self._lock:
+            file_id = f"file-{len(self.files) + 1}"
+            self.files[file_id] = content
+        return {
+            "id": file_id,
+            "object": "file",
+            "bytes": len(content),
+            "created_at": 0,
+            "filename": filename,
+            "purpose": "batch",
+            "status": "processed",
+        }
+
+    def start_batch(self, body: Body) -> Body:
+        lines = self.files[body["input_file_id"]].decode().splitlines()
+        with self._lock:
+            batch_id = f"batch-{len(self.batches) + 1}"
+            self.batches[batch_id] = {
+                "id": batch_id,
+                "object": "batch",
+                "endpoint": body["endpoint"],
+                "input_file_id": body["input_file_id"],
+                "completion_window": body["completion_window"],
+                "created_at": 0,
+                "status": "in_progress",
+                "request_counts": {"completed": 0, "failed": 0, "total": len(lines)},
+            }
+            self._polls[batch_id] = 0
+        return self.batches[batch_id]
+
+    def poll(self, batch_id: str) -> Body:
+        with self._lock:
+            batch = self.batches[batch_id]
+            self._polls[batch_id] += 1
+            due = self.batch_polls is not None and self._polls[batch_id] > self.batch_polls
+        if due and batch["status"] == "in_progress":
+            self._finish(batch)
+        return batch
+
+    def _finish(self, batch: Body) -> None:
+        done, failed = [], []
+        for text in self.files[batch["input_file_id"]].decode().splitlines():
+            line = json.loads(text)
+            action = self.action(line["body"])
+            reply = action if isinstance(action, Reply) else well_answered(line["body"])
+            response = {"status_code": reply.status, "request_id": "req-fake", "body": reply.body}
+            if reply.status == 200:
+                done.append({"custom_id": line["custom_id"], "response": response, "error": None})
+            else:
+                error = {"code": "server_error", "message": f"HTTP {reply.status}"}
+                failed.append(
+                    {"custom_id": line["custom_id"], "response": response, "error": error}
+                )
+        # Results come in any order: here, the reverse of the input's.
+        output = "".join(json.dumps(r) + "\n" for r in reversed(done)).encode()
+        errors = "".join(json.dumps(r) + "\n" for r in failed).encode()
+        batch["output_file_id"] = self.upload(output, "output.jsonl")["id"]
+        batch["error_file_id"] = self.upload(errors, "errors.jsonl")["id"] if failed else None
+        batch["request_counts"] = {
+            "completed": len(done),
+            "failed": len(failed),
+            "total": len(done) + len(failed),
+        }
+        batch["status"] = "completed"
 
     def start(self) -> FakeServer:
         self._thread.start()
@@ -278,12 +355,39 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
         pass
 
+    def do_GET(self) -> None:
+        fake = self.server.fake
+        parts = self.path.strip("/").split("/")
+        if parts[:2] == ["v1", "batches"] and len(parts) == 3 and parts[2] in fake.batches:
+            self._answer(Reply(body=fake.poll(parts[2])))
+        elif parts[:2] == ["v1", "files"] and parts[3:] == ["content"] and parts[2] in fake.files:
+            self._answer(Reply(body=fake.files[parts[2]]))
+        else:
+            self._answer(Reply(404, {"error": {"message": f"no route for {self.path}"}}))
+
+    def _upload(self, data: bytes) -> Reply:
+        """A multipart upload's `file` part, kept as a file."""
+        boundary = self.headers.get_content_type() and self.headers.get_param("boundary")
+        for part in data.split(b"--" + str(boundary).encode()):
+            head, _, content = part.partition(b"\r\n\r\n")
+            if b'name="file"' in head:
+                return Reply(
+                    body=self.server.fake.upload(content.removesuffix(b"\r\n"), "in.jsonl")
+                )
+        return Reply(400, {"error": {"message": "no file in the upload"}})
+
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length", "0"))
-        body = json.loads(self.rfile.read(length))
+        data = self.rfile.read(length)
+        if self.path == "/v1/files":
+            self._answer(self._upload(data))
+            return
+        body = json.loads(data)
         route = ROUTES.get(self.path)
-        if route is None or (route == EMBEDDINGS) != (schema_name(body) == EMBEDDINGS):
-            action: Action = Reply(404, {"error": {"message": f"no route for {self.path}"}})
+        if self.path == "/v1/batches":
+            action: Action = Reply(body=self.server.fake.start_batch(body))
+        elif route is None or (route == EMBEDDINGS) != (schema_name(body) == EMBEDDINGS):
+            action = Reply(404, {"error": {"message": f"no route for {self.path}"}})
         else:
             action = self.server.fake.action(body)
         if isinstance(action, Reset):
@@ -297,6 +401,9 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(action, Drip):
             self._drip(json.dumps(well_answered(body).body).encode(), action.seconds)
             return
+        self._answer(action)
+
+    def _answer(self, action: Reply) -> None:
         payload = (
             action.body if isinstance(action.body, bytes) else json.dumps(action.body).encode()
         )
@@ -326,6 +433,34 @@ def write_articles(folder: Path, articles: Mapping[str, Sequence[str]]) -> Path:
     for name, lines in articles.items():
         (folder / name).write_text("\n\n".join(lines) + "\n", encoding="utf-8")
     return folder
+
+
+# Our own writing: a ferry strike in three short reports.
+STRIKE = {
+    "a.txt": [
+        "Ferry crews in Port Elsin strike",
+        "Ferry crews in Port Elsin stayed off work on Tuesday.",
+    ],
+    "b.txt": [
+        "Port Elsin ferries stay in port",
+        "No Port Elsin ferry sailed to the islands on Tuesday.",
+    ],
+    "c.txt": [
+        "Port Elsin ferry talks on Thursday",
+        "The Port Elsin ferry operator will meet the crews on Thursday.",
+    ],
+}
+
+
+def engine_options(server: FakeServer, cache: Path, **more: object) -> dict[str, object]:
+    """`briefing.generate`'s options for the LLM engine against `server`."""
+    return {
+        "model": "gpt-4.1-mini",
+        "base_url": server.url,
+        "api_key": "sk-test-not-real",
+        "cache_dir": cache,
+        **more,
+    }
 
 
 def serving() -> Iterator[FakeServer]:

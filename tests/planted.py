@@ -1,6 +1,6 @@
 """A real brief of the example articles with errors planted in it, in our own words, for
-the CI tests: more than ten unsupported claims (a quotation no source holds) and more
-than ten partly supported ones (a number or a name no source gives)."""
+the CI tests: every claim unsupported (a quotation, a number or a name no source gives),
+more than twenty of them, so that GitHub's annotations and the gate are tried in bulk."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def example_brief() -> dict[str, Any]:
 
 
 def planted(data: dict[str, Any]) -> dict[str, Any]:
-    """In every story: each development and quote unsupported; each figure, bottom line
-    and unconfirmed report partly supported."""
+    """In every story, every claim unsupported: each development and quote by a quotation,
+    each figure by its value, each bottom line and unconfirmed report by a name."""
     for story in data["stories"]:
         for claim in story["key_developments"]:
             claim["text"] += INVENTED_QUOTE

@@ -143,6 +143,7 @@ def test_one_error_hierarchy() -> None:
         briefing.ResourceError,
         briefing.ModelCallError,
         briefing.VerificationFailedError,
+        briefing.OverBudgetError,
         UnusableInputError,
     ):
         assert issubclass(error, briefing.BriefingError)

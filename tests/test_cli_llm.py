@@ -94,12 +94,12 @@ def test_generate_with_the_llm_engine_then_rerun_from_the_cache(fake_server, tmp
     # Same inputs again: every reply comes from the cache, nothing is sent.
     again = run(*args, "-o", str(out))
     assert again.exit_code == 0, again.output
-    assert fake_server[1].requests == []
+    assert len(fake_server) == 1  # no backend was even made: the client is not imported
     assert out.read_bytes() == first
     # --no-cache sends again; markdown renders through the same templates.
     third = run(*args, "--no-cache", "--format", "md")
     assert third.exit_code == 0, third.output
-    assert len(fake_server[2].requests) == 2
+    assert len(fake_server[1].requests) == 2
     assert third.stdout.startswith("# Harrowgate dam breach on the Velka")
 
 

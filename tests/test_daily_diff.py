@@ -18,9 +18,10 @@ from briefing.brief_file import brief_from_data
 from briefing.cli import cli
 from briefing.daily.articles import Seen
 from briefing.daily.diff import Earlier, compare, mark
+from briefing.engines import Draft
 from briefing.engines.extractive import ExtractiveEngine
 from briefing.ingest.article import Article
-from briefing.models import Brief
+from briefing.models import Brief, EngineInfo, Figure, KeyFigure
 from briefing.render import render
 from briefing.stories.grouping import StoryGroup
 from tests.brief_data import HOSTILE
@@ -292,6 +293,49 @@ def test_marks_that_contradict_the_brief_are_refused() -> None:
     data["stories"][0]["changed_figures"][0]["new"][0]["citations"] = ["S1.99"]
     with pytest.raises(ValueError, match=r"changed_figures\[0\] cites S1.99"):
         brief_from_data(data)
+
+
+def _harbour_brief(sentence: str, figure: str, value: float) -> Brief:
+    """A brief of one article, `sentence`, whose one figure (EUR, "euros") is `figure`."""
+    article = Article("Storm damage at the harbour", sentence, outlet="Harbour Times")
+    _, sources, _ = pipeline.load_sources([article])
+    pid = sources[0].passages[0].id
+    key_figure = KeyFigure(
+        subject="euros",
+        disagreement=False,
+        figures=[
+            Figure(
+                text=figure,
+                citations=[pid],
+                value=value,
+                unit="EUR",
+                counts="euros",
+                source_ids=[sources[0].id],
+            )
+        ],
+    )
+    drafted = Draft(
+        title="Storm damage at the harbour",
+        engine=EngineInfo(name="extractive", model=None, note="test"),
+        sections={"key_figures": [key_figure]},
+    )
+    group = StoryGroup("st-harbour", (sources[0].id,), 1)
+    return brief_from_drafts([drafted], [group], sources)
+
+
+def test_only_the_same_quantity_is_a_changed_figure() -> None:
+    """Two figures the engine filed under one heading ("euros") are a change only when the
+    verifier's rule reads them as one quantity: the damage, then the damage again; never
+    the damage, then what a repair will cost."""
+    damage = _harbour_brief("The storm caused EUR 12m of damage to the harbour.", "EUR 12m", 12e6)
+    more = _harbour_brief("The storm caused EUR 15m of damage to the harbour.", "EUR 15m", 15e6)
+    repair = _harbour_brief(
+        "Repairing the harbour wall will cost EUR 20m, the port said.", "EUR 20m", 20e6
+    )
+    (changed,) = compare(damage, more, older_name="a", newer_name="b").updated
+    assert [(c.old[0].value, c.new[0].value) for c in changed.changed_figures] == [(12e6, 15e6)]
+    diff = compare(damage, repair, older_name="a", newer_name="b")
+    assert [c.changed_figures for c in diff.updated] in ([], [[]])
 
 
 @pytest.mark.parametrize(

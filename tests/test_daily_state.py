@@ -273,12 +273,12 @@ def test_with_the_llm_engine_a_rerun_sends_nothing_and_a_new_day_only_what_is_ne
     first = files(desk / "briefs", DAY1)
     assert [r.schema.__name__ for r in backends[0].requests] == ["MapResult"]  # one each
     run()
-    assert backends[1].requests == []
+    assert len(backends) == 1  # no backend was even made for the rerun: nothing to send
     assert files(desk / "briefs", DAY1) == first
     server_feed.publish(feed(SCHOOLS, STRIKE_SPREADS, STRIKE, LIBRARY), '"v2"')
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NEXT_DAY)
     run()
-    maps, merges = backends[2].sent("MapResult"), backends[2].sent("ReduceResult")
+    maps, merges = backends[1].sent("MapResult"), backends[1].sent("ReduceResult")
     # The two new articles (the schools story and the strike's fourth day) in one pack,
     # and the strike story's merge: the library and the first strike article cost nothing.
     (pack,) = maps

@@ -1,23 +1,124 @@
-"""What the LLM engine keeps, the verifier supports; what the verifier supports, the engine
-does not throw away. The engine runs on saved answers (a fake backend) that hold the cases
-where the engine's checks and the verifier's used to disagree: quotes split by an ellipsis,
-guillemets and single curly quotes, numbers in words, a paraphrase, and a claim resting on
-a second source's passage that the brief lists as corroboration only."""
+"""What either engine keeps, the verifier supports; what the verifier supports, the engine
+does not throw away.
+
+On the shared dev clusters and the seed, both engines write a brief (the LLM engine against
+a local server answering as a careless model would: tests/careless_model.py) and every
+claim, figure and quote in it must pass every check `verify` runs. And on saved answers (a
+fake backend), the cases where the engine's checks and the verifier's used to disagree:
+quotes split by an ellipsis, guillemets and single curly quotes, numbers in words, a
+paraphrase, and a claim resting on a second source's passage that the brief lists as
+corroboration only."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import pytest
+from careless_model import CarelessModel
+from conftest import SHARED
+from fake_server import FakeServer, serving
 from llm_fixtures import FakeBackend, reply
 
+import briefing
 from briefing.engines.extractive import ExtractiveEngine
-from briefing.engines.llm import LLMEngine
+from briefing.engines.llm import LLMEngine, draft
+from briefing.engines.llm.over_offline import Filled
+from briefing.llm import schemas
 from briefing.llm.settings import LLMSettings
 from briefing.models import Passage, Source
 from briefing.pipeline import brief_from_draft
 from briefing.verify import verify_brief
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from briefing.models import Brief
+
+CLUSTERS = SHARED / "evaldata" / "clusters"
+DEV_INPUTS = [*sorted(CLUSTERS.glob("*.json")), SHARED / "seed"] if CLUSTERS.is_dir() else []
+ENGINES = ["extractive", "openai"]
+
+# The suite blocks the network; the careless model's server is on the loopback.
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+
+
+@pytest.fixture(scope="module")
+def careless() -> Iterator[tuple[FakeServer, CarelessModel]]:
+    for server in serving():
+        model = CarelessModel()
+        server.fault = model
+        yield server, model
+
+
+def written(path: Path, engine: str, server: FakeServer) -> Brief:
+    if engine == "extractive":
+        return briefing.generate([path], engine=engine)
+    model = {"base_url": server.url, "model": "fake-model", "use_cache": False}
+    return briefing.generate([path], engine=engine, **model)
+
+
+def not_supported(brief: Brief) -> list[tuple[str, str, list[str]]]:
+    """What the real verifier (`briefing.verify`, every check it runs) does not support."""
+    review = briefing.verify(brief)
+    return [(c.ref, c.text, c.reasons) for c in review.claims if c.status != "supported"]
+
+
+@pytest.mark.skipif(not DEV_INPUTS, reason=f"{CLUSTERS} is absent")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("path", DEV_INPUTS, ids=[p.stem[:30] for p in DEV_INPUTS])
+def test_everything_either_engine_keeps_passes_every_check(
+    path: Path, engine: str, careless: tuple[FakeServer, CarelessModel]
+) -> None:
+    server, model = careless
+    mistakes = model.mistakes()
+    wrong_figures, wrong_speakers = len(model.wrong_figures), len(model.wrong_speakers)
+    wrong_citations = len(model.wrong_citations)
+    brief = written(path, engine, server)
+    assert brief.review is not None
+    assert brief.review.total > 0
+    assert not_supported(brief) == []
+    if engine == "openai":
+        # The model was sent this input and made its mistakes; none of them is kept.
+        assert model.mistakes() > mistakes
+        figures = model.wrong_figures[wrong_figures:]
+        speakers = model.wrong_speakers[wrong_speakers:]
+        citations = model.wrong_citations[wrong_citations:]
+        kept = {
+            f"{f.text} = {f.value}" for s in brief.stories for g in s.key_figures for f in g.figures
+        }
+        assert kept.isdisjoint(figures)
+        credited = {(q.text, q.speaker) for s in brief.stories for q in s.quotes}
+        assert credited.isdisjoint(speakers)
+        cited = {(c.text, pid) for c in brief.cited_objects() for pid in c.citations}
+        assert cited.isdisjoint(citations)
+
+
+@pytest.mark.skipif(not DEV_INPUTS, reason=f"{CLUSTERS} is absent")
+def test_the_careless_models_mistakes_would_fail_verify(
+    careless: tuple[FakeServer, CarelessModel], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test above can fail: with the engine's check switched off, what the careless
+    model proposes for the seed's story fails the verifier (a wrong speaker, a wrong value,
+    unlike quantities shown as a disagreement)."""
+    server, _ = careless
+    # Every layer of the engine's checks off: the verifier's findings in the replies'
+    # validation, supported_only, and the offline engine's rules and fill (over_offline).
+    monkeypatch.setattr(schemas.Cited, "text_problems", lambda _self, _cited: [])
+    monkeypatch.setattr(draft, "supported_only", lambda sections, _sources: (sections, []))
+
+    def as_written(title, written, offline, _sources, sections):
+        chosen = {s.name: list(written.get(s.name, [])) for s in sections}
+        return Filled(title or offline.title, chosen, ["everything"])
+
+    monkeypatch.setattr(draft, "over_offline", as_written)
+    found = not_supported(written(SHARED / "seed", "openai", server))
+    reasons = " ".join(r for _, _, rs in found for r in rs)
+    assert "credited to" in reasons
+    assert "is not stated in the cited passages" in reasons
+    assert "as a disagreement" in reasons
 
 
 def source(sid: str, title: str, sentences: list[str]) -> Source:

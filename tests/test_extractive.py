@@ -6,7 +6,12 @@ import pytest
 
 from briefing.engines import Draft
 from briefing.engines.extractive import ExtractiveEngine
-from briefing.engines.extractive.cues import attribution, hedge, leans_on_another
+from briefing.engines.extractive.cues import (
+    attribution,
+    hedge,
+    leans_on_another,
+    sentence_hedge,
+)
 from briefing.engines.extractive.figures import mentions
 from briefing.engines.extractive.headline import headline
 from briefing.engines.extractive.quantities import group
@@ -117,6 +122,13 @@ def test_hedges(sentence: str, expected: tuple[str, str] | None) -> None:
         ("About 40 boats left, the coast guard said.", "the coast guard"),
         ("The Pentagon has also acknowledged the presence of troops.", "the Pentagon"),
         ("The bridge reopened on Friday.", None),
+        # A verb of saying that is a participle: its subject is what was reported, and
+        # the agent after "by" is who reported it.
+        ("Mandatory closures announced on Tuesday have shut 300 schools.", None),
+        ("Rainfall totals reported on Monday reached 80 mm.", None),
+        ("Mandatory closures reported by the district now cover 300 schools.", "the district"),
+        ("The army said in a statement released Monday that 12 were hurt.", "the army"),
+        ("The agency reported on Monday 300 new cases.", "the agency"),
     ],
 )
 def test_attribution(sentence: str, expected: str | None) -> None:
@@ -141,6 +153,15 @@ def test_attribution(sentence: str, expected: str | None) -> None:
         ("Seventeen villages were flooded.", [(17, None, "villages flooded")]),
         ("Thousands of people fled; hundreds of homes were lost.", []),  # sizes, not values
         ("Fans kept it at #1 for the second week.", []),
+        # What a number counts is a noun: not an adjective or participle with its
+        # infinitive ("due to"), nor a pronoun a clitic leans on ("who've").
+        ("Of the trams ordered, 84 due to enter service in May are late.", []),
+        ("Ten officials set to testify were sent home.", [(10, None, "officials")]),
+        ("Some 3,000 personnel to be deployed will guard it.", [(3000, None, "personnel")]),
+        ("Nearly 10 million who've lost their jobs wait for help.", []),
+        # A number joined to another by a slash is a date, a fraction or a schedule.
+        ("Checks were tightened after the 9/11 terrorist attacks.", []),
+        ("The hotline is staffed 24/7 by 30 volunteers.", [(30, None, "volunteers")]),
     ],
 )
 def test_figures(sentence: str, found: list[tuple[float, str | None, str]]) -> None:
@@ -602,9 +623,11 @@ def test_sentences_that_need_the_one_before(sentence: str, leans: bool) -> None:
 def test_a_sentence_that_leans_on_the_one_before_brings_it_or_is_left_out() -> None:
     article = Article(
         title="Storm wall",
-        text="Harbour master Ines Vogt has warned that the storm wall at Velden is weakening. "
+        # The lede (the bottom line) first; the warning and the sentence leaning on it after.
+        text="The Velden council voted to close the quay to traffic until the wall is "
+        "repaired.\n\n"
+        "Harbour master Ines Vogt has warned that the storm wall at Velden is weakening. "
         "She told the council the wall could fail within a week of heavy rain.\n\n"
-        "The council voted to close the quay to traffic until the wall is repaired.\n\n"
         "It will reopen when engineers sign off the repairs.",
     )
     sources, draft = _write(article)
@@ -701,3 +724,46 @@ def test_a_sites_menu_repeated_across_its_pages_is_never_a_claim() -> None:
     texts = [c.text for items in draft.sections.values() for c in items if hasattr(c, "text")]
     assert texts
     assert menu not in texts
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A later clause that leaves its own object unconfirmed: the main fact stands.
+        (
+            (
+                "The navy has acknowledged at least 300 sailors aboard the ship but has not "
+                "confirmed reports of a fire below deck."
+            ),
+            None,
+        ),
+        (
+            (
+                "The council said 12 homes were destroyed, while the fire service has not "
+                "confirmed any deaths."
+            ),
+            None,
+        ),
+        # One that points back at the main fact hedges it.
+        (
+            "The rebels said they had taken the bridge, but this could not be verified.",
+            ("unconfirmed", "could not be verified"),
+        ),
+        (
+            "The ministry said 300 people were held, but officials have not confirmed the figure.",
+            ("unconfirmed", "have not confirmed"),
+        ),
+        (
+            "Reports that 40 sailors drowned have not been confirmed.",
+            ("unconfirmed", "have not been confirmed"),
+        ),
+        (
+            "The union disputed the figures, but has not confirmed its own count.",
+            ("disputed", "disputed the figures"),
+        ),
+    ],
+)
+def test_the_hedge_on_a_sentences_main_fact(
+    sentence: str, expected: tuple[str, str] | None
+) -> None:
+    assert sentence_hedge(sentence) == expected

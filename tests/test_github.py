@@ -215,10 +215,10 @@ def test_verify_on_a_planted_brief_annotates_summarises_and_fails_the_gate(
     errors = [line for line in lines if line.startswith("::error")]
     warnings = [line for line in lines if line.startswith("::warning")]
     notices = [line for line in lines if line.startswith("::notice")]
-    assert len(errors) == MAX_ANNOTATIONS  # 11 unsupported
-    assert len(warnings) == MAX_ANNOTATIONS  # 13 partly supported
+    assert len(errors) == MAX_ANNOTATIONS  # 24 unsupported
+    assert not warnings  # a wrong number or name is an error, not a warning
     assert len(notices) == 1
-    assert "1 more unsupported and 3 more partly supported" in notices[0]
+    assert "14 more unsupported" in notices[0]
     markdown = brief_md.read_text(encoding="utf-8").split("\n")
     for line in errors + warnings:
         _, properties, data = parse_command(line)
@@ -239,8 +239,9 @@ def test_verify_on_a_planted_brief_annotates_summarises_and_fails_the_gate(
         "brief": "brief.md",
         "fraction-supported": "0.0000",
         "supported": "0",
-        "partly-supported": "13",
-        "unsupported": "11",
+        "partly-supported": "0",
+        "unsupported": "24",
+        "contradicted": "0",
         "total": "24",
         "gate": "failed",
         "output": "report.sarif",

@@ -59,7 +59,7 @@ def test_unsupported_claims_are_flagged_with_reasons():
 
     page = render(load(wrong_number))
     item = page.split('data-ref="C2"', 1)[1].split("</li>\n", 1)[0]
-    assert 'data-status="partly supported"' in item
+    assert 'data-status="unsupported"' in item
     assert "the number “40,000” is not in the cited passages" in item
     supported = page.split('data-ref="C1"', 1)[1].split("</li>\n", 1)[0]
     assert 'class="flag"' not in supported

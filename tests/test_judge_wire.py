@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from llm_fixtures import RECORDING_ENV, harrowgate_sources, wire_info
 
-from briefing.brief_file import migrated
+from briefing.brief_file import brief_from_data
 from briefing.llm.judge import Judge
 from briefing.llm.settings import LLMSettings
 from briefing.models import Brief, Claim, RunStats
@@ -44,21 +44,21 @@ def small_brief() -> Brief:
         ),
         Claim(id="C3", text="The dam was rebuilt last year.", citations=["S2.3"]),
     ]
-    # Written as a brief of one story's sections at the top level, as briefs before
-    # stories were (brief_file.migrated makes it one story).
-    data = {
-        "title": "Harrowgate evacuates",
-        "generated_at": datetime(2026, 11, 24, tzinfo=UTC),
-        "engine": {"name": "extractive", "note": "hand-made for the judge's wire test"},
-        "bottom_line": claims[:1],
-        "key_developments": claims[1:],
-        "key_figures": [],
-        "unconfirmed": [],
-        "quotes": [],
-        "sources": sources,
-        "stats": RunStats(inputs=1, sources=1, passages=3, skipped=0, seconds=0.0),
-    }
-    return Brief.model_validate(migrated(data))
+    # Written as a brief of one story was before stories (read as one story on loading).
+    return brief_from_data(
+        {
+            "title": "Harrowgate evacuates",
+            "generated_at": datetime(2026, 11, 24, tzinfo=UTC),
+            "engine": {"name": "extractive", "note": "hand-made for the judge's wire test"},
+            "bottom_line": claims[:1],
+            "key_developments": claims[1:],
+            "key_figures": [],
+            "unconfirmed": [],
+            "quotes": [],
+            "sources": sources,
+            "stats": RunStats(inputs=1, sources=1, passages=3, skipped=0, seconds=0.0),
+        }
+    )
 
 
 @pytest.mark.vcr
@@ -90,7 +90,8 @@ def test_the_judge_over_the_wire_never_changes_the_verifier(wire, tmp_path):
     assert [c.model_dump(exclude={"judge"}) for c in judged.claims] == [
         c.model_dump(exclude={"judge"}) for c in review.claims
     ]
-    assert [c.status for c in judged.claims] == ["supported", "partly supported", "unsupported"]
+    # A wrong number is unsupported (issue 16), like a claim the passage does not state.
+    assert [c.status for c in judged.claims] == ["supported", "unsupported", "unsupported"]
     assert judged.fraction_supported == review.fraction_supported
     # A second run is answered from the cache: the cassette allows no repeats.
     again = Judge(settings)

@@ -17,7 +17,7 @@ from briefing.errors import (
     validation_problems,
 )
 from briefing.llm import calls
-from briefing.llm.calls import NoAnswer, Outcome, open_backend, send
+from briefing.llm.calls import LazyBackend, NoAnswer, Outcome, open_backend, send
 from briefing.llm.chat import ChatReply, ChatRequest, Usage
 from briefing.llm.client import OpenAIBackend
 from briefing.llm.schemas import JudgeResult
@@ -83,8 +83,9 @@ def test_no_key_and_no_server_is_one_config_error(option, instead, message):
 def test_a_server_without_a_key_opens_the_openai_backend_behind_the_cache(tmp_path: Path):
     settings = LLMSettings(base_url="http://llm.test/v1", cache_dir=tmp_path)
     opened = open_backend(settings, instead="x")
-    assert isinstance(opened.backend, OpenAIBackend)
-    assert opened.backend.base_url == "http://llm.test/v1"
+    assert isinstance(opened.backend, LazyBackend)  # made on the first request
+    assert isinstance(opened.backend.backend, OpenAIBackend)
+    assert opened.backend.backend.base_url == "http://llm.test/v1"
     assert opened.cache is not None
     assert opened.cache.directory == tmp_path
     assert opened.server == "http://llm.test/v1"

@@ -119,7 +119,8 @@ def test_a_hedged_report_stated_as_fact_is_left_out():
     fact = "The spillway was blocked by debris, some residents said."
     brief, dropped = draft_of(written(key_developments=[point(fact, "S1.4")]))
     assert fact not in {c.text for c in brief.stories[0].key_developments}
-    assert any("rests on S1.4, which hedges it" in d for d in dropped), dropped
+    # The verifier's own hedge check says so (or, failing that, the offline engine's rule).
+    assert any("hedge" in d and "S1.4" in d for d in dropped), dropped
 
 
 def test_unlike_values_are_not_shown_as_a_disagreement():

@@ -12,7 +12,9 @@ from llm_fixtures import harrowgate_sources
 from briefing.engines.llm.planning import group_by_budget, halve, plan_map, plan_run, split_source
 from briefing.errors import ConfigError
 from briefing.llm import pricing
+from briefing.llm.schemas import MapResult
 from briefing.llm.settings import LLMSettings
+from briefing.llm.strict import response_format
 from briefing.llm.tokens import TokenCounter
 
 if TYPE_CHECKING:
@@ -89,7 +91,11 @@ def test_dry_run_counts_what_would_be_sent():
     from briefing.llm.prompts import Prompts  # noqa: PLC0415
 
     pack = plan_map(harrowgate_sources(), COUNTER, settings.map_budget_tokens)[0]
-    assert plan.calls[0].prompt_tokens == COUNTER.count_messages(Prompts().map_messages(pack))
+    schema = COUNTER.count(json.dumps(response_format(MapResult)))
+    assert (
+        plan.calls[0].prompt_tokens == COUNTER.count_messages(Prompts().map_messages(pack)) + schema
+    )
+    assert plan.schema_tokens > schema  # the merge's schema too
 
 
 def test_dry_run_of_a_big_day_reduces_in_a_tree():

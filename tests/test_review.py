@@ -41,8 +41,8 @@ def test_fail_under_gate(brief):
 def test_reports_in_markdown_and_json(brief, tmp_path):
     review = verify_brief(with_wrong_number(brief))
     markdown = render_report(review, brief.title, report_format_for(Path("r.md")))
-    assert "**12 of 13 claims supported (92%)**" in markdown
-    assert "- **partly supported**: C2 (Bottom line" in markdown
+    assert "**12 of 13 claims supported (92.3%)**" in markdown
+    assert "- **unsupported**: C2 (Bottom line" in markdown
     assert "  - the number “14,000” is not in the cited passages" in markdown
     data = json.loads(render_report(review, brief.title, report_format_for(Path("r.json"))))
     assert data["supported"] == 12

@@ -210,7 +210,7 @@ def test_a_speaker_named_only_elsewhere_in_the_sources_is_flagged() -> None:
     assert finding.reason == (
         "credited to “Mara Voss”, who is not named as the speaker where the quote stands"
     )
-    assert not finding.severe
+    assert finding.severe  # a speaker the passage does not give is unsupported
 
 
 def test_a_name_in_the_paragraph_that_does_not_speak_is_no_speaker() -> None:
@@ -291,10 +291,10 @@ def test_the_verifier_lowers_what_the_brief_puts_together_wrongly() -> None:
     review = verify_brief(wrong)  # type: ignore[arg-type]
     statuses = {c.ref: c.status for c in review.claims}
     assert statuses == {
-        "B1": "partly supported",
+        "B1": "unsupported",  # its corroboration gives another value
         "stories[0].key_figures[0][0]": "partly supported",
         "stories[0].key_figures[0][1]": "partly supported",
-        "stories[0].quotes[0]": "partly supported",
+        "stories[0].quotes[0]": "unsupported",  # a speaker the passage does not give
         "stories[0].quotes[1]": "unsupported",
     }
     (b1,) = [c for c in review.claims if c.ref == "B1"]

@@ -227,6 +227,7 @@ _AT_LEAST_0 = _number(0, math.inf, whole=True, wanted="a whole number, at least 
 _SECONDS = _number(1, math.inf, whole=False, wanted="seconds, at least 1")
 _TEMPERATURE = _number(0, 2, whole=False, wanted="a number from 0 to 2")
 _PENALTY = _number(-2, 2, whole=False, wanted="a number from -2 to 2")
+_DOLLARS = _number(0, math.inf, whole=False, wanted="US dollars, 0 or more, e.g. 0.50")
 
 KEYS: tuple[Key, ...] = (
     Key(
@@ -331,6 +332,14 @@ KEYS: tuple[Key, ...] = (
         metavar="MODEL",
     ),
     Key(
+        "max_cost",
+        _DOLLARS,
+        None,
+        "Most a day's model calls may cost, in US dollars.",
+        metavar="USD",
+    ),
+    Key("batch", _bool, default=False, help="Send model calls through OpenAI's Batch API."),
+    Key(
         "max_input_mb",
         _limit("max_input_mb"),
         None,
@@ -392,12 +401,13 @@ class DailyConfig:
         renamed = {"prompts": "prompts_dir", "prices": "prices_file"}
         generate_keys = (
             "model", "base_url", "prompts", "max_concurrency", "max_retries", "timeout",
-            "temperature", "frequency_penalty", "prices", "embeddings", "max_input_mb",
+            "temperature", "frequency_penalty", "prices", "embeddings", "max_cost", "max_input_mb",
             "max_title_chars", "max_json_depth", "max_figures_per_sentence", "fetch_timeout",
             "fetch_retries",
         )  # fmt: skip
         options = {renamed.get(k, k): self.values[k] for k in generate_keys}
         options["use_cache"] = False if self.values["no_cache"] else None
+        options["batch"] = self.values["batch"] or None
         return options
 
 

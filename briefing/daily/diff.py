@@ -40,9 +40,12 @@ from briefing.models import (
     KeyFigure,
     Strict,
 )
+from briefing.verify.synthesis import other_quantity
 from briefing.verify.words import STOP_WORDS, counted_word, fold, tokens
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from briefing.models import Brief, Located, Passage, Source, Story
 
 
@@ -104,6 +107,7 @@ def compare(
     located = newer.located()
     sources = {s.id: s for s in newer.sources}
     index = older.passage_index() if older is not None else {}
+    texts = {p.id: p.text for s in newer.sources for p in s.passages}
     diff = BriefDiff(older=older_name, newer=newer_name)
     for story in newer.stories:
         before = pairs.get(story.id)
@@ -117,7 +121,7 @@ def compare(
             since=before.since or older_name,
         )
         fresh = [sources[i] for i in story.source_ids if not known.knows(sources[i])]
-        changes = figure_changes(index, before, story, older_name)
+        changes = figure_changes(index, before, story, older_name, texts)
         if not fresh and not changes:
             diff.continuing.append(ref)
             continue
@@ -171,18 +175,31 @@ def match_stories(older: Brief | None, newer: Brief) -> dict[str, Story]:
 
 
 def figure_changes(
-    index: dict[str, tuple[Source, Passage]], before: Story, after: Story, older_name: str
+    index: dict[str, tuple[Source, Passage]],
+    before: Story,
+    after: Story,
+    older_name: str,
+    texts: Mapping[str, str],
 ) -> list[FigureChange]:
-    """Figures of the same thing (what they count, their unit) with a value the earlier
-    brief did not give: its values (old) -> the new ones."""
+    """Figures of the same quantity with a value the earlier brief did not give: its
+    values (old) -> the new ones. Figures are paired by what they count and their unit,
+    then held to the verifier's rule for one quantity (synthesis.other_quantity), each read
+    in its own brief's passages (`index`: the earlier brief's; `texts`: this one's), so
+    "EUR 12m damage" never becomes "EUR 20m repair cost"."""
     then = _figures(before)
+    old_texts = {pid: passage.text for pid, (_, passage) in index.items()}
     changes = []
     for key, now in _figures(after).items():
-        old = then.get(key)
         # New values only: one the earlier brief gave too is no change (both may be
         # reported side by side, when sources disagree).
-        new = [f for f in now if old and all(f.value != o.value for o in old)]
-        if old is None or not new:
+        new = [f for f in now if all(f.value != o.value for o in then.get(key, []))]
+        old = [
+            o
+            for o in then.get(key, [])
+            if any(other_quantity(f, texts, o, old_texts) is None for f in new)
+        ]
+        new = [f for f in new if any(other_quantity(f, texts, o, old_texts) is None for o in old)]
+        if not old or not new:
             continue
         changes.append(
             FigureChange(

@@ -74,10 +74,22 @@ def _published(entry: Any) -> object:  # noqa: ANN401
 
 def _entry_paragraphs(entry: Any) -> list[str]:  # noqa: ANN401
     # Prefer the full content over the summary; feeds that carry both repeat the summary.
-    candidates = [c.get("value", "") for c in entry.get("content", [])]
+    candidates = [c.get("value", "") for c in entry.get("content", []) if not _caption(entry, c)]
     candidates.append(entry.get("summary", ""))
     best = max(candidates, key=len)
     return html_to_paragraphs(best)
+
+
+def _caption(entry: Any, content: Any) -> bool:  # noqa: ANN401
+    """Whether a content block is the caption of the item's picture: feedparser files a
+    Media RSS `media:description` that follows the summary under `content`, as plain
+    text. It describes the photo, not the news, and must not stand for the item's text.
+    A feed's full text (`content:encoded`, Atom `content`) is HTML or repeats the summary."""
+    media = entry.get("media_content") or entry.get("media_thumbnail")
+    plain = content.get("type") == "text/plain"
+    summary = " ".join(strip_tags(entry.get("summary", "")).split())
+    value = " ".join(strip_tags(content.get("value", "")).split())
+    return bool(media) and plain and bool(summary) and summary[:60] not in value
 
 
 def _unwrap_redirect(link: str | None) -> str | None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from briefing.errors import ConfigError, ContextLengthError
 from briefing.llm.cache import ResponseCache
-from briefing.llm.chat import CachingBackend, ChatBackend, ChatRequest, Usage, one_line
+from briefing.llm.chat import CachingBackend, ChatBackend, ChatReply, ChatRequest, Usage, one_line
 
 if TYPE_CHECKING:
+    from briefing.llm.batch import BatchClient
     from briefing.llm.settings import LLMSettings
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,33 @@ def make_backend(settings: LLMSettings) -> ChatBackend:
         max_retries=settings.max_retries,
         timeout=settings.timeout,
     )
+
+
+class LazyBackend:
+    """The backend the settings describe, made on the first request: a run answered
+    wholly from the cache never imports the client (importing openai takes a second)."""
+
+    def __init__(self, settings: LLMSettings) -> None:
+        self.settings = settings
+        self._made: ChatBackend | None = None
+
+    @property
+    def backend(self) -> ChatBackend:
+        if self._made is None:
+            self._made = make_backend(self.settings)
+        return self._made
+
+    def ready(self) -> None:
+        """Make the backend now (see CachingBackend.ready)."""
+        made = self.backend
+        getattr(made, "ready", lambda: None)()
+
+    async def complete(self, request: ChatRequest) -> ChatReply:
+        return await self.backend.complete(request)
+
+    async def aclose(self) -> None:
+        if self._made is not None:
+            await self._made.aclose()
 
 
 def missing_key_message(option: str, instead: str) -> str:
@@ -57,7 +85,15 @@ def open_backend(
     if backend is None:
         if settings.api_key is None and settings.base_url is None:
             raise ConfigError(missing_key_message(option, instead))
-        backend = make_backend(settings)
+        backend = LazyBackend(settings)
+        if settings.batch:
+            from briefing.llm.batch import BatchBackend  # noqa: PLC0415 - only for --batch
+
+            backend = BatchBackend(
+                lambda: cast("BatchClient", make_backend(settings)),
+                settings.response_cache_dir() / "batches",
+                settings.base_url or "",
+            )
     cache = ResponseCache(settings.response_cache_dir()) if settings.use_cache else None
     return CachingBackend(backend, cache, settings.base_url or "")
 

@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from briefing.errors import ContextLengthError
+from briefing.llm import pricing
 from briefing.llm.cache import ResponseCache, content_key
+from briefing.llm.strict import json_schema
 
 if TYPE_CHECKING:
+    from briefing.llm.pricing import Price
     from briefing.llm.schemas import Out
 
 log = logging.getLogger(__name__)
@@ -43,7 +46,7 @@ class ChatRequest:
                 "server": server,
                 "model": self.model,
                 "messages": self.messages,
-                "schema": {self.schema.__name__: self.schema.model_json_schema()},
+                "schema": {self.schema.__name__: json_schema(self.schema)},
                 "params": {
                     "max_completion_tokens": self.max_completion_tokens,
                     "temperature": self.temperature,
@@ -69,6 +72,7 @@ class ChatReply(BaseModel):
         default=False,
         description="A failure kept in the cache because the run got around it completely.",
     )
+    batch: bool = Field(default=False, description="Answered by the Batch API (half price).")
 
 
 class ChatBackend(Protocol):
@@ -86,6 +90,10 @@ class Usage:
     completion_tokens: int = 0
     cached_tokens: int = 0
     notes: list[str] = field(default_factory=list)
+    # The part of the tokens above answered by the Batch API, at half the price.
+    batch_prompt_tokens: int = 0
+    batch_completion_tokens: int = 0
+    batch_cached_tokens: int = 0
 
     def add(self, reply: ChatReply) -> None:
         if reply.from_cache:
@@ -95,6 +103,20 @@ class Usage:
         self.prompt_tokens += reply.prompt_tokens
         self.completion_tokens += reply.completion_tokens
         self.cached_tokens += reply.cached_tokens
+        if reply.batch:
+            self.batch_prompt_tokens += reply.prompt_tokens
+            self.batch_completion_tokens += reply.completion_tokens
+            self.batch_cached_tokens += reply.cached_tokens
+
+    def cost(self, price: Price | None) -> float | None:
+        """What the calls cost at `price`, batch calls at the Batch API's discount."""
+        total = pricing.cost(price, self.prompt_tokens, self.completion_tokens, self.cached_tokens)
+        batched = pricing.cost(
+            price, self.batch_prompt_tokens, self.batch_completion_tokens, self.batch_cached_tokens
+        )
+        if total is None or batched is None:
+            return total
+        return total - batched * (1 - pricing.BATCH_DISCOUNT)
 
 
 def is_answer(reply: ChatReply, schema: type[Out]) -> bool:
@@ -151,6 +173,17 @@ class CachingBackend:
         else:
             self._failed[key] = reply
         return reply
+
+    def ready(self) -> None:
+        """Get the backend ready to send (import the client, open the connection pool)
+        now, while nothing else runs: done later, beside the story grouping's thread, its
+        thousands of small file reads would each wait for that thread to give up the
+        interpreter."""
+        getattr(self.backend, "ready", lambda: None)()
+
+    def answered(self, request: ChatRequest) -> bool:
+        """Whether the cache holds a reply to `request` (it costs nothing)."""
+        return self.cache is not None and self.cache.get(request.cache_key(self.server)) is not None
 
     def keep(self, request: ChatRequest) -> None:
         """Store this run's failed reply to `request` after all: the run got around it."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 import openai
 
 from briefing.errors import BriefingError, ConfigError, ContextLengthError, ModelCallError
+from briefing.llm.batch import BatchStatus
 from briefing.llm.chat import ChatReply, ChatRequest, one_line
 from briefing.llm.embedding_wire import EmbeddingReply, EmbeddingRequest, as_vector
 from briefing.llm.strict import response_format
@@ -141,6 +142,26 @@ def _first_choice(data: object) -> dict[str, Any] | str:
     return choice
 
 
+def read_batch_output(data: bytes) -> dict[str, ChatReply | str]:
+    """Lines of a batch's output or error file, by custom_id: the chat completion a line
+    holds, or what is wrong with it."""
+    found: dict[str, ChatReply | str] = {}
+    for text in data.decode("utf-8", errors="replace").splitlines():
+        try:
+            line = json.loads(text) if text.strip() else None
+        except ValueError:
+            continue
+        if not isinstance(line, dict) or not isinstance(line.get("custom_id"), str):
+            continue
+        response = line.get("response")
+        status = response.get("status_code") if isinstance(response, dict) else None
+        if line.get("error") or status != 200 or not isinstance(response, dict):
+            found[line["custom_id"]] = _error_object(line.get("error") or f"HTTP {status}")
+            continue
+        found[line["custom_id"]] = read_completion(json.dumps(response.get("body")).encode())
+    return found
+
+
 def read_embeddings(body: bytes, count: int) -> EmbeddingReply | str:
     """The `count` vectors a 200 reply's body holds, in input order, or what is wrong."""
     try:
@@ -228,6 +249,29 @@ EMBEDDINGS = _Kind(
 )
 
 
+BATCH = _Kind(
+    "a batch",
+    "check that the server offers OpenAI's Batch API (/v1/files and /v1/batches), or run "
+    "without --batch",
+    "a request of the batch does not fit {model}'s context window",
+)
+
+
+def chat_body(request: ChatRequest) -> dict[str, Any]:
+    """The JSON body of a chat request: what `complete` sends, and a batch line's body."""
+    body: dict[str, Any] = {
+        "model": request.model,
+        "messages": request.messages,
+        "response_format": response_format(request.schema),
+        "max_completion_tokens": request.max_completion_tokens,
+    }
+    if request.temperature is not None:
+        body["temperature"] = request.temperature
+    if request.frequency_penalty is not None:
+        body["frequency_penalty"] = request.frequency_penalty
+    return body
+
+
 class _RawReply(Protocol):
     """What the SDK's `with_raw_response` calls return."""
 
@@ -264,6 +308,9 @@ class OpenAIBackend:
         }
         self._client: openai.AsyncOpenAI | None = None
 
+    def ready(self) -> None:
+        self._connection()
+
     def _connection(self) -> openai.AsyncOpenAI:
         """One client per event loop run: made on first use, closed by aclose()."""
         if self._client is None:
@@ -289,20 +336,62 @@ class OpenAIBackend:
         return ModelCallError(f"{self.base_url} answered {answer}; {kind.refused}")
 
     async def complete(self, request: ChatRequest) -> ChatReply:
-        temperature = openai.omit if request.temperature is None else request.temperature
-        penalty = openai.omit if request.frequency_penalty is None else request.frequency_penalty
-
         def send(client: openai.AsyncOpenAI) -> Awaitable[_RawReply]:
+            body = chat_body(request)
             return client.chat.completions.with_raw_response.create(
                 model=request.model,
-                messages=cast("list[ChatCompletionMessageParam]", request.messages),
-                response_format=cast("ResponseFormatJSONSchema", response_format(request.schema)),
+                messages=cast("list[ChatCompletionMessageParam]", body["messages"]),
+                response_format=cast("ResponseFormatJSONSchema", body["response_format"]),
                 max_completion_tokens=request.max_completion_tokens,
-                temperature=temperature,
-                frequency_penalty=penalty,
+                temperature=body.get("temperature", openai.omit),
+                frequency_penalty=body.get("frequency_penalty", openai.omit),
             )
 
         return await self._retrying(send, read_completion, request.model, CHAT)
+
+    # --- the Batch API (briefing/llm/batch.py decides what goes in a batch) -----------
+
+    def request_body(self, request: ChatRequest) -> dict[str, object]:
+        return chat_body(request)
+
+    async def submit_batch(self, lines: bytes) -> str:
+        """Upload a JSONL file of chat requests and start a batch of it; its id."""
+        client = self._connection()
+        try:
+            uploaded = await client.files.create(
+                file=("briefing-batch.jsonl", lines, "application/jsonl"), purpose="batch"
+            )
+            batch = await client.batches.create(
+                input_file_id=uploaded.id,
+                endpoint="/v1/chat/completions",
+                completion_window="24h",
+            )
+        except openai.APIError as err:
+            raise self._failure(err, "the Batch API", BATCH) from err
+        return batch.id
+
+    async def batch_status(self, batch_id: str) -> BatchStatus:
+        try:
+            batch = await self._connection().batches.retrieve(batch_id)
+        except openai.APIError as err:
+            raise self._failure(err, "the Batch API", BATCH) from err
+        counts = batch.request_counts
+        return BatchStatus(
+            status=batch.status,
+            done=(counts.completed + counts.failed) if counts else 0,
+            total=counts.total if counts else 0,
+            output_file_id=batch.output_file_id,
+            error_file_id=batch.error_file_id,
+        )
+
+    async def batch_replies(self, file_id: str) -> dict[str, ChatReply | str]:
+        """A batch's output (or error) file: each request's reply by its custom_id, or
+        what went wrong with it."""
+        try:
+            raw = await self._connection().files.with_raw_response.content(file_id)
+        except openai.APIError as err:
+            raise self._failure(err, "the Batch API", BATCH) from err
+        return read_batch_output(raw.content)
 
     async def embed(self, request: EmbeddingRequest) -> EmbeddingReply:
         """One vector per input, in order. Floats are asked for explicitly: the SDK would

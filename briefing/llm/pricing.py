@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from briefing.errors import ConfigError, describe_validation_error
 
 PER = 1_000_000
+# The Batch API's tokens cost this share of the standard price (briefing/llm/batch.py).
+BATCH_DISCOUNT = 0.5
 SHIPPED_PRICES = Path(__file__).resolve().parent.parent / "data" / "prices.json"
 
 

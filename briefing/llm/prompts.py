@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
+from briefing.llm.cache import content_key
 from briefing.llm.schemas import ReduceResult
 from briefing.templating import make_environment, render_template
 
@@ -77,6 +78,18 @@ class Unit:
 class Prompts:
     def __init__(self, override: Path | None = None) -> None:
         self.env = make_environment("prompts", override)
+        self._fingerprint: str | None = None
+
+    def fingerprint(self) -> str:
+        """The text of every prompt template in use (the user's where they override), as a
+        key: what a request was asked with, short of its data. Read once."""
+        if self._fingerprint is None:
+            names = sorted(self.env.list_templates())
+            loader = self.env.loader
+            assert loader is not None  # noqa: S101 - make_environment always sets one
+            texts = {name: loader.get_source(self.env, name)[0] for name in names}
+            self._fingerprint = content_key(texts)
+        return self._fingerprint
 
     def _render(self, name: str, **context: object) -> str:
         return render_template(self.env, name, **context).strip()

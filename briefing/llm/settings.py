@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,11 @@ class LLMSettings:
     # An embedding model on the same server (`--embeddings`): stories are grouped by its
     # vectors of each source's opening instead of by their words (briefing/llm/embeddings.py).
     embeddings: str | None = None
+    # Most the run may spend, in US dollars (`--max-cost`): a plan over it is refused before
+    # any request, and a run that would go over it stops sending (engines/llm/budget.py).
+    max_cost: float | None = None
+    # Map and merge requests go to OpenAI's Batch API, at half the price (llm/batch.py).
+    batch: bool = False
 
     def __post_init__(self) -> None:
         for name in ("max_concurrency", "map_budget_tokens", "reduce_budget_tokens"):
@@ -46,6 +52,8 @@ class LLMSettings:
             raise ConfigError("max completion tokens must be at least 16")
         if self.max_retries < 0:
             raise ConfigError("--max-retries cannot be negative")
+        if self.max_cost is not None and not 0 <= self.max_cost < math.inf:
+            raise ConfigError(f"--max-cost must be US dollars, 0 or more, not {self.max_cost}")
         if self.embeddings is not None and not self.embeddings.strip():
             raise ConfigError("--embeddings needs a model name, e.g. text-embedding-3-small")
 

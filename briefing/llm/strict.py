@@ -11,6 +11,7 @@ replaced by the definition it points to.
 from __future__ import annotations
 
 import copy
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,8 +25,20 @@ def response_format(model: type[BaseModel]) -> dict[str, Any]:
     }
 
 
+@cache
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema, built once per model (pydantic builds it anew on every
+    call, which a run of a thousand requests and cache keys felt). Read it, never change it."""
+    return model.model_json_schema()
+
+
 def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
-    schema = model.model_json_schema()
+    return copy.deepcopy(_strict_schema(model))
+
+
+@cache
+def _strict_schema(model: type[BaseModel]) -> dict[str, Any]:
+    schema = copy.deepcopy(json_schema(model))
     return _make_strict(schema, schema)
 
 

@@ -108,13 +108,18 @@ def encoding_name_for(model: str) -> str:
 
 @dataclass
 class TokenCounter:
+    """Counts for `model`'s encoding, loaded on the first count (a run answered from the
+    cache counts nothing, and loading takes a while)."""
+
     model: str
     encoding_name: str = field(init=False)
-    exact: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.encoding_name = encoding_name_for(self.model)
-        self.exact = _load(self.encoding_name) is not None
+
+    @property
+    def exact(self) -> bool:
+        return _load(self.encoding_name) is not None
 
     def count(self, text: str) -> int:
         encoding = _load(self.encoding_name)

@@ -10,8 +10,10 @@ from briefing.errors import ConfigError
 from briefing.output import is_special
 from briefing.render import changes
 from briefing.render.citing import citation_numbers, outlets_of
+from briefing.render.dates import dates_label
 from briefing.render.escape import code_span, escape_markdown, markdown_link
 from briefing.templating import check_templates, make_environment, render_template
+from briefing.verify.gate import percent
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -184,4 +186,6 @@ def environment(templates: Path | None = None) -> SandboxedEnvironment:
     env.filters["md"] = escape_markdown
     env.filters["code"] = code_span
     env.filters["link"] = markdown_link
+    env.filters["percent"] = percent
+    env.filters["dates"] = lambda story: dates_label(story.dates, len(story.source_ids))
     return env

@@ -17,7 +17,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from briefing.render.escape import code_span, escape_markdown, printable
-from briefing.verify.gate import passes
+from briefing.verify.gate import FLAGGED, passes, percent
 
 if TYPE_CHECKING:
     from briefing.models import ClaimCheck, Review
@@ -29,7 +29,8 @@ MAX_ANNOTATIONS = 10
 # A step summary over 1 MiB is refused (and the job shows an error), so it is kept below.
 SUMMARY_LIMIT = 1024 * 1024
 LONGEST_TEXT = 300  # characters of a claim shown in an annotation or a summary row
-LEVELS = {"unsupported": "error", "partly supported": "warning"}
+# Contradicted claims come first: a passage says the opposite.
+LEVELS = {"contradicted": "error", "unsupported": "error", "partly supported": "warning"}
 
 
 def escape_data(text: str) -> str:
@@ -51,14 +52,17 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
 
 
 def workflow_commands(review: Review, located: Located | None) -> list[str]:
-    """An error for each unsupported claim and a warning for each partly supported one, at
-    the claim's line in the brief file, at most MAX_ANNOTATIONS of each; then one notice
-    for the rest."""
+    """An error for each contradicted or unsupported claim (contradicted first) and a
+    warning for each partly supported one, at the claim's line in the brief file, at most
+    MAX_ANNOTATIONS errors and as many warnings; then one notice for the rest."""
     lines: list[str] = []
     left: dict[str, int] = {}
+    shown = dict.fromkeys(LEVELS.values(), 0)
     for status, level in LEVELS.items():
         flagged = [(i, c) for i, c in enumerate(review.claims) if c.status == status]
-        for i, check in flagged[:MAX_ANNOTATIONS]:
+        room = MAX_ANNOTATIONS - shown[level]
+        shown[level] += min(room, len(flagged))
+        for i, check in flagged[:room]:
             line = located.lines[i] if located else None
             lines.append(
                 command(
@@ -69,8 +73,8 @@ def workflow_commands(review: Review, located: Located | None) -> list[str]:
                     title=f"{status} claim {check.ref} ({check.section})",
                 )
             )
-        if len(flagged) > MAX_ANNOTATIONS:
-            left[status] = len(flagged) - MAX_ANNOTATIONS
+        if len(flagged) > room:
+            left[status] = len(flagged) - room
     if left:
         counts = " and ".join(f"{n} more {status}" for status, n in left.items())
         lines.append(
@@ -99,22 +103,25 @@ def step_summary(
     """The brief's headline, its review in numbers and, folded, the claims that need a
     look and every claim's status; at most `budget` bytes of UTF-8 (rows that do not fit
     are counted instead)."""
-    pct = f"{review.fraction_supported:.0%}"
+    pct = percent(review.fraction_supported)
     head = [
         f"### {escape_markdown(title) or 'Brief'}",
         "",
         f"**{review.supported} of {review.total} claims supported ({pct})**: "
-        f"{review.partly_supported} partly supported, {review.unsupported} unsupported."
-        + _gate(review, fail_under),
+        f"{review.partly_supported} partly supported, {review.unsupported} unsupported, "
+        f"{review.contradicted} contradicted." + _gate(review, fail_under),
         "",
         "| Status | Claims |",
         "| --- | ---: |",
         f"| supported | {review.supported} |",
         f"| partly supported | {review.partly_supported} |",
         f"| unsupported | {review.unsupported} |",
+        f"| contradicted | {review.contradicted} |",
         "",
     ]
-    flagged = [(i, c) for i, c in enumerate(review.claims) if c.status != "supported"]
+    flagged = [
+        (i, c) for status in FLAGGED for i, c in enumerate(review.claims) if c.status == status
+    ]
     where = "| Where " if located else ""
     folds = [
         (

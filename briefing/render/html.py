@@ -18,10 +18,12 @@ from markupsafe import Markup
 from briefing.models import Claim, Figure, KeyFigure, Quote, labelled
 from briefing.render import changes
 from briefing.render.citing import citation_numbers, outlets_of, story_date
+from briefing.render.dates import dates_label
 from briefing.render.escape import safe_url
 from briefing.review import FORMAT
 from briefing.templating import render_template
 from briefing.verify import claim_key
+from briefing.verify.gate import percent
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -85,6 +87,7 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
         single=len(brief.stories) == 1,
         continuing=changes.continuing(brief),
         tally=changes.tally(brief),
+        percent=percent,
         day_href=changes.day_href,
         subjects=_figure_subjects(brief),
         sources=[{**_source(s), "id": s.id} for s in brief.sources],
@@ -101,7 +104,9 @@ def _heading(brief: Brief, story: StoryBase) -> dict[str, Any]:
     return {
         "story": story,
         "outlets": outlets_of(brief, story),
-        "date": story_date(brief, story),
+        # The story's dates as every format shows them ("7\u20138 August 2024; 1 of 3
+        # sources undated"); a brief written before stories had dates, its latest day.
+        "date": dates_label(story.dates, len(story.source_ids)) or story_date(brief, story),
         # A story is only 'new' against an earlier brief (`briefing daily`).
         "badge": badge if brief.compared_with or badge != "new" else None,
     }

@@ -1,8 +1,8 @@
 """A review as SARIF 2.1.0, for GitHub code scanning (github/codeql-action/upload-sarif)
 and any other SARIF viewer.
 
-One result per claim that is not fully supported: an error when it is unsupported, a
-warning when partly supported. Its rule is the check behind the claim's first reason
+One result per claim that is not fully supported: an error when it is contradicted or
+unsupported, a warning when partly supported. Its rule is the check behind the claim's first reason
 (its most serious one), its location the claim's line in the brief file (see
 locate.py), and its partial fingerprint the claim's key (a hash of its text and
 citations), so an alert follows its claim from run to run. The message gives the claim's
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from briefing.render.locate import Located
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-LEVELS = {"unsupported": "error", "partly supported": "warning"}
+LEVELS = {"contradicted": "error", "unsupported": "error", "partly supported": "warning"}
 
 
 @dataclass(frozen=True)
@@ -121,12 +121,71 @@ RULES: dict[str, Rule] = {
             "A passage listed as corroboration must say the same thing as the claim. Drop "
             "it from the claim's corroboration.",
         ),
+        # The meaning checks (briefing/verify/meaning.py): the claim says otherwise than
+        # the passage span it rests on.
+        Rule(
+            "polarity",
+            "NegationChanged",
+            "The claim adds or drops a negation of its passage",
+            "The claim has a negation (not, no, never, un-) its passage lacks, or lacks one "
+            "the passage has, so it says the opposite. Restore the passage's polarity.",
+        ),
+        Rule(
+            "hedge",
+            "HedgeStatedAsFact",
+            "The claim states as fact what its passage hedges",
+            "The passage says it is likely, may, could, reportedly or is expected to be so; "
+            "the claim says it is. Keep the hedge, or move the claim to unconfirmed reports.",
+        ),
+        Rule(
+            "qualifier",
+            "QualifierChanged",
+            "A qualifier on a number or verb is dropped, added or changed",
+            "The passage qualifies a number or verb (almost, nearly, about, up to, at least, "
+            "only) and the claim does not, or qualifies it otherwise. Keep the passage's.",
+        ),
+        Rule(
+            "direction",
+            "OppositeWord",
+            "The claim has the opposite of its passage's word",
+            "The claim says rise where the passage says fall (approve/reject, reverse/affirm, "
+            "shorten/lengthen, win/lose). Use the passage's word.",
+        ),
+        Rule(
+            "unit",
+            "CurrencyScaleOrUnitChanged",
+            "A number is given in another currency, scale or unit",
+            "The passage gives the number in one currency, scale or unit (EUR, million, km) "
+            "and the claim in another. Use the passage's.",
+        ),
+        Rule(
+            "roles",
+            "RolesSwapped",
+            "The claim swaps who did what to whom",
+            "Two names stand in each other's place compared with the passage (A sided with "
+            "B, not B with A). Put them back in the passage's roles.",
+        ),
+        Rule(
+            "ellipsis",
+            "EllipsisCutsNegation",
+            "An ellipsis in a quote cuts out a negation or contrast",
+            "The words the quote's '...' leaves out hold a negation or a contrast ('rather "
+            "than', 'not'), so the quote says otherwise than the speaker. Quote it whole.",
+        ),
         Rule(
             "story",
             "CitationOutsideStory",
             "A story's claim cites a source of another story",
             "A claim of a story must cite that story's own sources. Move the claim to its "
             "story or cite the story's sources.",
+        ),
+        Rule(
+            "event",
+            "StoryMixesEvents",
+            "A story's articles do not share one event",
+            "Some of the story's articles are no closer to the rest than articles of "
+            "different stories are: the grouping put two events under one headline. Read "
+            "the story's claims with that in mind, or give the events their own stories.",
         ),
     )
 }
@@ -172,6 +231,7 @@ def render_sarif(review: Review, title: str, located: Located | None = None) -> 
                     "supported": review.supported,
                     "partlySupported": review.partly_supported,
                     "unsupported": review.unsupported,
+                    "contradicted": review.contradicted,
                     "fractionSupported": review.fraction_supported,
                 },
             }

@@ -11,7 +11,9 @@ from typing import Literal
 # What a finding is about: a citation that does not resolve, quoted words, a number or
 # date, a figure's value, a name, the share of the text's words found in the passages; or
 # what the brief puts together: figures shown as disagreeing, a quote's speaker, a
-# corroborating passage, a citation outside its story. The review keeps it beside each
+# corroborating passage, a citation outside its story, a story whose articles do not
+# share one event (coherence.py); or what the meaning checks (meaning.py) find the claim
+# says otherwise than its passage. The review keeps it beside each
 # reason (ClaimCheck.rules); SARIF's rule ids come from it (render/sarif.py).
 Rule = Literal[
     "citation",
@@ -24,6 +26,14 @@ Rule = Literal[
     "speaker",
     "corroboration",
     "story",
+    "event",
+    "polarity",
+    "hedge",
+    "qualifier",
+    "direction",
+    "unit",
+    "roles",
+    "ellipsis",
 ]
 
 
@@ -35,3 +45,6 @@ class Finding:
     subject: str  # what it is about, as the text writes it: quoted words, a number, a name
     reason: str  # the sentence the review shows
     severe: bool  # a severe finding makes the claim unsupported, any other partly supported
+    # The passage says the opposite (a negation, an opposite word, roles swapped): the claim
+    # is contradicted, which the review shows before anything else.
+    contradicts: bool = False

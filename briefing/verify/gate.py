@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from briefing.errors import ConfigError, VerificationFailedError
@@ -10,16 +11,28 @@ if TYPE_CHECKING:
     from briefing.models import Review
 
 
+# The order a review shows what needs a look in: what a passage contradicts first.
+FLAGGED = ("contradicted", "unsupported", "partly supported")
+
+
+def percent(fraction: float) -> str:
+    """A share as a percentage floored to one decimal, so that a review with one claim in
+    a thousand failing never reads 100%: 0.9995 -> "99.9%", 0.938 -> "93.8%", 1 -> "100%"."""
+    tenths = math.floor(fraction * 1000 + 1e-9)
+    return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths / 10:.1f}%"
+
+
 def summary_line(review: Review) -> str:
     return (
         f"{review.supported} of {review.total} claims supported "
-        f"({review.fraction_supported:.0%}), {review.partly_supported} partly supported, "
-        f"{review.unsupported} unsupported"
+        f"({percent(review.fraction_supported)}), {review.partly_supported} partly supported, "
+        f"{review.unsupported} unsupported, {review.contradicted} contradicted"
     )
 
 
 def passes(review: Review, fail_under: float) -> bool:
-    """The --fail-under gate: at least that fraction of the claims is supported."""
+    """The --fail-under gate: at least that fraction of the claims is supported (partly
+    supported, unsupported and contradicted claims all count against it)."""
     return review.fraction_supported >= fail_under
 
 
@@ -30,8 +43,9 @@ def enforce_threshold(review: Review, fail_under: float | None) -> None:
         raise ConfigError(f"--fail-under {fail_under}: give a fraction between 0 and 1, e.g. 0.95")
     if not passes(review, fail_under):
         raise VerificationFailedError(
-            f"{summary_line(review)}: below --fail-under {fail_under:g}; fix or drop the "
-            "flagged claims (see the review report) or lower the threshold"
+            f"{summary_line(review)}: the supported share is below --fail-under "
+            f"{fail_under:g}; fix or drop the flagged claims (see the review report: "
+            "contradicted ones first) or lower the threshold"
         )
 
 

@@ -70,8 +70,11 @@ def _haystack(passages: tuple[str, ...]) -> str:
     return " ".join(s for s in map(_squashed_passage, passages) if s)
 
 
-def appears_verbatim(quote: str, passages: str | Sequence[str]) -> bool:
+def _parts_found(quote: str, passages: str | Sequence[str]) -> tuple[str, list[int]] | None:
+    """The folded passages and where each of the quote's parts (split at an ellipsis) ends
+    and the next begins in them, in order; None when a part is not there."""
     haystack = _haystack((passages,) if isinstance(passages, str) else tuple(passages))
+    bounds: list[int] = []
     position = 0
     for part in _ELLIPSIS.split(quote):
         needle = _squash(part).strip(_EDGE)
@@ -79,9 +82,24 @@ def appears_verbatim(quote: str, passages: str | Sequence[str]) -> bool:
             continue
         found = haystack.find(needle, position)
         if found < 0:
-            return False
+            return None
         position = found + len(needle)
-    return True
+        bounds += [found, position]
+    return haystack, bounds
+
+
+def appears_verbatim(quote: str, passages: str | Sequence[str]) -> bool:
+    return _parts_found(quote, passages) is not None
+
+
+def ellipsis_cuts(quote: str, passages: str | Sequence[str]) -> list[str]:
+    """What each ellipsis of `quote` stands for: the passage text between the quote's parts
+    (folded), where they all appear in order; none when they do not."""
+    found = _parts_found(quote, passages)
+    if found is None:
+        return []
+    haystack, bounds = found
+    return [haystack[bounds[i] : bounds[i + 1]] for i in range(1, len(bounds) - 1, 2)]
 
 
 def misquotes(text: str, passages: str | Sequence[str], *, whole: bool = False) -> list[str]:

@@ -13,6 +13,7 @@ verifier would flag.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from briefing.verify.attribution import (
 )
 from briefing.verify.entities import entities
 from briefing.verify.findings import Finding
+from briefing.verify.meaning import LONGEST_CITED, conflict
 from briefing.verify.numbers import passage_quantities, quantities, word_numbers
 from briefing.verify.support import support_score
 from briefing.verify.words import STOP_WORDS, Vocabulary, counted_word, fold, normal, tokens
@@ -86,8 +88,9 @@ _NOT_COUNTED = (
     hours""".split()
     )
     | frozenset(_RATE_WORDS)
-    | frozenset(_CURRENCIES)
-    | frozenset(f"{w}s" for w in _CURRENCIES)
+    # Folded as the words they are compared with are: "EUR" and "USD" name no thing counted.
+    | frozenset(fold(w) for w in _CURRENCIES)
+    | frozenset(f"{fold(w)}s" for w in _CURRENCIES)
 )
 _CALENDAR = frozenset(
     """january february march april may june july august september october november december
@@ -386,6 +389,23 @@ _MISMATCHES = (
 )
 
 
+# What makes two figures one quantity whoever gives them, in whichever brief: the rules of
+# _MISMATCHES that compare what the numbers are, not where they stand or how far apart.
+_OTHER_QUANTITY = (_part_of_a_name, _other_kind, _other_rate, _other_thing, _other_subject)
+
+
+def other_quantity(
+    this: Figure, this_texts: Mapping[str, str], other: Figure, other_texts: Mapping[str, str]
+) -> str | None:
+    """Why `other` does not measure the quantity `this` does (said of `other`), or None
+    when it does: the same kind of number, per the same unit, counting the same thing of
+    the same subject, each read in its own cited passages (`*_texts`: passage id ->
+    sentence). `briefing diff` shows a figure as changed only against one of these; a
+    disagreement asks more (disagreement_findings)."""
+    ours, theirs = _read(this, this_texts), _read(other, other_texts)
+    return next((why for rule in _OTHER_QUANTITY if (why := rule(ours, theirs))), None)
+
+
 def _mismatch(this: _Reading, other: _Reading) -> str | None:
     """Why `other` is not the quantity `this` is (said of `other`), or None when they are
     one quantity that two sources, or a source revising itself, give differently."""
@@ -478,7 +498,7 @@ def speaker_finding(quote: Quote, index: PassageIndex) -> Finding | None:
         return None
     shown = f"\u201c{speaker}\u201d"
     if not key_words(speaker):
-        return Finding("speaker", speaker, f"credited to {shown}, which names no one", severe=False)
+        return Finding("speaker", speaker, f"credited to {shown}, which names no one", severe=True)
     own = attributions(where.own)
     named = [p for p in own if not is_pronoun(p)]
     if named and len(named) == len(own) and not any(names_match(speaker, p) for p in named):
@@ -493,7 +513,7 @@ def speaker_finding(quote: Quote, index: PassageIndex) -> Finding | None:
     if mentioned and all(is_pronoun(p) for p in around):
         return None  # the paragraph names them and credits no one else
     reason = f"credited to {shown}, who is not named as the speaker where the quote stands"
-    return Finding("speaker", speaker, reason, severe=False)
+    return Finding("speaker", speaker, reason, severe=True)
 
 
 def credited_speaker(quote: Quote, index: PassageIndex) -> str | None:
@@ -525,21 +545,33 @@ _YEARS = (1800, 2100)
 
 def corroboration_problem(claim: str, passage: str) -> str | None:
     """Why `passage` (another source's) does not report what `claim` says, said of the
-    passage; None when it does: its numbers agree, it names the claim's actors (or none),
-    and enough words are shared."""
+    passage; None when it does: its numbers agree (at any scale), it says nothing the
+    meaning checks find otherwise (meaning.conflict: a negation, an opposite, a qualifier),
+    it names the claim's actors (or none), and enough words are shared. The engines keep
+    only corroborations this passes; the verifier flags the rest."""
+    found = _corroboration(claim, passage)
+    return found[0] if found else None
+
+
+def _corroboration(claim: str, passage: str) -> tuple[str, bool] | None:
+    """The problem with a corroborating passage, and whether it says otherwise than the
+    claim (another value, the opposite) rather than something else."""
     contradicted = _contradicted(claim, passage)
     if contradicted:
         given, had = contradicted
-        return f"gives {given} where the claim has {had}"
+        return f"gives {given} where the claim has {had}", True
+    otherwise = conflict(claim, passage) if len(passage) <= LONGEST_CITED else None
+    if otherwise:
+        return otherwise, True
     # A telling number both give is strong evidence of one fact told in other words.
     same_number = _shares_a_number(claim, passage)
     if not same_number and _other_actors(claim, passage):
         ours, theirs = _actors(entities(claim)), _actors(_names_in(passage))
-        return f"names {', '.join(theirs[:2])} and none of {', '.join(ours[:2])}"
+        return f"names {', '.join(theirs[:2])} and none of {', '.join(ours[:2])}", False
     shared = max(support_score(claim, passage), support_score(passage, claim))
     needed = CORROBORATES / 2 if same_number else CORROBORATES
     if shared < needed:
-        return f"shares only {shared:.0%} of its words with the claim"
+        return f"shares only {shared:.0%} of its words with the claim", False
     return None
 
 
@@ -605,10 +637,14 @@ def _word_after(text: str, number: str) -> str | None:
 
 
 def _rivals(a: Quantity, b: Quantity) -> bool:
+    """Two values of one quantity: two dates; two numbers close in size, or the same
+    number at another scale ("$11 million" for "$11 billion")."""
     if isinstance(a.value, tuple) and isinstance(b.value, tuple):
         return True  # two different dates for one event
     if isinstance(a.value, float) and isinstance(b.value, float) and a.value and b.value:
-        return 0.5 < a.value / b.value < 2
+        ratio = a.value / b.value
+        rescaled = any(math.isclose(ratio, 1000.0**k) for k in (-4, -3, -2, -1, 1, 2, 3, 4))
+        return 0.5 < ratio < 2 or rescaled
     return False
 
 
@@ -628,10 +664,12 @@ def _shares_a_number(claim: str, passage: str) -> bool:
 def corroboration_findings(claim: Claim, texts: Mapping[str, str]) -> list[Finding]:
     found: list[Finding] = []
     for pid in claim.corroborated_by:
-        problem = corroboration_problem(claim.text, texts[pid]) if pid in texts else None
+        problem = _corroboration(claim.text, texts[pid]) if pid in texts else None
         if problem:
-            reason = f"lists {pid} as also reporting it, but that passage {problem}"
-            found.append(Finding("corroboration", pid, reason, severe=False))
+            said, otherwise = problem
+            reason = f"lists {pid} as also reporting it, but that passage {said}"
+            # One that says otherwise hides a disagreement behind agreement: severe.
+            found.append(Finding("corroboration", pid, reason, severe=otherwise))
     return found
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from typing import TYPE_CHECKING, cast
 
@@ -36,6 +37,9 @@ STOP_WORDS = frozenset(
 # Snowball's English (Porter 2) stemmer, pure Python; a news day repeats its words, so
 # each is stemmed once.
 _STEMMER = snowballstemmer.stemmer("english")
+# The stemmer keeps its word in itself while it works: one caller at a time (the LLM
+# engine checks replies while the story grouping's thread stems).
+_STEMMING = threading.Lock()
 
 
 def fold(text: str) -> str:
@@ -85,7 +89,8 @@ def stem(word: str) -> str:
     gives "troop", "harrowgate's" gives "harrowg"."""
     if _FIGURES.fullmatch(word):
         return word  # what the stemmer returns; numbers are many and distinct, so not asked
-    return cast("str", _STEMMER.stemWord(word))
+    with _STEMMING:
+        return cast("str", _STEMMER.stemWord(word))
 
 
 _FIGURES = re.compile(r"[\d.,&-]+")

@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 
 from briefing.engines import Draft
 from briefing.engines.extractive import figures, quantities
-from briefing.engines.extractive.cues import attribution, hedge, leans_on_another
+from briefing.engines.extractive.cues import attribution, leans_on_another, sentence_hedge
 from briefing.engines.extractive.headline import headline
 from briefing.engines.extractive.quotes import find_quotes
 from briefing.engines.extractive.scoring import Scored, best_match, score_sentences
 from briefing.engines.extractive.similarity import cosine, tokens
+from briefing.engines.supported import supported_only
 from briefing.ingest.limits import InputLimits, cli_option
 from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, SkippedInput, Source
+from briefing.reportage import is_report, reports
 from briefing.verify.synthesis import comparable_parts, corroboration_problem, credited_speaker
 
 if TYPE_CHECKING:
@@ -67,7 +69,7 @@ class ExtractiveEngine:
                 (m.value, m.thing_key) for m in mentions.get(item.passage.id, [])
             )
         candidates = [s for s in scored if s.candidate]
-        hedged = [s for s in candidates if hedge(s.passage.text)]
+        hedged = [s for s in candidates if sentence_hedge(s.passage.text)]
         hedged_ids = {id(s) for s in hedged}
         plain = [
             s
@@ -80,20 +82,22 @@ class ExtractiveEngine:
             )
         ids = (f"C{n}" for n in count(1))
         picked = _pick(plain, candidates, MAX_DEVELOPMENTS + 2)
-        # The bottom line stands alone: no sentence whose subject is a "he" or "this".
-        alone = [p for p in picked if not leans_on_another(p.item.passage.text)]
-        bottom = alone[:1] + [p for p in alone[1:2] if p.weight >= 0.7 * alone[0].weight]
+        bottom = _bottom_line(plain, picked)
         writer = _Writer(scored)
         bottom_line = writer.claims(bottom, (f"B{n}" for n in count(1)), len(bottom))
-        developments = writer.claims([p for p in picked if p not in bottom], ids, MAX_DEVELOPMENTS)
+        told = {pid for b in bottom for pid in _reported(b)}
+        developments = writer.claims(
+            [p for p in picked if not told & _reported(p)], ids, MAX_DEVELOPMENTS
+        )
         unconfirmed = writer.claims(
             _pick(hedged, hedged, MAX_UNCONFIRMED + 2, floor=0.0), ids, MAX_UNCONFIRMED
         )
         top = picked[0].item if picked else max(scored, key=lambda s: s.score)
-        return Draft(
-            title=headline(sources, [p.item.passage.text for p in bottom] or [top.passage.text]),
-            engine=EngineInfo(name="extractive", model=None, note=NOTE),
-            sections={
+        reporting = [s for s in sources if is_report(s)] or sources
+        # Built by the verifier's rules; checked by its function all the same, so that no
+        # check added to the verifier can be missed here.
+        sections, unsupported = supported_only(
+            {
                 "bottom_line": bottom_line,
                 "key_developments": developments,
                 "key_figures": _key_figures(
@@ -103,8 +107,81 @@ class ExtractiveEngine:
                 "unconfirmed": unconfirmed,
                 "quotes": _quotes(sources, scored, [*bottom_line, *developments, *unconfirmed]),
             },
+            sources,
+        )
+        return Draft(
+            title=headline(reporting, [p.item.passage.text for p in bottom] or [top.passage.text]),
+            engine=EngineInfo(name="extractive", model=None, note=NOTE),
+            sections=sections,
+            usage={"dropped_citations": unsupported} if unsupported else {},
             skipped=left_out,
         )
+
+
+def _bottom_line(plain: list[Scored], picked: list[Pick]) -> list[Pick]:
+    """One or two picks that state the story's main event. News states it in its lede, so
+    the first is a lede of the story's news reports (each one's first sentence that
+    reports: see briefing/reportage.py), the one the other reports' ledes and headlines
+    agree with most; the story's picks stand in when no source has one. The bottom line stands
+    alone: no sentence whose subject is a "he" or "this"."""
+    ledes = [s for s in _ledes(plain) if not leans_on_another(s.passage.text)]
+    if not ledes:
+        alone = [p for p in picked if not leans_on_another(p.item.passage.text)]
+        return alone[:1] + [p for p in alone[1:2] if p.weight >= 0.7 * alone[0].weight]
+
+    # What the other reports open with: their lede, and their headline, which names the
+    # event in the fewest words ("Kmart, Sears to merge in $11B deal").
+    headlines = {id(o.source): set(tokens(o.source.title)) for o in ledes}
+
+    def agreement(item: Scored) -> float:
+        words = set(tokens(item.passage.text))
+        return sum(
+            cosine(item.vector, o.vector)
+            + len(words & headlines[id(o.source)]) / max(len(headlines[id(o.source)]), 1)
+            for o in ledes
+            if o.source is not item.source
+        )
+
+    # What other sources report in the same words counts too, as it does for every pick.
+    candidates = [_as_pick(s, plain) for s in ledes]
+    first = max(
+        candidates,
+        key=lambda p: (agreement(p.item) * (1 + 0.25 * len(p.corroborations[:MAX_ALSO])), p.weight),
+    )
+    # A second sentence only when it adds to the lede: the story's next strongest pick
+    # that is no other version of it.
+    told = _reported(first)
+    top = max((p.weight for p in picked), default=0.0)
+    second = [
+        p
+        for p in picked
+        if not told & _reported(p)
+        and cosine(p.item.vector, first.item.vector) < REDUNDANT
+        and not leans_on_another(p.item.passage.text)
+    ][:1]
+    return [first, *(p for p in second if p.weight >= 0.7 * top)]
+
+
+def _reported(pick: Pick) -> set[str]:
+    """The passages that say what a pick says: its own and its corroborations'."""
+    return {pick.item.passage.id, *(c.passage.id for c in pick.corroborations)}
+
+
+def _ledes(plain: list[Scored]) -> list[Scored]:
+    """The first reporting sentence of each news report among the statements `plain`."""
+    reporting = {id(s.source): is_report(s.source) for s in plain}
+    found: dict[str, Scored] = {}
+    for item in plain:  # reading order
+        first = reporting[id(item.source)] and item.source.id not in found
+        if first and reports(item.passage.text):
+            found[item.source.id] = item
+    return list(found.values())
+
+
+def _as_pick(item: Scored, pool: list[Scored]) -> Pick:
+    corroborations = _corroborations(item, pool)
+    weight = item.score * (1 + 0.25 * len(corroborations[:MAX_ALSO]))
+    return Pick(item, corroborations, weight, _also_reported(item, corroborations))
 
 
 @dataclass(eq=False)
@@ -178,7 +255,7 @@ class _Writer:
         if any(p.id in self.used for p in cited):
             return None  # already in the brief, alone or as another claim's subject
         self.used.update(p.id for p in cited)
-        status = hedge(item.passage.text)
+        status = sentence_hedge(item.passage.text)
         return Claim(
             id=next(ids),
             text=" ".join(p.text for p in cited),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from briefing.verify.words import STOP_WORDS
+
 SAY_VERBS = (
     r"said|says|told|reported|reports|announced|confirmed|estimated|estimates|warned|added|"
     r"stated|claimed|claims|acknowledged|indicated|described|noted|insisted|reiterated|"
@@ -92,9 +94,45 @@ def hedge(sentence: str) -> Hedge | None:
 def clause_hedges(sentence: str) -> list[tuple[int, Hedge | None]]:
     """The sentence's clauses as (where each ends, its hedge): a figure in a clause the
     source hedges is unconfirmed; one in a plain clause of the same sentence is not."""
-    ends = [m.start() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
-    starts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
-    return [(end, hedge(sentence[start:end])) for start, end in zip(starts, ends, strict=True)]
+    return [(end, hedge(sentence[start:end])) for start, end in _clauses(sentence)]
+
+
+def _clauses(sentence: str) -> list[tuple[int, int]]:
+    breaks = list(_CLAUSE_BREAK.finditer(sentence))
+    ends = [m.start() for m in breaks] + [len(sentence)]
+    starts = [0] + [m.end() for m in breaks]
+    return list(zip(starts, ends, strict=True))
+
+
+# A verb of confirming whose object is something new, not the report before it: "has not
+# confirmed reports of their involvement" leaves that unconfirmed; "has not confirmed it",
+# "the report", "could not be verified" (no object) or "... by officials" point back at
+# the clause before.
+_CONFIRMED_WHAT = re.compile(
+    r"\b(?:confirm|confirmed|verify|verified)\s+(?!the\s+(?:report|claim|account|figure|"
+    r"toll|number)s?\b)(?:the\s+|any\s+)?([a-z][\w'’-]*)",
+    re.IGNORECASE,
+)
+
+
+def _leaves_its_own_unconfirmed(clause: str) -> bool:
+    return any(m.group(1).lower() not in STOP_WORDS for m in _CONFIRMED_WHAT.finditer(clause))
+
+
+def sentence_hedge(sentence: str) -> Hedge | None:
+    """The hedge on what the sentence mainly reports: its first clause's, or a later
+    clause's that points back at it ("..., but this could not be verified"). A later
+    clause that leaves something of its own unconfirmed ("The Pentagon acknowledged at
+    least 10,000 soldiers but has not confirmed reports of their involvement in combat")
+    does not make the sentence's main fact unconfirmed; a dispute always does."""
+    found = hedge(sentence)
+    if found is None or found[0] == "disputed":
+        return found
+    for n, (start, end) in enumerate(_clauses(sentence)):
+        clause = sentence[start:end]
+        if hedge(clause) is not None and (n == 0 or not _leaves_its_own_unconfirmed(clause)):
+            return found  # in the sentence's own words, an explicit "not confirmed" first
+    return None
 
 
 def attribution(sentence: str) -> str | None:
@@ -104,6 +142,14 @@ def attribution(sentence: str) -> str | None:
         return _clean(match.group(1))
     outside = _QUOTES.sub(lambda m: " " * len(m.group(0)), sentence)
     for verb in _VERB.finditer(outside):
+        participle = _PARTICIPLE.match(outside, verb.end())
+        if participle:
+            # "evacuations reported by the county": the agent is who said it; "totals
+            # reported on Monday reached 300 mm": the words before are what was reported.
+            agent = participle.group("agent")
+            if agent:
+                return _clean(agent)
+            continue
         subject = subject_before(outside, verb.start())
         if subject:
             return subject
@@ -113,6 +159,17 @@ def attribution(sentence: str) -> str | None:
         if after and verb.group() != "told" and not _PRONOUN.match(after.group(1).strip()):
             return _clean(after.group(1))
     return None
+
+
+# A verb of saying that is a participle, not the verb its subject says something with:
+# followed by "by" and its agent (a passive), or, after at most a few words of when or
+# where, by the clause's own verb (an auxiliary, a modal, or a past tense), where a
+# speaker's words would go on with "that", a quote, an object or a comma.
+_PARTICIPLE = re.compile(
+    r"\s+(?:by\s+(?P<agent>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4}|the\s+[a-z]+)"
+    r"|(?:(?:(?:on|in|at)\s+[A-Z]\w*|(?:last|this|earlier|late|early)\s+\w+|yesterday|today)\s+)?"
+    r"(?:is|are|was|were|will|would|has|have|had|can|could|may|might|must|should|now|[a-z]+ed)\b)"
+)
 
 
 def subject_before(text: str, end: int) -> str | None:

@@ -238,11 +238,15 @@ def _read(match: re.Match[str], sentence: str, spelled: dict[int, float]) -> _Nu
     return _Number(sentence, match, _range_start(sentence, match), end, value, unit, counts)
 
 
-def _count(number: _Number) -> _Parsed:
+def _count(number: _Number) -> _Parsed | None:
     """A count of things (or a share of them): with the verb that says what happened to
     them, after the thing ("40 troops may have been killed") or before the number
     ("North Korea has sent 10,000 troops", "killing two people")."""
     sentence, start, end, counts = number.sentence, number.start, number.end, number.counts
+    if counts and not _is_plural_noun(counts.rsplit(maxsplit=1)[-1]) and _TO.match(sentence, end):
+        # "84 due to retire", "ten set to leave": an adjective or participle with its
+        # infinitive says what is true of them, not what they are; the count names no thing.
+        return None
     verb, verb_end = verb_after(sentence, end)
     if not verb:
         verb = verb_before(sentence, start)
@@ -283,6 +287,7 @@ def _amount(number: _Number) -> _Parsed | None:
     return _Parsed(text, number.value, number.unit, thing, thing, "")
 
 
+_TO = re.compile(r"\s+to\s+[a-z]")
 _ADVERB_BEFORE_PLACE = re.compile(r"\s+[a-z]+ly\b(?=\s+(?:in|into|to|inside|at|near)\s)")
 
 
@@ -304,6 +309,8 @@ _TIME_OR_AGE = re.compile(
 )
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$")
 _MONTH_AFTER = re.compile(rf"\s(?:{_MONTHS})\b", re.IGNORECASE)
+_SLASHED_BEFORE = re.compile(r"\d/$")
+_SLASHED_AFTER = re.compile(r"/\d")
 _LABEL_BEFORE = re.compile(r"\b(?:no\.|number|article|section|page|chapter|flight|route)\s*$")
 # "(12 miles)" after "20 kilometers" says the same distance again.
 _CONVERSION_BEFORE = re.compile(r"\d\s*(?:km|kilometres|kilometers|miles|metres|meters|kg)\s*\($")
@@ -361,6 +368,10 @@ def _not_a_quantity(raw: str, before: str, after: str, match: re.Match[str]) -> 
         or _LABEL_BEFORE.search(near)
         or _CONVERSION_BEFORE.search(near)
         or after.startswith(("-", "th", "st", "nd"))
+        # Joined to another number by a slash, it is a date ("9/11"), a fraction or a
+        # schedule ("24/7"), never a count of something.
+        or _SLASHED_BEFORE.search(near) is not None
+        or _SLASHED_AFTER.match(after) is not None
     )
 
 
@@ -394,7 +405,7 @@ def _counted(after: str, offset: int, *, percent: bool) -> tuple[str, int]:
     end = position
     for _ in range(4):
         word = _COUNTED_WORD.match(rest)
-        if not word or word.group(1).lower() in _NOT_COUNTED or word.group(1).endswith("ly"):
+        if not word or _host(word.group(1)) in _NOT_COUNTED or word.group(1).endswith("ly"):
             break
         words.append(word.group(1))
         rest = rest[word.end() :]
@@ -408,6 +419,16 @@ def _counted(after: str, offset: int, *, percent: bool) -> tuple[str, int]:
         # "20 cable and satellite channels": the plural noun comes after the "and".
         return f"{' '.join(words)}{both.group(0)}", end + both.end()
     return " ".join(words), end
+
+
+# A clitic that attaches a verb to the word before it: "who've", "they'd", "we're", "isn't".
+_CLITIC = re.compile(r"(?:['’](?:ve|d|re|ll|m)|n['’]t)$", re.IGNORECASE)
+
+
+def _host(word: str) -> str:
+    """The word a clitic leans on, lower-cased: "who've" is "who", a pronoun that counts
+    nothing; a possessive ("company's") stays whole."""
+    return _CLITIC.sub("", word).lower()
 
 
 def _is_plural_noun(word: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from briefing.furniture import folded_title, site_titles
+from briefing.reportage import cut_off
 from briefing.verify.words import STOP_WORDS, normal, tokens
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def headline(sources: Sequence[Source], central: Sequence[str]) -> str:
     first) are `central`."""
     shared = site_titles(sources)
     said = _content(" ".join(central))
-    best: tuple[int, int, str] | None = None
+    best: tuple[bool, int, int, str] | None = None
     for rank, source in enumerate(sources):
         title = " ".join(source.title.split())
         words = _content(title)
@@ -39,11 +40,12 @@ def headline(sources: Sequence[Source], central: Sequence[str]) -> str:
         overlap = len(words & said)
         if overlap == 0:
             continue
-        candidate = (overlap, -rank, title)
-        if best is None or candidate[:2] > best[:2]:
+        # A title cut short ("... by Top key players like Haldex ...") is a last resort.
+        candidate = (not cut_off(title), overlap, -rank, title)
+        if best is None or candidate[:3] > best[:3]:
             best = candidate
     if best is not None:
-        return best[2]
+        return best[3]
     first = " ".join(sources[0].title.split())
     if folded_title(first) not in shared or not central:
         return first

@@ -15,7 +15,7 @@ from briefing.engines.extractive.similarity import (
     tokens,
 )
 from briefing.furniture import site_furniture
-from briefing.statements import is_statement
+from briefing.reportage import addresses_reader, is_statement
 
 if TYPE_CHECKING:
     from briefing.models import Passage, Source
@@ -40,7 +40,9 @@ def score_sentences(sources: list[Source]) -> list[Scored]:
     furniture = site_furniture(sources)
     for item, vec in zip(scored, tfidf([tokens(x.passage.text) for x in scored]), strict=True):
         item.vector = vec
-        item.candidate = is_statement(item.passage.text) and item.passage.text not in furniture
+        text = item.passage.text
+        # A notice to the reader ("You can request the document ...") reports nothing.
+        item.candidate = is_statement(text) and not addresses_reader(text) and text not in furniture
     total: Vector = {}
     per_source: dict[str, Vector] = {}
     for item in scored:

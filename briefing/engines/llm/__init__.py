@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import inspect
 import logging
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -23,12 +25,14 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from pydantic import ValidationError
 
 from briefing.engines.extractive import ExtractiveEngine
+from briefing.engines.llm.budget import Budget, refuse_over
 from briefing.engines.llm.draft import fallback_reduce, to_draft
-from briefing.engines.llm.planning import group_by_budget, halve, plan_map
+from briefing.engines.llm.planning import group_by_budget, halve, plan_map, plan_run
 from briefing.engines.llm.reuse import Kept, Reuse
+from briefing.engines.llm.scheduling import Slots
 from briefing.errors import ModelCallError, validation_problems
 from briefing.llm import pricing, salvage
-from briefing.llm.calls import NoAnswer, open_backend, send
+from briefing.llm.calls import NoAnswer, Outcome, open_backend, send
 from briefing.llm.chat import ChatBackend, ChatRequest, Message, Usage
 from briefing.llm.prompts import Prompts
 from briefing.llm.schemas import (
@@ -43,7 +47,7 @@ from briefing.llm.schemas import (
 from briefing.llm.tokens import TokenCounter
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Awaitable, Iterable, Mapping, Sequence
 
     from briefing.engines import Draft
     from briefing.ingest.limits import InputLimits
@@ -70,6 +74,7 @@ class Failure(enum.Enum):
     REFUSED = "refused"  # refused, or stopped by the provider's content filter
     INVALID = "invalid"  # still not valid after the re-ask
     SPENT = "spent"  # its sources' map requests are used up
+    OVER_BUDGET = "over budget"  # sending it would take the run over --max-cost
 
 
 @dataclass
@@ -112,6 +117,9 @@ def unit_keys(pack: Sequence[Unit]) -> list[str]:
 
 
 class LLMEngine:
+    # awrite_stories takes the stories as an awaitable: map requests go out first.
+    writes_while_grouping = True
+
     def __init__(
         self,
         settings: LLMSettings,
@@ -124,8 +132,9 @@ class LLMEngine:
         self.prompts = Prompts(settings.prompts_dir)
         self.counter = TokenCounter(settings.model)
         self.usage = Usage()
-        self._limit = asyncio.Semaphore(settings.max_concurrency)
+        self._limit = Slots(settings.max_concurrency)
         self._budget = RequestBudget()
+        self._spending: Budget | None = None
         self._log = MapLog()
         self._answered = False  # whether any exchange gave a reply of the asked shape
 
@@ -135,61 +144,86 @@ class LLMEngine:
         return draft
 
     async def awrite_stories(
-        self, sources: Sequence[Source], stories: Sequence[Sequence[str]]
+        self,
+        sources: Sequence[Source],
+        stories: Sequence[Sequence[str]] | Awaitable[Sequence[Sequence[str]]],
     ) -> list[Draft]:
-        """One draft per story (given as its source ids), in order. The
-        connection is closed at the end, and opened again by the next call (each may run
-        in its own event loop)."""
+        """One draft per story (given as its source ids), in order. The stories may be
+        given as an awaitable (the grouping still running): map requests go out first.
+        The connection is closed at the end, and opened again by the next call (each may
+        run in its own event loop)."""
         try:
-            return await self._write(sources, [list(ids) for ids in stories])
+            return await self._write(sources, stories)
         finally:
             await self.backend.aclose()
 
-    async def _write(self, sources: Sequence[Source], stories: list[list[str]]) -> list[Draft]:
-        """Map every source (packed across stories: one round when the day fits), then
-        reduce the stories concurrently: two rounds of calls, plus a tree round for a story
-        whose summaries do not fit one merge call. A source or story done before (reuse.py)
-        is not sent again. What the run reports (dropped citations, notes) is listed in
-        source and story order, whatever order the replies come in."""
-        self._limit = asyncio.Semaphore(self.settings.max_concurrency)
+    async def _write(
+        self,
+        sources: Sequence[Source],
+        stories: Sequence[Sequence[str]] | Awaitable[Sequence[Sequence[str]]],
+    ) -> list[Draft]:
+        """Map every source (packed across stories: one round when the day fits), and
+        reduce each story as soon as its own sources are summarized: two rounds of calls,
+        plus a tree round for a story whose summaries do not fit one merge call. A source
+        or story done before (reuse.py) is not sent again. What the run reports (dropped
+        citations, notes) is listed in source and story order, whatever order the replies
+        come in."""
+        # A batch takes every request at once: the API, not the client, paces them.
+        self._limit = Slots(sys.maxsize if self.settings.batch else self.settings.max_concurrency)
         self.usage = Usage()
         self._budget = RequestBudget()
         self._answered = False
         self._log = MapLog({s.id: n for n, s in enumerate(sources)})
-        # The offline drafts (no model) are written in a worker thread meanwhile: each
-        # story's model output is held to their rules and filled from them (over_offline).
-        drafting = asyncio.ensure_future(self.offline.awrite_stories(list(sources), stories))
+        reuse = Reuse(self.settings, self.prompts, sources) if self.settings.use_cache else None
+        by_id = {s.id: s for s in sources}
+        started: list[asyncio.Task[object]] = []
+        self._spending = None
+        if self.settings.max_cost is not None:  # the plan needs the stories: wait for them
+            stories = await stories if inspect.isawaitable(stories) else stories
+            self._spending = self._budget_for(sources, stories, self.settings.max_cost)
         try:
-            reuse = Reuse(self.settings, self.prompts, self.counter, sources)
-            summaries = await self._map_all(sources, reuse if self.settings.use_cache else None)
+            summaries = self._map_all(sources, reuse, started)
+            if inspect.isawaitable(stories):
+                stories = await stories
+            groups = [list(ids) for ids in stories]
+            # The offline drafts (no model) are written in a worker thread meanwhile: each
+            # story's model output is held to their rules and filled from them.
+            drafting = asyncio.create_task(self.offline.awrite_stories(list(sources), groups))
+            started.append(drafting)
+            merging = [
+                asyncio.create_task(
+                    self._story_when_mapped([by_id[i] for i in ids], summaries, reuse)
+                )
+                for ids in groups
+            ]
+            started += merging
+            results = await asyncio.gather(*merging)
         except BaseException:
-            drafting.cancel()
+            for task in started:
+                task.cancel()
+            await asyncio.gather(*started, return_exceptions=True)
             raise
-        if not summaries and not self._answered:
+        if self._spending is not None and self._spending.refused:
+            log.warning(
+                "%s: %d model calls were not sent (see the brief's notes for what was left "
+                "out); what was answered is kept in the cache",
+                self._spending.reached(),
+                self._spending.refused,
+            )
+        found = [s for ids in groups for s in await _summaries(ids, summaries)]
+        if not found and not self._answered:  # the model never answered in the asked shape
             drafting.cancel()
+            await asyncio.gather(drafting, return_exceptions=True)
             raise ModelCallError(
                 "no source could be summarized: "
                 + "; ".join(self._log.notes())
                 + "; try another --model or --engine extractive"
             )
         offline = await drafting
-        by_id = {s.id: s for s in sources}
-        results = await asyncio.gather(
-            *(
-                self._story(
-                    [by_id[i] for i in ids],
-                    [s for s in summaries if s.source_id in ids],
-                    reuse if self.settings.use_cache else None,
-                )
-                for ids in stories
-            )
-        )
         price = pricing.price_for(
             self.settings.model, pricing.load_prices(self.settings.prices_file)
         )
-        cost = pricing.cost(
-            price, self.usage.prompt_tokens, self.usage.completion_tokens, self.usage.cached_tokens
-        )
+        cost = self.usage.cost(price)
         usage = {
             "calls": self.usage.calls,
             "cached_calls": self.usage.cached_calls,
@@ -214,31 +248,72 @@ class LLMEngine:
                 notes=notes,
             )
             for n, ((merged, _), ids, drafted) in enumerate(
-                zip(results, stories, offline, strict=True)
+                zip(results, groups, offline, strict=True)
             )
         ]
 
-    async def _map_all(self, sources: Sequence[Source], reuse: Reuse | None) -> list[SourceSummary]:
-        """Every source's summaries, in source order: kept ones as they were kept, the
-        others mapped (packed together) and kept for the next run when whole."""
+    def _budget_for(
+        self, sources: Sequence[Source], stories: Sequence[Sequence[str]], limit: float
+    ) -> Budget:
+        """The run's budget, once its plan was found to fit (else OverBudgetError)."""
+        plan = plan_run(sources, self.settings, stories)
+        refuse_over(plan, limit)
+        price = pricing.price_for(
+            self.settings.model, pricing.load_prices(self.settings.prices_file)
+        )
+        assert price is not None  # noqa: S101 - refuse_over refuses a plan of unknown cost
+        return Budget(limit, price, self.counter, self.usage)
+
+    def _map_all(
+        self,
+        sources: Sequence[Source],
+        reuse: Reuse | None,
+        started: list[asyncio.Task[object]],
+    ) -> dict[str, Summaries]:
+        """Every source's summaries, by source id: kept ones as they were kept, the others
+        as tasks (their packs are sent at once) that keep them for the next run when whole.
+        The tasks started are added to `started`."""
         kept = {s.id: k for s in sources if reuse and (k := reuse.summaries(s)) is not None}
+        summaries: dict[str, Summaries] = {}
         for source_id, found in kept.items():
             self._log.add_dropped(source_id, found.dropped)
+            summaries[source_id] = found.summaries
         todo = [s for s in sources if s.id not in kept]
-        passages = {p.id: p.text for s in sources for p in s.passages}
+        passages = {p.id: p.text for s in todo for p in s.passages}
+        covering: dict[str, list[asyncio.Task[tuple[list[SourceSummary], bool]]]] = {}
         packs = plan_map(todo, self.counter, self.settings.map_budget_tokens)
-        mapped = await asyncio.gather(*(self._map(pack, passages) for pack in packs))
-        fresh = [summary for group, _ in mapped for summary in group]
-        summaries: list[SourceSummary] = []
-        for source in sources:
-            if source.id in kept:
-                summaries += kept[source.id].summaries
-                continue
-            own = [s for s in fresh if s.source_id == source.id]
-            summaries += own
-            if reuse is not None and own and source.id not in self._log.unsummarized:
-                reuse.keep_summaries(source, own, self._log.dropped([source.id]))
+        if packs:  # before the first await: see CachingBackend.ready
+            self.backend.ready()
+        for pack in packs:
+            task = asyncio.create_task(self._map(pack, passages))
+            started.append(task)
+            for source_id in dict.fromkeys(u.source.id for u in pack):
+                covering.setdefault(source_id, []).append(task)
+        for source in todo:
+            own = asyncio.create_task(self._mapped(source, covering[source.id], reuse))
+            started.append(own)
+            summaries[source.id] = own
         return summaries
+
+    async def _mapped(
+        self,
+        source: Source,
+        packs: Sequence[Awaitable[tuple[list[SourceSummary], bool]]],
+        reuse: Reuse | None,
+    ) -> list[SourceSummary]:
+        """The source's summaries from the packs it was sent in, in pack order; kept for
+        the next run when the source was wholly summarized."""
+        own = [s for pack in packs for s in (await pack)[0] if s.source_id == source.id]
+        if reuse is not None and own and source.id not in self._log.unsummarized:
+            reuse.keep_summaries(source, own, self._log.dropped([source.id]))
+        return own
+
+    async def _story_when_mapped(
+        self, sources: list[Source], summaries: Mapping[str, Summaries], reuse: Reuse | None
+    ) -> tuple[ReduceBase, Kept]:
+        """The story once its own sources are summarized; its summaries in source order."""
+        ids = sorted((s.id for s in sources), key=self._log.order.__getitem__)
+        return await self._story(sources, await _summaries(ids, summaries), reuse)
 
     async def _story(
         self, sources: list[Source], summaries: list[SourceSummary], reuse: Reuse | None
@@ -288,19 +363,20 @@ class LLMEngine:
         if log.isEnabledFor(logging.DEBUG):  # counting tokens takes time; only when shown
             tokens = self.counter.count_messages(request.messages)
             log.debug("sending %s call, %d prompt tokens", request.schema.__name__, tokens)
-        async with self._limit:
-            outcome = await send(self.backend, request, self.usage)
-        match outcome.failure:
-            case None:
-                return outcome.content, None, ""
-            case NoAnswer.REFUSED:
-                return None, Failure.REFUSED, f"refused: {outcome.refusal}"
-            case NoAnswer.FILTERED:
-                return None, Failure.REFUSED, "refused: the provider's content filter stopped it"
-            case NoAnswer.CUT_OFF:
-                return outcome.content or None, Failure.TOO_BIG, TOO_BIG
-            case NoAnswer.TOO_LONG:
-                return None, Failure.TOO_BIG, TOO_BIG
+        # A merge waiting for a slot goes before a map request (see scheduling.py).
+        async with self._limit.take(0 if request.schema is MapResult else -1):
+            # Checked once it can go: the replies that came meanwhile have been counted.
+            reserved = 0.0
+            if self._spending is not None and not self.backend.answered(request):
+                reserved = self._spending.estimate(request, batch=self.settings.batch)
+                if not self._spending.reserve(reserved):
+                    return None, Failure.OVER_BUDGET, self._spending.reached()
+            try:
+                outcome = await send(self.backend, request, self.usage)
+            finally:
+                if self._spending is not None:
+                    self._spending.release(reserved)
+        return _read(outcome)
 
     async def ask(
         self,
@@ -468,6 +544,9 @@ class LLMEngine:
         except ModelCallError as err:
             story.notes.append(f"a merge call failed ({err})")
             return None
+        if answer.failure is Failure.OVER_BUDGET:
+            story.notes.append(f"a merge call was not sent ({answer.problem})")
+            return None
         if answer.value is None:
             story.notes.append(f"a merge call failed ({answer.problem})")
             return None
@@ -477,6 +556,22 @@ class LLMEngine:
                 f"a merge reply was cut off ({TOO_BIG}); its complete items were kept"
             )
         return answer.value
+
+
+def _read(outcome: Outcome) -> tuple[str | None, Failure | None, str]:
+    """The reply's content, or why there is none and the problem in words; a reply cut
+    off at the token limit comes with what it had written."""
+    match outcome.failure:
+        case None:
+            return outcome.content, None, ""
+        case NoAnswer.REFUSED:
+            return None, Failure.REFUSED, f"refused: {outcome.refusal}"
+        case NoAnswer.FILTERED:
+            return None, Failure.REFUSED, "refused: the provider's content filter stopped it"
+        case NoAnswer.CUT_OFF:
+            return outcome.content or None, Failure.TOO_BIG, TOO_BIG
+        case NoAnswer.TOO_LONG:
+            return None, Failure.TOO_BIG, TOO_BIG
 
 
 def _holds_anything(value: Out) -> bool:
@@ -496,6 +591,19 @@ def _first_problem(schema: type[Out], content: str) -> str:
     except ValidationError as err:
         return validation_problems(err, whole="reply")[0]
     return "nothing in it checked out"
+
+
+# A source's summaries: kept from an earlier run, or the task that maps it.
+Summaries = list[SourceSummary] | asyncio.Task[list[SourceSummary]]
+
+
+async def _summaries(ids: Sequence[str], summaries: Mapping[str, Summaries]) -> list[SourceSummary]:
+    """The summaries of the sources `ids`, in that order, once they are there."""
+    found: list[SourceSummary] = []
+    for source_id in ids:
+        own = summaries[source_id]
+        found += own if isinstance(own, list) else await own
+    return found
 
 
 class MapLog:

@@ -1,7 +1,7 @@
 """From validated model output to the project's Draft: claim ids, corroboration across
 sources, figure groups with computed disagreement. Items without surviving citations are
 left out here, so an uncited claim is never rendered as cited; so is every item the
-verifier would not support, checked as the verifier will check it (`check_cited`)."""
+verifier would not support, checked by the verifier's own function (engines/supported.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing.engines import Draft
 from briefing.engines.llm.over_offline import over_offline
+from briefing.engines.supported import supported_only
 from briefing.llm.chat import one_line
 from briefing.llm.schemas import (
     FigureGroup,
@@ -25,7 +26,6 @@ from briefing.llm.schemas import (
 )
 from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote
 from briefing.sections import MAX_POINTS
-from briefing.verify.checks import check_cited
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -45,19 +45,9 @@ class _Builder:
     def __init__(self, sources: Sequence[Source]) -> None:
         self.texts = {p.id: p.text for s in sources for p in s.passages}
         self.next_id = 0
-        self.left_out: list[str] = []
 
     def ids(self, citations: Sequence[str]) -> list[str]:
         return [c for c in dict.fromkeys(citations) if c in self.texts]
-
-    def supported(self, obj: Claim | Figure | Quote) -> bool:
-        """Whether the verifier will support `obj`; if not, why is recorded for the run."""
-        checked = check_cited(obj, self.texts)
-        if not checked.supported:
-            why = "; ".join(f.reason for f in checked.findings)
-            cited = ", ".join(obj.citations)
-            self.left_out.append(f"{obj.text[:60]!r} left out: {why} (cited: {cited})")
-        return checked.supported
 
     def claim(self, point: KeyPoint | HedgedPoint) -> Claim | None:
         ids = self.ids(point.citations)
@@ -74,8 +64,6 @@ class _Builder:
             status=status.status if status else "reported",
             status_reason=status.status_reason if status else None,
         )
-        if not self.supported(claim):
-            return None
         self.next_id += 1
         return claim
 
@@ -86,25 +74,24 @@ class _Builder:
         ids = self.ids(out.citations)
         if not ids:
             return None
-        quote = Quote(text=out.text, citations=ids, speaker=out.speaker)
-        return quote if self.supported(quote) else None
+        return Quote(text=out.text, citations=ids, speaker=out.speaker)
 
     def key_figure(self, group: FigureGroup) -> KeyFigure | None:
         figures = []
         for fig in group.figures:
             ids = self.ids(fig.citations)
             if ids:
-                figure = Figure(
-                    text=fig.text,
-                    citations=ids,
-                    value=fig.value,
-                    unit=fig.unit,
-                    counts=fig.counts,
-                    source_ids=list(dict.fromkeys(source_of(c) for c in ids)),
-                    attribution=fig.attribution,
+                figures.append(
+                    Figure(
+                        text=fig.text,
+                        citations=ids,
+                        value=fig.value,
+                        unit=fig.unit,
+                        counts=fig.counts,
+                        source_ids=list(dict.fromkeys(source_of(c) for c in ids)),
+                        attribution=fig.attribution,
+                    )
                 )
-                if self.supported(figure):
-                    figures.append(figure)
         if not figures:
             return None
         disagree = len({f.value for f in figures}) > 1
@@ -135,7 +122,8 @@ def to_draft(  # noqa: PLR0913 - the story's reply, sources, offline draft and r
     RunStats fields."""
     result = without_dropped(result)
     build = _Builder(sources)
-    written = {s.name: _section_items(build, s, result.items(s)) for s in result.sections}
+    drafted = {s.name: _section_items(build, s, result.items(s)) for s in result.sections}
+    written, unsupported = supported_only(drafted, sources)
     filled = over_offline(
         one_line(result.title, TITLE_CHARS), written, offline, sources, result.sections
     )
@@ -162,7 +150,7 @@ def to_draft(  # noqa: PLR0913 - the story's reply, sources, offline draft and r
             **usage,
             "dropped_citations": [
                 *usage.get("dropped_citations", []),
-                *build.left_out,
+                *unsupported,
                 *filled.left_out,
             ],
         },

@@ -1,15 +1,12 @@
 """The model's story over the offline engine's: never worse than the offline brief.
 
 The offline (extractive) engine drafts every story first, without a model. What the
-model wrote is then held to the offline engine's own rules, and to the verifier's,
-synthesis included: a claim is one statement in one sentence that names its subject
-(statements.py), a claim outside the unconfirmed reports does not rest on a sentence
-that hedges it (cues.hedge), "also reported by" lists only passages that report the same
-thing, figures stand side by side only when they measure one quantity
-(synthesis.comparable_parts), and a quote is credited to the speaker named where it
-stands (synthesis.credited_speaker). What fails is left out, with the reason, for the
-run report; the model's citations were already checked as the verifier checks them
-(draft.py).
+model wrote has passed the verifier's checks, synthesis included (engines/supported.py:
+a quote's speaker, "also reported by", values side by side only when they measure one
+quantity); it is then held to the offline engine's own candidate rules: a claim is one
+statement in one sentence that names its subject (statements.py), and a claim outside
+the unconfirmed reports does not rest on a sentence that hedges it (cues.hedge). What
+fails is left out, with the reason, for the run report.
 
 Then the brief is filled from the offline draft, section by section, with no model call:
 the model's headline and bottom line when it gave good ones, else the offline draft's;
@@ -28,17 +25,16 @@ from typing import TYPE_CHECKING
 
 from briefing.engines.extractive.cues import hedge, leans_on_another
 from briefing.engines.extractive.headline import MIN_WORDS
-from briefing.models import Claim, KeyFigure, Quote
+from briefing.models import Claim, KeyFigure
 from briefing.sections import SECTIONS
 from briefing.statements import claim_problem
-from briefing.verify import synthesis
-from briefing.verify.checks import check_cited, check_text
+from briefing.verify.checks import check_text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from briefing.engines import Draft
-    from briefing.models import Item, Passage, Source
+    from briefing.models import Item, Source
     from briefing.sections import Section
 
 # A headline longer than this many words is a sentence, not a headline.
@@ -56,19 +52,17 @@ class Filled:
 
 
 class _Rules:
-    """The offline engine's and the verifier's rules, applied to what the model wrote."""
+    """The offline engine's candidate rules, applied to the claims the model wrote (the
+    verifier's own checks, synthesis included, ran before: engines/supported.py)."""
 
     def __init__(self, sources: Sequence[Source]) -> None:
-        self.index: dict[str, tuple[Source, Passage]] = {
-            p.id: (s, p) for s in sources for p in s.passages
-        }
-        self.texts = {pid: p.text for pid, (_, p) in self.index.items()}
+        self.texts = {p.id: p.text for s in sources for p in s.passages}
         self.left_out: list[str] = []
 
     def refuse(self, text: str, why: str) -> None:
         self.left_out.append(f"{text[:60]!r} left out: {why}")
 
-    def claim(self, claim: Claim, section: Section) -> Claim | None:
+    def claim(self, claim: Claim, section: Section) -> bool:
         problem = claim_problem(claim.text)
         if problem is None and leans_on_another(claim.text):
             problem = "leans on another sentence for its subject; name it"
@@ -78,42 +72,11 @@ class _Rules:
                 problem = f"rests on {hedged}, which hedges it, outside the unconfirmed reports"
         if problem is not None:
             self.refuse(claim.text, problem)
-            return None
-        also = [
-            pid
-            for pid in claim.corroborated_by
-            if synthesis.corroboration_problem(claim.text, self.texts[pid]) is None
-        ]
-        return claim.model_copy(update={"corroborated_by": also})
-
-    def quote(self, quote: Quote) -> Quote | None:
-        speaker = synthesis.credited_speaker(quote, self.index)
-        if speaker is None:
-            self.refuse(quote.text, "no speaker is named where the quote stands")
-            return None
-        return quote.model_copy(update={"speaker": speaker})
-
-    def figures(self, group: KeyFigure) -> list[KeyFigure]:
-        """The group split into parts the verifier lets stand side by side."""
-        parts = synthesis.comparable_parts(group.figures, self.texts)
-        if len(parts) > 1:
-            self.refuse(group.subject, "its values measure different things; shown apart")
-        return [
-            KeyFigure(subject=group.subject, figures=part, disagreement=len(part) > 1)
-            for part in parts
-        ]
+        return problem is None
 
     def section(self, items: Sequence[Item], section: Section) -> list[Item]:
-        """The items of one section of the model's that hold (figure groups split)."""
-        kept: list[Item] = []
-        for item in items:
-            if isinstance(item, Claim):
-                kept += [c for c in [self.claim(item, section)] if c is not None]
-            elif isinstance(item, Quote):
-                kept += [q for q in [self.quote(item)] if q is not None]
-            else:
-                kept += self.figures(item)
-        return [i for i in kept if self.still_supported(i)]
+        """The items of one section of the model's that hold."""
+        return [i for i in items if not isinstance(i, Claim) or self.claim(i, section)]
 
     def headline(self, title: str) -> str | None:
         words = title.split()
@@ -123,24 +86,6 @@ class _Rules:
             self.refuse(title, "the headline says what the sources do not")
             return None
         return title
-
-    def still_supported(self, item: Item) -> bool:
-        """The verifier's view of the finished item: its own checks and what the brief
-        puts together around it (synthesis)."""
-        objects: list[Claim | Quote | KeyFigure] = [item]
-        found = synthesis.findings(objects, self.index)
-        cited = item.figures if isinstance(item, KeyFigure) else [item]
-        problems = [
-            *(f.reason for obj in cited for f in check_cited(obj, self.texts).findings),
-            *(f.reason for fs in found.values() for f in fs),
-        ]
-        if problems:
-            self.refuse(_text(item), problems[0])
-        return not problems
-
-
-def _text(item: Item) -> str:
-    return item.subject if isinstance(item, KeyFigure) else item.text
 
 
 def _cited(item: Item) -> set[str]:

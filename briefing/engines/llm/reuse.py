@@ -2,12 +2,15 @@
 source ids, which follow input order (a new article at the top of a feed renumbers every
 source after it):
 
-- a source's summaries (the map step), under a key made of the map request that source
-  alone would make with canonical ids (S1): the server, the model, the sampling, the
-  schema, the prompts and the source's own text. Whatever pack it was sent in, a source
-  summarized once is not sent again;
-- a story's merge (the reduce step), under a key made of the merge request its summaries
-  make with story-local ids, and its sources' texts.
+- a source's summaries (the map step), under a key made of what its map request is made
+  of: the server, the model, the sampling, the token budgets, the schema, the prompt
+  templates and the source's own content (its fingerprint, whatever its id). Whatever pack
+  it was sent in, a source summarized once is not sent again;
+- a story's merge (the reduce step), under a key made of the same settings, its summaries
+  with story-local ids, and its sources' fingerprints.
+
+Keys are made without rendering a prompt or counting a token: the settings' part once
+per run, each source's and story's once.
 
 An entry holds the ids it was made with and each source's fingerprint; a hit renames them
 to the ids of the day, and is a miss when one of its sources is not among the day's. It
@@ -28,9 +31,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
-from briefing.engines.llm.planning import split_source
 from briefing.llm.cache import ResponseCache, content_key
 from briefing.llm.schemas import Cited, MapResult, Out, ReduceResult, SourceSummary
+from briefing.llm.strict import json_schema
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -38,7 +41,6 @@ if TYPE_CHECKING:
     from briefing.llm.prompts import Prompts
     from briefing.llm.schemas import ReduceBase
     from briefing.llm.settings import LLMSettings
-    from briefing.llm.tokens import TokenCounter
     from briefing.models import Source
 
 log = logging.getLogger(__name__)
@@ -102,14 +104,15 @@ class Reuse:
         self,
         settings: LLMSettings,
         prompts: Prompts,
-        counter: TokenCounter,
         sources: Sequence[Source],
     ) -> None:
         self.cache = ResponseCache(settings.response_cache_dir() / "results")
-        self.settings = settings
-        self.prompts = prompts
-        self.counter = counter
         self.prints = {s.id: fingerprint(s) for s in sources}
+        self._asked = {
+            "map": _asked_with(settings, prompts, MapResult),
+            "reduce": _asked_with(settings, prompts, ReduceResult),
+        }
+        self._story_keys: dict[tuple[str, ...], str] = {}
         self.today: dict[str, str] = {}
         for source_id, printed in self.prints.items():
             self.today.setdefault(printed, source_id)
@@ -133,9 +136,7 @@ class Reuse:
         self._put(self._source_key(source), entry, dropped, [], summaries)
 
     def _source_key(self, source: Source) -> str:
-        canonical = _with_id(source, "S1")
-        units = split_source(canonical, self.counter, self.settings.map_budget_tokens)
-        return self._key("map", [self.prompts.map_messages([unit]) for unit in units], MapResult)
+        return self._key("map", self.prints[source.id])
 
     # --- a story's merge ----------------------------------------------------------------
 
@@ -162,31 +163,18 @@ class Reuse:
         self._put(key, entry, kept.dropped, kept.notes, [kept.merged])
 
     def _story_key(self, sources: Sequence[Source], summaries: Sequence[SourceSummary]) -> str:
-        local = {s.id: f"S{n}" for n, s in enumerate(sources, start=1)}
-        inputs = [renamed(s, local).model_dump_json() for s in summaries]
-        material = [self.prompts.reduce_messages(inputs), [self.prints[s.id] for s in sources]]
-        return self._key("reduce", material, ReduceResult)
+        """Made once per story: looking a merge up and keeping it ask for the same key."""
+        ids = tuple(s.id for s in sources)
+        if ids not in self._story_keys:
+            local = {s.id: f"S{n}" for n, s in enumerate(sources, start=1)}
+            inputs = [renamed(s, local).model_dump_json() for s in summaries]
+            self._story_keys[ids] = self._key("reduce", [inputs, [self.prints[i] for i in ids]])
+        return self._story_keys[ids]
 
     # --- entries ------------------------------------------------------------------------
 
-    def _key(self, step: str, material: object, schema: type[Out]) -> str:
-        settings = self.settings
-        return content_key(
-            {
-                "kept": f"{step}/1",
-                "server": settings.base_url or "",
-                "model": settings.model,
-                "schema": {schema.__name__: schema.model_json_schema()},
-                "params": {
-                    "max_completion_tokens": settings.max_completion_tokens,
-                    "temperature": settings.temperature,
-                    "frequency_penalty": settings.frequency_penalty,
-                    "map_budget_tokens": settings.map_budget_tokens,
-                    "reduce_budget_tokens": settings.reduce_budget_tokens,
-                },
-                "material": material,
-            }
-        )
+    def _key(self, step: str, material: object) -> str:
+        return content_key({"kept": f"{step}/2", "asked": self._asked[step], "material": material})
 
     def _get(self, key: str) -> dict[str, Any] | None:
         text = self.cache.get(key)
@@ -232,11 +220,23 @@ class Reuse:
         )
 
 
-def _with_id(source: Source, new_id: str) -> Source:
-    passages = [
-        p.model_copy(update={"id": f"{new_id}.{p.id.rpartition('.')[2]}"}) for p in source.passages
-    ]
-    return source.model_copy(update={"id": new_id, "passages": passages})
+def _asked_with(settings: LLMSettings, prompts: Prompts, schema: type[Out]) -> str:
+    """What every request of one step is asked with, short of its data, as a key."""
+    return content_key(
+        {
+            "server": settings.base_url or "",
+            "model": settings.model,
+            "schema": {schema.__name__: json_schema(schema)},
+            "prompts": prompts.fingerprint(),
+            "params": {
+                "max_completion_tokens": settings.max_completion_tokens,
+                "temperature": settings.temperature,
+                "frequency_penalty": settings.frequency_penalty,
+                "map_budget_tokens": settings.map_budget_tokens,
+                "reduce_budget_tokens": settings.reduce_budget_tokens,
+            },
+        }
+    )
 
 
 def _source_ids(made: Sequence[Out]) -> set[str]:

@@ -1,0 +1,103 @@
+"""Which sentences of a day's sources report news, and which sources are not news reports.
+
+A news report tells of an event in statements about named actors: who did what, where.
+Pages hold other text that must never lead a story or the day:
+
+- a fragment a feed or search snippet cut off ("The shares were sold at an ..."): it ends
+  in an ellipsis, so it states nothing whole;
+- a notice to the reader (a paywall's "You can also request the document from your local
+  library", "Please note that prices ... are subject to change", a newsletter's sign-up):
+  it speaks to "you", where a report speaks of third parties;
+- a statement with no named actor or place at all ("This is available to institutional
+  customers only."): whatever it says, it says of no one in particular.
+
+A source none of whose statements reports news this way (a snippet cut short), or that
+speaks to the reader more often than it reports (a paywall or login page), is
+*background*: its story may keep it, but it does not lead the story, and the day's
+ranking does not count it as an outlet reporting the story. Photo captions
+that feeds ship beside an item's summary never become its text (briefing/ingest/feeds.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from briefing.verify.entities import entities
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from briefing.models import Source
+
+_BOILERPLATE = re.compile(
+    r"click here|subscribe|sign up|newsletter|cookie|all rights reserved|follow us|read more|"
+    r"advertisement|related (?:links|stories|articles)|getty images|photo:|image:|©|copyright|"
+    r"e-?mail this|share this|terms of use|privacy policy|javascript|advertise (?:in|with|on)|"
+    r"this (?:web)?site is|optimi[sz]ed for|best viewed|registered user|purchase this article",
+    re.IGNORECASE,
+)
+_ENDS_LIKE_PROSE = re.compile(r"[.!?][\"”’')]*$")
+_CUT_OFF = re.compile(r"(?:\.\.\.|…)[\"”’')]*$")
+_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
+# The reader addressed: second person outside quotation marks, or a polite imperative.
+_TO_THE_READER = re.compile(
+    r"\b(?:you|your|yours|yourself|yourselves)\b|^\W*please\b", re.IGNORECASE
+)
+MIN_WORDS, MAX_WORDS = 7, 70
+
+
+def is_statement(text: str) -> bool:
+    """A whole sentence of prose: of a sentence's length, ending as prose does (not cut
+    off with an ellipsis, not a question), no site furniture, not a run of capitalised
+    words (a menu, a headline glued to a byline)."""
+    words = text.split()
+    return (
+        MIN_WORDS <= len(words) <= MAX_WORDS
+        and _ENDS_LIKE_PROSE.search(text) is not None
+        and _CUT_OFF.search(text) is None
+        and not text.rstrip("”\"’' ").endswith("?")
+        and _BOILERPLATE.search(text) is None
+        and sum(w[:1].isupper() for w in words) < 0.6 * len(words)
+    )
+
+
+def cut_off(text: str) -> bool:
+    """Whether the text ends in an ellipsis: a snippet or a headline cut short."""
+    return _CUT_OFF.search(text.rstrip()) is not None
+
+
+def addresses_reader(text: str) -> bool:
+    """Whether the sentence speaks to the reader ("you", "Please ..."), outside quotes."""
+    return _TO_THE_READER.search(_QUOTED.sub(" ", text.strip())) is not None
+
+
+def reports(text: str) -> bool:
+    """Whether the sentence could report news: a statement about someone or somewhere,
+    not addressed to the reader."""
+    return is_statement(text) and not addresses_reader(text) and bool(entities(text))
+
+
+def is_report(source: Source) -> bool:
+    """Whether the source reads as a news report: it has sentences that report news, and
+    more of them than sentences speaking to the reader (a paywall or login page, a
+    subscription notice, a how-to addressed to "you" is background), and its text is not
+    a snippet cut short (a search alert's excerpt of an article we do not have)."""
+    # A feed item's one-sentence summary often leaves its actor to the headline ("A
+    # suspect confessed to a plot ..." under "Teen planned attack at Swift concert").
+    named = bool(entities(source.title))
+    reporting = sum(
+        reports(p.text) or (named and is_statement(p.text) and not addresses_reader(p.text))
+        for p in source.passages
+    )
+    snippet = bool(source.passages) and cut_off(source.passages[-1].text)
+    return (
+        not snippet
+        and reporting > 0
+        and reporting >= sum(addresses_reader(p.text) for p in source.passages)
+    )
+
+
+def background(sources: Sequence[Source]) -> set[str]:
+    """The ids of the sources that are not news reports."""
+    return {s.id for s in sources if not is_report(s)}
