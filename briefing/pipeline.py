@@ -306,7 +306,7 @@ def choose_engine(
     if name == "openai":
         from briefing.engines.llm import LLMEngine  # noqa: PLC0415 - imports openai, slow
 
-        return LLMEngine(llm or LLMSettings.from_environment())
+        return LLMEngine(llm or LLMSettings.from_environment(), limits=limits)
     raise ConfigError(f"unknown engine '{name}'; use one of: {', '.join(ENGINES)}")
 
 

@@ -196,6 +196,33 @@ def well_answered(body: Body) -> Reply:
     return Reply(body=completion(json.dumps(ANSWERS[schema_name(body)](body))))
 
 
+def schema_minimum(body: Body, _: int = 0) -> Reply:
+    """The least a reply may be and still fit the asked schema: every list empty, every
+    string empty (a model that answers nothing, validly)."""
+
+    def least(schema: Body) -> Any:
+        kind = schema.get("type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if "anyOf" in schema:
+            return least(schema["anyOf"][0])
+        if "null" in kinds:
+            return None
+        if "object" in kinds:
+            properties = schema.get("properties", {})
+            return {name: least(properties[name]) for name in schema.get("required", [])}
+        if "array" in kinds:
+            return []
+        if "enum" in schema:
+            return schema["enum"][0]
+        return {"string": "", "number": 0, "integer": 0, "boolean": False}.get(kinds[0], "")
+
+    if schema_name(body) == EMBEDDINGS:
+        return well_answered(body)
+    return Reply(
+        body=completion(json.dumps(least(body["response_format"]["json_schema"]["schema"])))
+    )
+
+
 # --- the server ----------------------------------------------------------------------------
 
 

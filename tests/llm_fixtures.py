@@ -174,7 +174,7 @@ def points_merged(request: ChatRequest) -> ChatReply:
     return reply(
         json.dumps(
             {
-                "title": "Harrowgate dam breach",
+                "title": "Harrowgate dam breach on the Velka",
                 "bottom_line": points[:1],
                 "key_developments": points,
                 "key_figures": [],
@@ -205,7 +205,9 @@ def wire_info(record_mode: str, recorded_with: Path) -> dict[str, Any]:
         "model": model,
         "server": RECORDING_ENV["BRIEFING_TEST_SERVER"] or "unspecified",
         "temperature": 0.0,
-        "frequency_penalty": 1.0,
+        # No penalty: an instruction-tuned model copies the sources' words, which a
+        # frequency penalty would push it away from.
+        "frequency_penalty": 0.0,
         "recorded": datetime.now(tz=UTC).date().isoformat(),
     }
     recorded_with.parent.mkdir(parents=True, exist_ok=True)

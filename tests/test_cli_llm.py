@@ -81,7 +81,14 @@ def test_generate_with_the_llm_engine_then_rerun_from_the_cache(fake_server, tmp
     assert "calls" not in brief["stats"]
     assert "seconds" not in brief["stats"]
     assert brief["stats"]["dropped_citations"] == []
-    assert len(brief["stories"][0]["key_developments"]) == 4  # the dam story's
+    # The model's five points: the first is the bottom line; of the other four, the one on
+    # a sentence the offline draft shows comes first, then the offline draft's
+    # developments, which fill the section (the model never pushes them out).
+    assert len(brief["stories"][0]["key_developments"]) == 8
+    assert (
+        "the model wrote the headline, 1 of 1 bottom line and 1 of 8 key developments;"
+        in (brief["engine"]["note"])
+    )
     assert len(fake_server[0].requests) == 2
     first = out.read_bytes()
     # Same inputs again: every reply comes from the cache, nothing is sent.
@@ -93,7 +100,7 @@ def test_generate_with_the_llm_engine_then_rerun_from_the_cache(fake_server, tmp
     third = run(*args, "--no-cache", "--format", "md")
     assert third.exit_code == 0, third.output
     assert len(fake_server[1].requests) == 2
-    assert third.stdout.startswith("# 2 stories, led by: Harrowgate dam breach")
+    assert third.stdout.startswith("# 2 stories, led by: Harrowgate dam breach on the Velka")
 
 
 def test_sampling_options_reach_the_request(fake_server):

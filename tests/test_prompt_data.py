@@ -37,7 +37,8 @@ def test_source_text_cannot_close_the_documents_or_forge_passage_lines():
     # One delimiter of each kind, all ours: the data opens and closes nothing.
     assert prompt.count("<documents>") == 1
     assert prompt.count("</documents>") == 1
-    assert prompt.rstrip().endswith("</documents>")
+    # After the documents, only our own line naming the pack's sources.
+    assert prompt.rstrip().endswith("one summary each: S1. Cite\nonly sentence ids shown above.")
     assert len(re.findall(r"<source\b", documents, flags=re.IGNORECASE)) == 1
     assert len(re.findall(r"</source\b", documents, flags=re.IGNORECASE)) == 1
     # Every line that starts like a passage is one of the real passages, in order.

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from briefing import pipeline
+from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.llm.draft import to_draft
 from briefing.llm.client import response_format
 from briefing.llm.schemas import KeyPoint, reduce_model
@@ -84,5 +85,6 @@ def test_the_model_is_asked_for_the_extra_section() -> None:
     point = KeyPoint(citations=[passage.id], text=passage.text, attribution=None)
     empty = {s.name: [] for s in SECTIONS}
     result = model.model_validate({"title": "T", **empty, "background": [point.model_dump()]})
-    draft = to_draft(result, sources, "test-model", {}, [])
+    offline = ExtractiveEngine().write(sources)
+    draft = to_draft(result, sources, offline, model="test-model", usage={}, notes=[])
     assert [c.text for c in draft.sections["background"]] == [passage.text]

@@ -109,7 +109,8 @@ class NoAnswer(enum.Enum):
 
 @dataclass(frozen=True)
 class Outcome:
-    """The reply's text (JSON when all went well), or why there is none."""
+    """The reply's text (JSON when all went well), or why there is none (a reply cut off
+    at the token limit keeps what it had written)."""
 
     content: str = ""
     failure: NoAnswer | None = None
@@ -132,5 +133,5 @@ async def send(backend: ChatBackend, request: ChatRequest, usage: Usage) -> Outc
     if reply.finish_reason == "content_filter":
         return Outcome(failure=NoAnswer.FILTERED)
     if reply.finish_reason == "length":
-        return Outcome(failure=NoAnswer.CUT_OFF)
+        return Outcome(content=reply.content or "", failure=NoAnswer.CUT_OFF)  # what it had
     return Outcome(content=reply.content or "")

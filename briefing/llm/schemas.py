@@ -31,6 +31,7 @@ from pydantic import (
 
 from briefing.models import JudgeLabel, list_of, with_sections
 from briefing.sections import MAX_ITEMS, MAX_POINTS, SECTIONS, Section
+from briefing.statements import claim_problem
 from briefing.verify.checks import check_text
 
 if TYPE_CHECKING:
@@ -42,12 +43,13 @@ if TYPE_CHECKING:
 # Upper bound on citations per item (strict mode allows maxItems), like the sections' own
 # limits in briefing.sections: a looping model cannot run into the token limit.
 MAX_CITATIONS = 6
-# A re-ask names the verifier's findings a model fixes by copying from the passage it cites:
-# quoted words and numbers. Its other findings (too few of the passage's words, a name or a
-# figure's value the passage does not state) raise nothing here; the draft leaves such items
-# out (engines/llm/draft.py). Naming them in re-asks too would change the re-asks recorded
-# in tests/cassettes, which cannot be recorded again without the model server.
-REASKED: frozenset[Rule] = frozenset({"quote", "number"})
+# A re-ask names every finding the verifier would raise on an item, each in its words:
+# quoted words and numbers not in the cited passages (said as before), a figure's value, a
+# name the passages do not mention, too few of the passages' words; a claim that is not one
+# statement (statements.py). The draft applies the same rules again, with those that need
+# the whole story (a quote's speaker, a disagreement, a hedged sentence stated as fact,
+# "also reported by" a passage that does not report it: over_offline.py).
+SAID: frozenset[Rule] = frozenset({"quote", "number"})
 
 
 def source_of(passage_id: str) -> str:
@@ -112,13 +114,20 @@ class Cited(Out):
         return good
 
     def text_problems(self, cited: Sequence[str]) -> list[str]:
-        """What a re-ask should say about `text` against the cited passage texts: the
-        verifier's findings on quoted words and numbers, in the re-ask's own words."""
-        findings = check_text(self.text, cited, quote=self._is_quotation).findings
-        asked = [f for f in findings if f.rule in REASKED]
-        return [why for rule in ("quote", "number") if (why := self._say(rule, asked))]
+        """What a re-ask should say about `text` against the cited passage texts: every
+        finding of the verifier's text check, quoted words and numbers in the re-ask's own
+        words, the others in the verifier's."""
+        findings = check_text(
+            self.text, cited, quote=self._is_quotation, value=self._value()
+        ).findings
+        said = [why for rule in ("quote", "number") if (why := self._say(rule, findings))]
+        return said + [f.reason for f in findings if f.rule not in SAID]
 
-    def _say(self, rule: Rule, findings: list[Finding]) -> str | None:
+    def _value(self) -> float | None:
+        """The number a figure gives, checked as the verifier checks it; None for others."""
+        return None
+
+    def _say(self, rule: Rule, findings: Sequence[Finding]) -> str | None:
         subjects = [f.subject for f in findings if f.rule == rule]
         if not subjects:
             return None
@@ -169,10 +178,21 @@ class Cited(Out):
 
 class ClaimOut(Cited):
     """An item drafted as a Claim: it rests on its first cited source's passages; the
-    other sources' passages become its corroboration (engines/llm/draft.py)."""
+    other sources' passages become its corroboration (engines/llm/draft.py). It is one
+    statement; else a re-ask says so, and repair mode drops it. (A passage listed as
+    corroboration that does not report the same thing costs no re-ask: the draft leaves
+    that passage out, see over_offline.py.)"""
 
     def checked_citations(self, good: list[str]) -> list[str]:
         return split_by_source(good)[0]
+
+    def problems(self, ctx: CitationContext) -> tuple[list[str], set[str]]:
+        found, bad = super().problems(ctx)
+        label = f"{self.text[:60]!r}"
+        statement = claim_problem(self.text)
+        if statement is not None:
+            found.append(f"{label} {statement}")
+        return found, bad
 
 
 class KeyPoint(ClaimOut):
@@ -197,6 +217,9 @@ class FigureOut(Cited):
     unit: str | None = Field(description="Currency, percent or measure, or null.")
     counts: str = Field(description="What the number counts, e.g. 'people evacuated'.")
     attribution: str | None = Field(description="Who the source credits with it, or null.")
+
+    def _value(self) -> float | None:
+        return self.value if math.isfinite(self.value) else None
 
     def problems(self, ctx: CitationContext) -> tuple[list[str], set[str]]:
         found, bad = super().problems(ctx)

@@ -76,6 +76,10 @@ class ExtractiveEngine:
             for s in candidates
             if id(s) not in hedged_ids and not s.passage.text.startswith(("“", '"'))
         ]
+        if not scored:  # a story of no sentences: nothing to say
+            return Draft(
+                title="Brief", engine=EngineInfo(name="extractive", note=NOTE), sections={}
+            )
         ids = (f"C{n}" for n in count(1))
         picked = _pick(plain, candidates, MAX_DEVELOPMENTS + 2)
         bottom = _bottom_line(plain, picked)

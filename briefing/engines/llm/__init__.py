@@ -24,18 +24,20 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.llm.budget import Budget, refuse_over
 from briefing.engines.llm.draft import fallback_reduce, to_draft
 from briefing.engines.llm.planning import group_by_budget, halve, plan_map, plan_run
 from briefing.engines.llm.reuse import Kept, Reuse
 from briefing.engines.llm.scheduling import Slots
 from briefing.errors import ModelCallError, validation_problems
-from briefing.llm import pricing
-from briefing.llm.calls import NoAnswer, open_backend, send
+from briefing.llm import pricing, salvage
+from briefing.llm.calls import NoAnswer, Outcome, open_backend, send
 from briefing.llm.chat import ChatBackend, ChatRequest, Message, Usage
 from briefing.llm.prompts import Prompts
 from briefing.llm.schemas import (
     CitationContext,
+    Cited,
     MapResult,
     Out,
     ReduceResult,
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Iterable, Mapping, Sequence
 
     from briefing.engines import Draft
+    from briefing.ingest.limits import InputLimits
     from briefing.llm.prompts import Unit
     from briefing.llm.schemas import ReduceBase
     from briefing.llm.settings import LLMSettings
@@ -85,6 +88,8 @@ class Answer(Generic[T]):
     # The requests of a failed exchange, whose replies were not cached: the caller keeps
     # them (CachingBackend.keep) when it gets around the failure completely.
     failed: list[ChatRequest] = field(default_factory=list)
+    # Only the complete items of a reply cut off at the token limit.
+    partial: bool = False
 
 
 class RequestBudget:
@@ -115,8 +120,14 @@ class LLMEngine:
     # awrite_stories takes the stories as an awaitable: map requests go out first.
     writes_while_grouping = True
 
-    def __init__(self, settings: LLMSettings, backend: ChatBackend | None = None) -> None:
+    def __init__(
+        self,
+        settings: LLMSettings,
+        backend: ChatBackend | None = None,
+        limits: InputLimits | None = None,
+    ) -> None:
         self.settings = settings
+        self.offline = ExtractiveEngine(limits)
         self.backend = open_backend(settings, backend, instead="use --engine extractive")
         self.prompts = Prompts(settings.prompts_dir)
         self.counter = TokenCounter(settings.model)
@@ -125,6 +136,7 @@ class LLMEngine:
         self._budget = RequestBudget()
         self._spending: Budget | None = None
         self._log = MapLog()
+        self._answered = False  # whether any exchange gave a reply of the asked shape
 
     async def awrite(self, sources: Sequence[Source]) -> Draft:
         """The draft of a brief of one story made of all `sources`."""
@@ -160,6 +172,7 @@ class LLMEngine:
         self._limit = Slots(sys.maxsize if self.settings.batch else self.settings.max_concurrency)
         self.usage = Usage()
         self._budget = RequestBudget()
+        self._answered = False
         self._log = MapLog({s.id: n for n, s in enumerate(sources)})
         reuse = Reuse(self.settings, self.prompts, sources) if self.settings.use_cache else None
         by_id = {s.id: s for s in sources}
@@ -173,6 +186,10 @@ class LLMEngine:
             if inspect.isawaitable(stories):
                 stories = await stories
             groups = [list(ids) for ids in stories]
+            # The offline drafts (no model) are written in a worker thread meanwhile: each
+            # story's model output is held to their rules and filled from them.
+            drafting = asyncio.create_task(self.offline.awrite_stories(list(sources), groups))
+            started.append(drafting)
             merging = [
                 asyncio.create_task(
                     self._story_when_mapped([by_id[i] for i in ids], summaries, reuse)
@@ -194,12 +211,15 @@ class LLMEngine:
                 self._spending.refused,
             )
         found = [s for ids in groups for s in await _summaries(ids, summaries)]
-        if not found:
+        if not found and not self._answered:  # the model never answered in the asked shape
+            drafting.cancel()
+            await asyncio.gather(drafting, return_exceptions=True)
             raise ModelCallError(
                 "no source could be summarized: "
                 + "; ".join(self._log.notes())
                 + "; try another --model or --engine extractive"
             )
+        offline = await drafting
         price = pricing.price_for(
             self.settings.model, pricing.load_prices(self.settings.prices_file)
         )
@@ -220,9 +240,16 @@ class LLMEngine:
         # The run's usage goes with the first draft: the pipeline adds the drafts' up.
         return [
             to_draft(
-                merged, [by_id[i] for i in ids], self.settings.model, usage if n == 0 else {}, notes
+                merged,
+                [by_id[i] for i in ids],
+                drafted,
+                model=self.settings.model,
+                usage=usage if n == 0 else {},
+                notes=notes,
             )
-            for n, ((merged, _), ids) in enumerate(zip(results, groups, strict=True))
+            for n, ((merged, _), ids, drafted) in enumerate(
+                zip(results, groups, offline, strict=True)
+            )
         ]
 
     def _budget_for(
@@ -307,7 +334,7 @@ class LLMEngine:
                 if reuse is not None and not story.notes:  # a failed partial merge is asked again
                     reuse.keep_merge(sources, summaries, story)
                 return story.merged, story
-        unmerged, left_out = fallback_reduce(summaries, sources)
+        unmerged, left_out = fallback_reduce(summaries)
         if len(sources) > 1 and summaries:
             beyond = f", {left_out} items beyond the sections' limits left out" if left_out else ""
             story.notes.append(f"so the summaries are listed unmerged{beyond}")
@@ -329,7 +356,8 @@ class LLMEngine:
         self, request: ChatRequest, keys: Sequence[str]
     ) -> tuple[str | None, Failure | None, str]:
         """The reply's content, or why there is none and the problem in words, counting the
-        call (and, for a map call, the request against its sources' budget)."""
+        call (and, for a map call, the request against its sources' budget). A reply cut
+        off at the token limit comes with what it had written (Failure.TOO_BIG)."""
         if not self._budget.spend(keys):
             return None, Failure.SPENT, f"no requests left: at most {MAP_REQUESTS} per source"
         if log.isEnabledFor(logging.DEBUG):  # counting tokens takes time; only when shown
@@ -348,15 +376,7 @@ class LLMEngine:
             finally:
                 if self._spending is not None:
                     self._spending.release(reserved)
-        match outcome.failure:
-            case None:
-                return outcome.content, None, ""
-            case NoAnswer.REFUSED:
-                return None, Failure.REFUSED, f"refused: {outcome.refusal}"
-            case NoAnswer.FILTERED:
-                return None, Failure.REFUSED, "refused: the provider's content filter stopped it"
-            case NoAnswer.CUT_OFF | NoAnswer.TOO_LONG:
-                return None, Failure.TOO_BIG, TOO_BIG
+        return _read(outcome)
 
     async def ask(
         self,
@@ -365,15 +385,30 @@ class LLMEngine:
         context: CitationContext,
         keys: Sequence[str] = (),
     ) -> Answer[T]:
+        """The reply, checked. A reply cut off at the token limit keeps its complete items
+        that check out (partial). Any other reply with problems keeps its good items and is
+        asked once more, naming every problem; what the second reply gets right is added
+        (partial acceptance) and what is still wrong is dropped and reported."""
         first = self._request(messages, schema)
         content, failure, problem = await self._send(first, keys)
-        if content is None:
+        if failure is not None or content is None:
+            cut = salvage.salvaged(schema, content, context, cut_off=True) if content else None
+            if cut is not None and _holds_anything(without_dropped(cut[0])):
+                self._answered = True
+                self.backend.keep(first)  # an identical rerun salvages the same
+                return Answer(
+                    cut[0], dropped=cut[1].dropped, dropped_by=cut[1].by_summary, partial=True
+                )
             return Answer(None, problem, failure, failed=[first])
         try:
-            return Answer(schema.model_validate_json(content, context=context))
+            value = schema.model_validate_json(content, context=context)
         except ValidationError as err:
             errors = validation_problems(err, whole="reply")
+        else:
+            self._answered = True
+            return Answer(value)
         log.info("re-asking %s: %d problems", schema.__name__, len(errors))
+        kept = salvage.salvaged(schema, content, context)
         again = self._request(
             [
                 *messages,
@@ -383,15 +418,22 @@ class LLMEngine:
             schema,
         )
         content, failure, problem = await self._send(again, keys)
-        if content is None:
+        cut_off = failure is Failure.TOO_BIG
+        fixed = salvage.salvaged(schema, content, context, cut_off=cut_off) if content else None
+        replies = [r for r in (kept, fixed) if r is not None]
+        if not replies:
+            if failure is None:
+                why = f"invalid reply after a re-ask ({_first_problem(schema, content or '')})"
+                return Answer(None, why, Failure.INVALID, failed=[first, again])
             return Answer(None, problem, failure, failed=[first, again])
-        repair = CitationContext(context.passages, context.source_ids, repair=True)
-        try:
-            value = schema.model_validate_json(content, context=repair)
-        except ValidationError as err:
-            why = f"invalid reply after a re-ask ({validation_problems(err, whole='reply')[0]})"
-            return Answer(None, why, Failure.INVALID, failed=[first, again])
+        value = without_dropped(replies[0][0])
+        for more, _ in replies[1:]:
+            value = salvage.merged(value, without_dropped(more))
+        self._answered = True
         self.backend.keep(first)  # the re-ask got around it, if it was a failure
+        # What is still wrong: the re-ask's drops (it was asked to fix or leave out the
+        # first reply's), or the first reply's when the re-ask gave nothing to read.
+        _, repair = replies[-1]
         return Answer(value, dropped=repair.dropped, dropped_by=repair.by_summary)
 
     # --- map ----------------------------------------------------------------------------
@@ -420,14 +462,17 @@ class LLMEngine:
         summaries = [s for s in summaries if s.source_id in ids]
         missing = [i for i in ids if i not in {s.source_id for s in summaries}]
         rest = [u for u in pack if u.source.id in missing]
+        partly = [i for i in ids if i not in missing] if answer.partial else []
+        if partly:  # a reply cut off at the token limit: its complete items are kept
+            self._log.not_summarized(partly, f"{', '.join(partly)} summarized in part ({TOO_BIG})")
         if rest and len(rest) < len(pack):
             # The model skipped some sources of the pack: ask again for them alone.
             log.info("no summary for %s; asking again for them alone", ", ".join(missing))
             more, whole = await self._map(rest, passages)
-            return summaries + more, whole
+            return summaries + more, whole and not partly
         if missing:
             self._not_summarized(missing, "no summary given")
-        return summaries, not missing
+        return summaries, not missing and not partly
 
     async def _map_smaller(
         self, pack: list[Unit], passages: dict[str, str], answer: Answer[MapResult]
@@ -506,7 +551,46 @@ class LLMEngine:
             story.notes.append(f"a merge call failed ({answer.problem})")
             return None
         story.dropped += answer.dropped
+        if answer.partial:  # not kept for the next run (notes), which asks again
+            story.notes.append(
+                f"a merge reply was cut off ({TOO_BIG}); its complete items were kept"
+            )
         return answer.value
+
+
+def _read(outcome: Outcome) -> tuple[str | None, Failure | None, str]:
+    """The reply's content, or why there is none and the problem in words; a reply cut
+    off at the token limit comes with what it had written."""
+    match outcome.failure:
+        case None:
+            return outcome.content, None, ""
+        case NoAnswer.REFUSED:
+            return None, Failure.REFUSED, f"refused: {outcome.refusal}"
+        case NoAnswer.FILTERED:
+            return None, Failure.REFUSED, "refused: the provider's content filter stopped it"
+        case NoAnswer.CUT_OFF:
+            return outcome.content or None, Failure.TOO_BIG, TOO_BIG
+        case NoAnswer.TOO_LONG:
+            return None, Failure.TOO_BIG, TOO_BIG
+
+
+def _holds_anything(value: Out) -> bool:
+    """Whether a reply holds any cited item (a claim, a figure, a quote), at any depth: a
+    summary with empty lists is nothing."""
+    for name in type(value).model_fields:
+        for item in found if isinstance(found := getattr(value, name), list) else []:
+            if isinstance(item, Cited) or (isinstance(item, Out) and _holds_anything(item)):
+                return True
+    return False
+
+
+def _first_problem(schema: type[Out], content: str) -> str:
+    """What is wrong with a reply nothing could be kept of, in pydantic's words."""
+    try:
+        schema.model_validate_json(content)
+    except ValidationError as err:
+        return validation_problems(err, whole="reply")[0]
+    return "nothing in it checked out"
 
 
 # A source's summaries: kept from an earlier run, or the task that maps it.

@@ -10,6 +10,7 @@ from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing.engines import Draft
+from briefing.engines.llm.over_offline import over_offline
 from briefing.engines.supported import supported_only
 from briefing.llm.chat import one_line
 from briefing.llm.schemas import (
@@ -107,37 +108,62 @@ def _section_items(build: _Builder, section: Section, asked: Sequence[Out]) -> l
     return list(build.claims([p for p in asked if isinstance(p, KeyPoint | HedgedPoint)]))
 
 
-def to_draft(
+def to_draft(  # noqa: PLR0913 - the story's reply, sources, offline draft and run, named
     result: ReduceBase,
     sources: Sequence[Source],
+    offline: Draft,
+    *,
     model: str,
     usage: dict[str, Any],
     notes: Sequence[str],
 ) -> Draft:
-    """`usage` holds the run's model usage as RunStats fields."""
+    """The story's draft: what the model wrote that checks out, over the offline engine's
+    draft of the same story (over_offline.py). `usage` holds the run's model usage as
+    RunStats fields."""
     result = without_dropped(result)
     build = _Builder(sources)
     drafted = {s.name: _section_items(build, s, result.items(s)) for s in result.sections}
-    sections, left_out = supported_only(drafted, sources)
-    note = f"Written by {model} from per-source summaries; every citation was checked."
+    written, unsupported = supported_only(drafted, sources)
+    filled = over_offline(
+        one_line(result.title, TITLE_CHARS), written, offline, sources, result.sections
+    )
+    if filled.wrote:
+        note = (
+            f"Written by {model} over the offline draft, every citation checked: the model "
+            f"wrote {_listing(filled.wrote)}; the rest is the offline draft's, sentences "
+            "copied from the sources."
+        )
+    else:
+        note = (
+            f"Nothing {model} wrote for this story checked out, so it is the offline draft: "
+            "every statement is a sentence, or part of one, copied from the source it cites."
+        )
     if notes:
         counted = Counter(notes)  # parts of one source can fail alike
         listed = [n if k == 1 else f"{n} (x{k})" for n, k in counted.items()]
         note += " Not everything made it: " + "; ".join(listed) + "."
     return Draft(
-        title=one_line(result.title, TITLE_CHARS),
+        title=filled.title,
         engine=EngineInfo(name="openai", model=model, note=note),
-        sections=sections,
+        sections=filled.sections,
         usage={
             **usage,
-            "dropped_citations": [*usage.get("dropped_citations", []), *left_out],
+            "dropped_citations": [
+                *usage.get("dropped_citations", []),
+                *unsupported,
+                *filled.left_out,
+            ],
         },
+        skipped=offline.skipped,
     )
 
 
-def fallback_reduce(
-    summaries: Sequence[SourceSummary], sources: Sequence[Source]
-) -> tuple[ReduceBase, int]:
+def _listing(parts: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def fallback_reduce(summaries: Sequence[SourceSummary]) -> tuple[ReduceBase, int]:
     """The summaries side by side, unmerged, when every merge call fails, and how many of
     their items the sections' limits left out. Sources take turns (each one's first item,
     then each one's second, ...), so every source is in the brief while there is room; each
@@ -168,8 +194,8 @@ def fallback_reduce(
         shown.update(id(item) for item in listed[section.name])
         if section.fallback != "leads":  # the leads not shown are among the points
             left_out += len(found) - len(listed[section.name])
-    title = sources[0].title if sources else "Brief"
-    return ReduceResult(title=title, **listed), left_out
+    # No headline: the model wrote none for these summaries, so the offline draft's stands.
+    return ReduceResult(title="", **listed), left_out
 
 
 def _taking_turns(lists: Sequence[Sequence[Asked]]) -> list[Asked]:

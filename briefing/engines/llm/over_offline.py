@@ -1,0 +1,185 @@
+"""The model's story over the offline engine's: never worse than the offline brief.
+
+The offline (extractive) engine drafts every story first, without a model. What the
+model wrote has passed the verifier's checks, synthesis included (engines/supported.py:
+a quote's speaker, "also reported by", values side by side only when they measure one
+quantity); it is then held to the offline engine's own candidate rules: a claim is one
+statement in one sentence that names its subject (statements.py), and a claim outside
+the unconfirmed reports does not rest on a sentence that hedges it (cues.hedge). What
+fails is left out, with the reason, for the run report.
+
+Then the brief is filled from the offline draft, section by section, with no model call:
+the model's headline and bottom line when it gave good ones, else the offline draft's;
+the model's developments and quotes first, then the offline draft's that cite sentences
+not yet used (the model's items on other sentences only while there is room, so the
+offline brief's content is the floor); and every offline figure group and unconfirmed
+report, then the model's that add something. So whatever the model answers, the brief
+keeps the offline brief's figures, disagreements and unconfirmed reports; the engine note
+says what the model wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from briefing.engines.extractive.cues import hedge, leans_on_another
+from briefing.engines.extractive.headline import MIN_WORDS
+from briefing.models import Claim, KeyFigure
+from briefing.sections import SECTIONS
+from briefing.statements import claim_problem
+from briefing.verify.checks import check_text
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from briefing.engines import Draft
+    from briefing.models import Item, Source
+    from briefing.sections import Section
+
+# A headline longer than this many words is a sentence, not a headline.
+HEADLINE_WORDS = 20
+
+
+@dataclass
+class Filled:
+    """The story's sections, the model's share of them, and what was left out and why."""
+
+    title: str
+    sections: dict[str, list[Item]]
+    wrote: list[str]  # the parts the model wrote, in words ("the headline", "2 of 5 ...")
+    left_out: list[str] = field(default_factory=list)
+
+
+class _Rules:
+    """The offline engine's candidate rules, applied to the claims the model wrote (the
+    verifier's own checks, synthesis included, ran before: engines/supported.py)."""
+
+    def __init__(self, sources: Sequence[Source]) -> None:
+        self.texts = {p.id: p.text for s in sources for p in s.passages}
+        self.left_out: list[str] = []
+
+    def refuse(self, text: str, why: str) -> None:
+        self.left_out.append(f"{text[:60]!r} left out: {why}")
+
+    def claim(self, claim: Claim, section: Section) -> bool:
+        problem = claim_problem(claim.text)
+        if problem is None and leans_on_another(claim.text):
+            problem = "leans on another sentence for its subject; name it"
+        if problem is None and not section.hedged:
+            hedged = next((c for c in claim.citations if hedge(self.texts[c])), None)
+            if hedged is not None:
+                problem = f"rests on {hedged}, which hedges it, outside the unconfirmed reports"
+        if problem is not None:
+            self.refuse(claim.text, problem)
+        return problem is None
+
+    def section(self, items: Sequence[Item], section: Section) -> list[Item]:
+        """The items of one section of the model's that hold."""
+        return [i for i in items if not isinstance(i, Claim) or self.claim(i, section)]
+
+    def headline(self, title: str) -> str | None:
+        words = title.split()
+        if not MIN_WORDS <= len(words) <= HEADLINE_WORDS:  # a name or a sentence, not a headline
+            return None
+        if check_text(title, list(self.texts.values())).findings:
+            self.refuse(title, "the headline says what the sources do not")
+            return None
+        return title
+
+
+def _cited(item: Item) -> set[str]:
+    """The passages an item shows (a claim's own, not those that only corroborate it)."""
+    if isinstance(item, KeyFigure):
+        return {c for f in item.figures for c in f.citations}
+    return set(item.citations)
+
+
+def _values(item: Item) -> set[tuple[float, str | None]]:
+    return {(f.value, f.unit) for f in item.figures} if isinstance(item, KeyFigure) else set()
+
+
+def over_offline(
+    title: str,
+    written: Mapping[str, Sequence[Item]],
+    offline: Draft,
+    sources: Sequence[Source],
+    sections: Sequence[Section] = SECTIONS,
+) -> Filled:
+    """The story's `sections`: what the model `written` that holds, filled from `offline`."""
+    rules = _Rules(sources)
+    own = {s.name: rules.section(written.get(s.name, []), s) for s in sections}
+    base = {s.name: list(offline.sections.get(s.name, [])) for s in sections}
+    # Each sentence is shown once. The offline draft's unconfirmed reports are kept
+    # whatever the model wrote, so their sentences are not the model's claims; then what
+    # the model chose comes before the offline draft's. (A figure's sentence may be a
+    # claim's too, as in the offline brief.)
+    used = _all_cited(base.get("unconfirmed", []))
+    mine: dict[str, list[Item]] = {}
+    for section in sections:
+        mine[section.name] = _unused(
+            own[section.name], set() if section.kind == "figures" else used
+        )
+        if section.kind != "figures":
+            used |= _all_cited(mine[section.name])
+    chosen: dict[str, list[Item]] = {}
+    for section in sections:
+        # The offline bottom line the model's replaced is a development still.
+        spare = base.get("bottom_line", []) if mine.get("bottom_line") else []
+        items = _filled(section, mine[section.name], base[section.name], spare, used)
+        if not items and section.name == "bottom_line":
+            items = _unused(base.get("key_developments", []), used)[:1]
+        chosen[section.name] = items[: section.max_items]
+        if section.kind != "figures":
+            used |= _all_cited(chosen[section.name])
+    wrote = ["the headline"] if (headline := rules.headline(title)) is not None else []
+    for section in sections:
+        count = sum(1 for i in chosen[section.name] if any(i is m for m in mine[section.name]))
+        if count:
+            wrote.append(f"{count} of {len(chosen[section.name])} {section.label.lower()}")
+    return Filled(headline or offline.title, chosen, wrote, rules.left_out)
+
+
+def _filled(
+    section: Section,
+    model: list[Item],
+    offline: list[Item],
+    spare: list[Item],
+    used: set[str],
+) -> list[Item]:
+    """One section: the model's items and the offline draft's, as the module says."""
+    if section.kind == "figures":
+        values = {v for i in offline for v in _values(i)}
+        return offline + [i for i in model if not _values(i) <= values]
+    if section.hedged:
+        return offline + model
+    if section.name == "bottom_line":
+        return model or _unused(offline, used)
+    # The offline draft's items are the floor: the model's items on the same sentences
+    # (its choice and wording of them) come first, then the offline items it did not
+    # cover, and its items on other sentences only while there is room: the model never
+    # pushes what the offline brief shows out of the section.
+    floor = [*spare, *offline] if section.name == "key_developments" else offline
+    rest = _unused(floor, used)
+    shown = _all_cited(floor)
+    room = section.max_items - len(rest) - sum(1 for m in model if _cited(m) & shown)
+    added = [m for m in model if not _cited(m) & shown][: max(room, 0)]
+    return [m for m in model if _cited(m) & shown or any(m is a for a in added)] + rest
+
+
+def _all_cited(items: Sequence[Item]) -> set[str]:
+    return {c for i in items for c in _cited(i)}
+
+
+def _unused(items: Sequence[Item], used: set[str]) -> list[Item]:
+    """The items that show no passage `used` shows, nor one an earlier item of theirs
+    shows: each sentence is in the brief once."""
+    taken = set(used)
+    kept: list[Item] = []
+    for item in items:
+        cited = _cited(item)
+        if cited & taken:
+            continue
+        taken |= cited
+        kept.append(item)
+    return kept
