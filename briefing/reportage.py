@@ -47,13 +47,13 @@ _TO_THE_READER = re.compile(
 MIN_WORDS, MAX_WORDS = 7, 70
 
 
-def is_statement(text: str) -> bool:
+def is_statement(text: str, min_words: int = MIN_WORDS) -> bool:
     """A whole sentence of prose: of a sentence's length, ending as prose does (not cut
     off with an ellipsis, not a question), no site furniture, not a run of capitalised
     words (a menu, a headline glued to a byline)."""
     words = text.split()
     return (
-        MIN_WORDS <= len(words) <= MAX_WORDS
+        min_words <= len(words) <= MAX_WORDS
         and _ENDS_LIKE_PROSE.search(text) is not None
         and _CUT_OFF.search(text) is None
         and not text.rstrip("”\"’' ").endswith("?")

@@ -10,23 +10,28 @@ of several sentences passed off as one claim. The reasons are worded for a re-as
 from __future__ import annotations
 
 from briefing.passages import split_sentences
-from briefing.reportage import MAX_WORDS, MIN_WORDS, cut_off, is_statement
+from briefing.reportage import MAX_WORDS, cut_off, is_statement
 
 _ENDINGS = (".", "!", "?")
+# The offline engine looks for sentences long enough to say who did what
+# (reportage.MIN_WORDS); a claim the model copies from a short sentence of prose ("About
+# 4,000 books were lost.") is still a statement. Under three words nothing has both a
+# subject and what it did; headings are told apart by their ending and capitals instead.
+MIN_CLAIM_WORDS = 3
 
 
 def statement_problem(text: str) -> str | None:
     """Why `text` is not a statement written as a sentence (in a reviewer's words), or
     None when it is one (`reportage.is_statement`)."""
-    if is_statement(text):
+    if is_statement(text, min_words=MIN_CLAIM_WORDS):
         return None
     words = text.split()
-    if len(words) < MIN_WORDS:
-        return f"is not a statement (under {MIN_WORDS} words: a heading or a fragment)"
+    if len(words) < MIN_CLAIM_WORDS:
+        return f"is not a statement (under {MIN_CLAIM_WORDS} words: a heading or a fragment)"
     if len(words) > MAX_WORDS:
         return f"is too long for one statement ({len(words)} words)"
     if cut_off(text) or not text.rstrip("\"”’')").endswith(_ENDINGS):
-        return "is a fragment: it does not end like a sentence"
+        return "is a heading or a fragment: it does not end like a sentence"
     if text.rstrip("”\"’' ").endswith("?"):
         return "is a question, not a statement"
     return "is a heading, a caption or page furniture, not a statement"

@@ -128,7 +128,7 @@ def test_flagged_claims_show_the_verifier_reasons(driver, tmp_path):
 
     open_brief(driver, tmp_path, wrong_number)
     item = claim(driver, "C2")
-    assert item.find_element(By.CLASS_NAME, "flag").text.lower() == "partly supported"
+    assert item.find_element(By.CLASS_NAME, "flag").text.lower() == "unsupported"
     assert item.find_element(By.CLASS_NAME, "reasons").text == (
         "the number “400” is not in the cited passages"
     )
@@ -244,7 +244,9 @@ def test_a_busy_day_has_contents_linking_to_every_story(driver, busy_day):
     last.click()
     story = driver.find_element(By.ID, targets[-1])
     assert story.get_attribute("open") is not None
-    assert story.find_elements(By.CSS_SELECTOR, "li.claim")[0].is_displayed()
+    # The last stories may have nothing to cite (a gallery, a page in another language):
+    # what opens is then the note saying so.
+    assert story.find_elements(By.CSS_SELECTOR, "li.claim, p.empty")[0].is_displayed()
     screenshot(driver, "busy-day-story")
 
 

@@ -99,7 +99,7 @@ S1_2 = harrowgate_sources()[0].passages[1].text
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("Evacuation of Harrowgate", "is not a statement (under 7 words"),
+        ("Evacuation of Harrowgate", "is a heading or a fragment"),
         ("More than 5,500 people have been evacuated from Harrowgate after part", "fragment"),
         (f"{S1_1} {S1_2}", "is 2 sentences; give one statement per item"),
     ],
@@ -163,3 +163,12 @@ def test_a_quote_is_credited_to_the_speaker_named_where_it_stands():
     review = briefing.verify(brief)
     assert review.unsupported == 0
     assert review.partly_supported == 0
+
+
+def test_a_short_sentence_of_prose_is_a_statement_and_a_heading_is_not():
+    from briefing.statements import claim_problem  # noqa: PLC0415
+
+    assert claim_problem("About 4,000 books were lost.") is None
+    assert claim_problem("Talks collapsed on Tuesday.") is None
+    assert claim_problem("Evacuation of Harrowgate") is not None
+    assert claim_problem("Invented.") is not None

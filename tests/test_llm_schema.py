@@ -238,7 +238,7 @@ def test_repair_mode_keeps_good_ids_drops_the_rest_and_records_it():
     assert kept.quotes == []
     # Every finding the verifier would raise is named (the re-ask says the same).
     assert len(ctx.dropped) == 5
-    assert any("'Invented.' is not a statement (under 7 words" in d for d in ctx.dropped)
+    assert any("'Invented.' is not a statement (under 3 words" in d for d in ctx.dropped)
     assert any("'We will rebuild.' only 0% of its words appear" in d for d in ctx.dropped)
     assert any("cites S3.2" in d for d in ctx.dropped)
     assert any("'Invented.' cites S7.7" in d for d in ctx.dropped)
