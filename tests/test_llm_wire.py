@@ -49,6 +49,9 @@ def wire_settings(wire: dict[str, Any], tmp_path: Path, **kw: object) -> LLMSett
         "temperature": wire["temperature"],
         "frequency_penalty": wire["frequency_penalty"],
         "max_retries": 0,
+        # A small model on a laptop-class CPU takes minutes a call while recording; replaying
+        # takes no time, so the bound only matters then.
+        "timeout": 3600.0,
         "cache_dir": tmp_path / "cache",
     }
     values.update(kw)
@@ -59,7 +62,12 @@ def wire_settings(wire: dict[str, Any], tmp_path: Path, **kw: object) -> LLMSett
 def test_a_real_models_reply_is_checked_as_the_verifier_checks_it(wire, tmp_path):
     settings = wire_settings(wire, tmp_path)
     source = harrowgate_sources()[1]
-    backend = OpenAIBackend(api_key=settings.api_key, base_url=settings.base_url, max_retries=0)
+    backend = OpenAIBackend(
+        api_key=settings.api_key,
+        base_url=settings.base_url,
+        max_retries=0,
+        timeout=settings.timeout,
+    )
     (pack,) = plan_map([source], TokenCounter(settings.model), settings.map_budget_tokens)
     request = ChatRequest(
         model=settings.model,
