@@ -9,7 +9,8 @@ An entry is a file's stem: a model reply is one `KEY.json`; a fetched URL is `KE
 and `KEY.body`, removed together. An entry's age is the time since it was last written
 or used (a cache hit touches it), so what a daily job uses stays and what it stopped
 using goes. Limits: an entry unused for longer than its cache's `max_days` is removed,
-then the least recently used ones until the cache is under `max_mb`. A run that used a
+then the least recently used ones until the cache is under `max_mb`; a temporary file
+that a run killed mid-write left behind, after a day. A run that used a
 cache prunes it at most once a day (the `.pruned` file's time), so a daily cron job's
 caches stay bounded without a step of their own.
 """
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefing import config
+from briefing.output import remove_stale_temporaries
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -130,6 +132,9 @@ def prune(
     horizon = (time.time() if now is None else now) - DAY * (
         LIMITS_DAYS[name] if max_days is None else max_days
     )
+    # A temporary a killed run left mid-write: no write takes a day, so one that old is.
+    for root, _, _ in os.walk(folder):
+        remove_stale_temporaries(folder.joinpath(root), older_than=DAY)
     found = sorted(entries(folder), key=lambda e: e.used)
     size = sum(e.size for e in found)
     removed = freed = 0

@@ -10,14 +10,18 @@
   a file appends to it, as the shell set it up).
 - Every failure is a one-line BriefingError naming the path and the fix.
 - The temporary files being written are known (`remove_temporaries`), so the command
-  line's signal handler can remove them before it ends the process (interrupts.py).
+  line's signal handler can remove them before it ends the process (interrupts.py). One
+  that a killed process (kill -9, a power cut) left behind is removed by the next run
+  that owns its folder (`remove_stale_temporaries`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +37,8 @@ _temporaries: set[Path] = set()
 # Paths whose files stand for something else (/dev/stdout -> /proc/self/fd/1): never
 # renamed over, whatever their type.
 _PASSTHROUGH = ("/dev/", "/proc/")
+# The name write_atomically gives a temporary file: .NAME.8HEX.tmp beside NAME.
+_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 
 
 def is_special(path: Path) -> bool:
@@ -97,6 +103,27 @@ def remove_temporaries() -> None:
             temporary.unlink(missing_ok=True)
         except OSError:
             continue
+
+
+def remove_stale_temporaries(folder: Path, *, older_than: float = 0.0) -> list[Path]:
+    """Remove the temporary files write_atomically left in `folder` (not below it) when its
+    process was killed mid-write, those last changed over `older_than` seconds ago; the
+    ones removed. Only for a folder no other process is writing (or with an age that no
+    write takes): a temporary being written is not stale."""
+    removed = []
+    horizon = time.time() - older_than
+    try:
+        found = [p for p in folder.iterdir() if _TEMPORARY.fullmatch(p.name)]
+    except OSError:
+        return []  # no folder yet: nothing was left in it
+    for path in found:
+        try:
+            if path.is_file() and path.stat().st_mtime <= horizon:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue  # renamed or removed meanwhile
+    return removed
 
 
 def _write_temporary(

@@ -12,7 +12,9 @@ import pytest
 from cassette_yaml import normalize_json
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+
+    from briefing.models import Brief
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "tests" / "fixtures" / "inputs"
@@ -43,6 +45,23 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the checkout")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def offline_brief_of() -> Callable[[Path], Brief]:
+    """The offline engine's brief of one input, written once a session: several files check
+    different things of the same briefs of ../shared's clusters (a test copies what it
+    edits, never changes the brief it is given)."""
+    from briefing import pipeline  # noqa: PLC0415 - the engines load with it
+
+    written: dict[Path, Brief] = {}
+
+    def brief_of(path: Path) -> Brief:
+        if path not in written:
+            written[path] = pipeline.generate([str(path)], engine="extractive")
+        return written[path]
+
+    return brief_of
 
 
 # --- cassettes (pytest-recording / vcrpy) for the LLM engine's wire tests ---

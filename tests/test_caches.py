@@ -67,6 +67,25 @@ def test_a_fetched_urls_two_files_go_together(tmp_path: Path) -> None:
     assert [p for p in tmp_path.rglob("*") if p.is_file() and p.name != ".pruned"] == []
 
 
+def test_a_temporary_left_by_a_killed_write_goes_after_a_day(tmp_path: Path) -> None:
+    """A run killed between writing an entry's temporary file and renaming it leaves the
+    temporary; one a day old is not being written by anyone (a live one is kept)."""
+    cache = HTTPCache(tmp_path)
+    stored = Stored('"v1"', None, "application/rss+xml", "http://example.invalid/feed", b"<rss/>")
+    cache.put("http://example.invalid/feed", stored)
+    (record,) = tmp_path.rglob("*.json")
+    stale = record.with_name(f".{record.name}.0123abcd.tmp")
+    live = record.with_name(f".{record.name}.89abcdef.tmp")
+    for path in (stale, live):
+        path.write_bytes(b'{"url": ')
+    aged(stale, 1.1)
+    done = caches.prune("http", tmp_path)
+    assert (done.removed, done.left) == (0, 1)  # temporaries are not entries
+    assert not stale.exists()
+    assert live.exists()
+    assert cache.get("http://example.invalid/feed") == stored
+
+
 def test_a_run_prunes_its_cache_once_a_day(tmp_path: Path) -> None:
     keys = replies(tmp_path, 3)
     cache = ResponseCache(tmp_path)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from briefing import pipeline
 from briefing.verify import verify_brief
 from tests.brief_data import replaced
 
@@ -20,8 +19,8 @@ pytestmark = pytest.mark.skipif(not FILES, reason=f"{CLUSTERS} is absent")
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem[:40] for f in FILES])
-def test_cluster_verifies_and_a_planted_wrong_number_is_flagged(path):
-    brief = pipeline.generate([str(path)], engine="extractive")
+def test_cluster_verifies_and_a_planted_wrong_number_is_flagged(path, offline_brief_of):
+    brief = offline_brief_of(path)
     assert brief.review is not None
     assert brief.review.total > 0
     assert brief.review.fraction_supported >= 0.95, [

@@ -2,13 +2,12 @@
 `briefing daily` leaves behind when it is stopped at any point, when two runs share one
 output folder or one cache, and when its state folder is broken.
 
-- A run stopped at each of its writes (in process, at every write; with a real SIGKILL in
-  a subprocess at the points that matter most) and then run again gives the same files as
-  a run that was never stopped; a run stopped after publishing its day but before recording
-  it is not forgotten by the next day.
+- A run killed (SIGKILL) at each of its writes and then run again gives the same files as
+  a run that was never stopped; not run again, it is not forgotten by the next day.
+- A broken state file is set aside with a warning, never a crash or a silent reset; an
+  unreadable one stops the run with the fix.
 - The output folder's lock: a second run waits, or stops with a message naming the holder;
   the lock of a killed run is free at once; two runs at once lose no article.
-- Broken state files are set aside with a warning, never a crash or a silent reset.
 - The reply and HTTP caches under concurrent writers: never a torn entry.
 
 Our own writing throughout.
@@ -23,6 +22,8 @@ import signal
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -39,10 +40,10 @@ from tests.conftest import FIXED_EPOCH, ROOT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from click.testing import Result
     from fake_server import FakeServer
+    from pytest_httpserver import HTTPServer
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
@@ -124,138 +125,185 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return files
 
 
+# --- killed at each write -------------------------------------------------------------------
+#
+# A day of `briefing daily` with each kind of write: a feed fetched over HTTP (the HTTP
+# cache), the dated brief, latest.*, the index and feed, and the state folder (the reply
+# cache is written by the same write_atomically; its concurrent writers are tested below).
+# It is killed with SIGKILL at each of its writes, at the worst moment: the temporary file
+# written and synced, not yet renamed over the file. Killing before a write is killing
+# after the one before it, so these points cover every stage.
+
+FEED_PATH = "/harbour.xml"
+# Our own writing: one item, dated on day 1.
+FEED = f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Harbour Times</title><link>{SITE}</link>
+<item><title>Harbour pilots warn of storm delays</title><link>{SITE}pilots</link>
+<pubDate>Wed, 18 Nov 2026 07:00:00 GMT</pubDate>
+<description>The harbour pilots said on Wednesday that ships would wait outside Port Elsin
+until the storm had passed. Two cargo ships were already at anchor in the bay.</description>
+</item></channel></rss>
+""".encode()
+
+
+@pytest.fixture
+def feed(httpserver: HTTPServer) -> str:
+    httpserver.expect_request(FEED_PATH).respond_with_data(
+        FEED, content_type="application/rss+xml", headers={"ETag": '"harbour-1"'}
+    )
+    return httpserver.url_for(FEED_PATH)
+
+
+def run_in(cache: Path, args: list[str], monkeypatch: pytest.MonkeyPatch, day: str) -> None:
+    """One run, in this process, with `cache` as its cache folder."""
+    with monkeypatch.context() as patched:
+        patched.setenv("XDG_CACHE_HOME", str(cache))
+        patched.setenv("SOURCE_DATE_EPOCH", EPOCHS[day])
+        result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+
+
+def cached(cache: Path) -> dict[str, bytes]:
+    """The cache's entries (what a run reads back), without a temporary left mid-write
+    (a cache has no lock to tell a stale one from a live one: pruning removes it after a
+    day) or the pruning mark."""
+    return {
+        name: content
+        for name, content in snapshot(cache).items()
+        if not name.rpartition("/")[2].startswith(".")
+    }
+
+
+@dataclass
+class Reference:
+    """A folder and its cache after day 1 and after day 2, never stopped; and what a day-1
+    run writes, in order."""
+
+    folder: dict[str, dict[str, bytes]]
+    cache: dict[str, bytes]
+    writes: list[str]
+
+
 @pytest.fixture
 def uninterrupted(
-    days: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> dict[str, dict[str, bytes]]:
-    """The folder after day 1 and after day 2, never stopped."""
-    folder = tmp_path / "reference"
-    run_daily(monkeypatch, days, folder, DAY1)
-    after_day1 = snapshot(folder)
-    run_daily(monkeypatch, days, folder, DAY2)
-    return {DAY1: after_day1, DAY2: snapshot(folder)}
-
-
-# --- stopped at each write ------------------------------------------------------------------
-
-
-class Stopped(BaseException):
-    """A stand-in for kill -9 inside the process: nothing catches it."""
-
-
-def writes_of_a_day(days: dict[str, Path], tmp_path: Path, monkeypatch) -> list[str]:
-    """The files a run of day 1 writes, in order."""
-    written: list[str] = []
+    days: dict[str, Path],
+    feed: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Reference:
+    folder, cache = tmp_path / "reference", tmp_path / "reference-cache"
+    writes: list[str] = []
     real = output._write_temporary  # noqa: SLF001 - every file is written through it
 
     def counted(temporary: Path, path: Path, *args: object) -> None:
-        written.append(path.name)
-        real(temporary, path, *args)
+        writes.append(path.relative_to(tmp_path).as_posix())
+        real(temporary, path, *args)  # type: ignore[arg-type]
 
     with monkeypatch.context() as patched:
         patched.setattr(output, "_write_temporary", counted)
-        run_daily(patched, days, tmp_path / "counting", DAY1)
-    return written
+        run_in(cache, daily_args(days[DAY1], folder, DAY1, feed), patched, DAY1)
+    after_day1 = snapshot(folder)
+    day1_cache = cached(cache)
+    run_in(cache, daily_args(days[DAY2], folder, DAY2, feed), monkeypatch, DAY2)
+    return Reference({DAY1: after_day1, DAY2: snapshot(folder)}, day1_cache, writes)
 
 
-def stop_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
-    """The next run stops as its write number `count` + 1 begins."""
-    real = output._write_temporary  # noqa: SLF001 - every file is written through it
-    done = [0]
-
-    def stopping(*args: object) -> None:
-        if done[0] == count:
-            raise Stopped
-        real(*args)  # type: ignore[arg-type]
-        done[0] += 1
-
-    monkeypatch.setattr(output, "_write_temporary", stopping)
-
-
-def test_a_run_stopped_at_any_write_and_run_again_gives_the_same_files(
-    days: dict[str, Path],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    uninterrupted: dict[str, dict[str, bytes]],
-):
-    writes = writes_of_a_day(days, tmp_path, monkeypatch)
-    assert writes[0] == f"{DAY1}.json"  # the pending record, before any file is published
-    assert {f"{DAY1}.md", "articles.json", "feed.xml"} <= set(writes)
-    for count in range(len(writes)):
-        folder = tmp_path / f"stopped-{count}"
-        with monkeypatch.context() as stopped:
-            stop_after(stopped, count)
-            stopped.setenv("SOURCE_DATE_EPOCH", EPOCHS[DAY1])
-            with pytest.raises(Stopped):
-                CliRunner().invoke(cli, daily_args(days[DAY1], folder, DAY1))
-        published = any((folder / f"{DAY1}.{fmt}").exists() for fmt in ("md", "json", "html"))
-        # Not rerun that day: the next day still compares with what was published.
-        next_day = tmp_path / f"next-day-{count}"
-        shutil.copytree(folder, next_day)
-        run_daily(monkeypatch, days, next_day, DAY2)
-        brief = json.loads((next_day / f"{DAY2}.json").read_text(encoding="utf-8"))
-        assert brief.get("compared_with") == (DAY1 if published else None), writes[count]
-        if published:
-            reference = uninterrupted[DAY2]
-            for name in (f"{DAY2}.json", f"{DAY2}.md", ".state/articles.json"):
-                assert snapshot(next_day)[name] == reference[name], (writes[count], name)
-        # Run again the same day, then the next: as if it had never been stopped.
-        run_daily(monkeypatch, days, folder, DAY1)
-        assert snapshot(folder) == uninterrupted[DAY1], writes[count]
-        run_daily(monkeypatch, days, folder, DAY2)
-        assert snapshot(folder) == uninterrupted[DAY2], writes[count]
-
-
+# Runs `briefing daily` once per line of its input ([write, cache folder, *arguments]),
+# each in a fork of this one process (briefing is imported once, not once a run), killed
+# with SIGKILL once its write number `write` has synced its temporary file, before the
+# rename (output._write_temporary is the only caller of os.fsync); prints how each ended.
 KILLER = """
-import os, signal, sys
-from briefing import output
-limit = int(os.environ["KILL_AFTER_WRITES"])
-done = [0]
-real = output._write_temporary
-def killing(*args):
-    if done[0] == limit:
-        os.kill(os.getpid(), signal.SIGKILL)
-    real(*args)
-    done[0] += 1
-output._write_temporary = killing
+import json, os, signal, sys
 from briefing.cli import cli
-cli(sys.argv[1:])
+
+def run(write, args):
+    done = [0]
+    real = os.fsync
+    def fsync(fd):
+        real(fd)
+        if done[0] == write:
+            os.kill(os.getpid(), signal.SIGKILL)
+        done[0] += 1
+    os.fsync = fsync
+    try:
+        cli.main(args, prog_name="briefing")
+    except SystemExit as end:
+        os._exit(end.code if isinstance(end.code, int) else 1)
+    os._exit(0)
+
+for line in sys.stdin:
+    write, cache, *args = json.loads(line)
+    child = os.fork()
+    if child == 0:
+        os.environ["XDG_CACHE_HOME"] = cache
+        run(write, args)
+    print(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]), flush=True)
 """
 
 
-def killed_daily(args: list[str], after_writes: int, epoch: str) -> int:
-    env = {**os.environ, "KILL_AFTER_WRITES": str(after_writes), "SOURCE_DATE_EPOCH": epoch}
+def killed_runs(runs: list[tuple[int, Path, list[str]]], epoch: str) -> list[int]:
+    """Each run's exit code (-9: killed), run by KILLER."""
+    lines = "".join(json.dumps([write, str(cache), *args]) + "\n" for write, cache, args in runs)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
     done = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", KILLER, *args], env=env, cwd=ROOT, capture_output=True, check=False
+        [sys.executable, "-c", KILLER],
+        input=lines,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     )
-    return done.returncode
+    return [int(code) for code in done.stdout.split()]
 
 
-@pytest.mark.parametrize("before", ["articles.json", f"{DAY1}.json@state"])
-def test_a_run_killed_after_publishing_is_recorded_by_the_next(  # noqa: PLR0913, PLR0917 - fixtures
-    before: str,
+def test_a_run_killed_at_any_write_and_run_again_gives_the_same_files(  # noqa: PLR0913, PLR0917 - fixtures
     days: dict[str, Path],
+    feed: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    uninterrupted: dict[str, dict[str, bytes]],
+    uninterrupted: Reference,
     caplog: pytest.LogCaptureFixture,
 ):
-    """kill -9 once the day's files are out but before the state has the day (the second
-    write of DATE.json is the state's copy), then the next day's run, not the same day's."""
-    writes = writes_of_a_day(days, tmp_path, monkeypatch)
-    name, _, which = before.partition("@")
-    at = [n for n, w in enumerate(writes) if w == name][1 if which else 0]
-    folder = tmp_path / "killed"
-    code = killed_daily(daily_args(days[DAY1], folder, DAY1), at, EPOCHS[DAY1])
-    assert code == -signal.SIGKILL
-    assert (folder / f"{DAY1}.md").exists()
-    run_daily(monkeypatch, days, folder, DAY2)
-    assert f"recording {DAY1}: a run wrote its brief but stopped before recording it" in (
-        caplog.text
+    writes = uninterrupted.writes
+    folders = {name.partition("/")[0] for name in writes}
+    assert folders == {"reference", "reference-cache"}
+    expected = {f"{DAY1}.md", f"{DAY1}.html", "latest.md", "index.html", "feed.xml"}
+    assert expected <= {name.removeprefix("reference/") for name in writes}
+    assert {f"reference/.state/{n}/{DAY1}.json" for n in ("pending", "briefs", "runs")} <= set(
+        writes
     )
-    after = snapshot(folder)
-    for name in (f"{DAY2}.json", f"{DAY2}.md", f"{DAY2}.html", ".state/articles.json"):
-        assert after[name] == uninterrupted[DAY2][name], name
+    assert "reference/.state/articles.json" in writes
+    assert any(name.startswith("reference-cache/briefing/http/") for name in writes)
+    points = range(len(writes))
+    folder = {n: tmp_path / f"killed-{n}" for n in points}
+    cache = {n: tmp_path / f"cache-{n}" for n in points}
+    runs = [(n, cache[n], daily_args(days[DAY1], folder[n], DAY1, feed)) for n in points]
+    assert killed_runs(runs, EPOCHS[DAY1]) == [-signal.SIGKILL] * len(writes)
+    for n in points:
+        at = writes[n]
+        left = [*folder[n].rglob(".*.tmp"), *cache[n].rglob(".*.tmp")]
+        assert len(left) == 1, (at, left)  # the write it was killed in
+        published = (folder[n] / f"{DAY1}.md").exists()
+        unrecorded = published and (folder[n] / ".state" / "pending" / f"{DAY1}.json").exists()
+        # Not run again that day: the next day compares with what was published.
+        next_day, next_cache = tmp_path / f"next-day-{n}", tmp_path / f"next-cache-{n}"
+        shutil.copytree(folder[n], next_day)
+        shutil.copytree(cache[n], next_cache)
+        caplog.clear()
+        run_in(next_cache, daily_args(days[DAY2], next_day, DAY2, feed), monkeypatch, DAY2)
+        brief = json.loads((next_day / f"{DAY2}.json").read_text(encoding="utf-8"))
+        assert brief.get("compared_with") == (DAY1 if published else None), at
+        recorded = f"recording {DAY1}: a run wrote its brief but stopped before recording it"
+        assert (recorded in caplog.text) == unrecorded, at
+        if published:
+            reference = uninterrupted.folder[DAY2]
+            for name in (f"{DAY2}.json", f"{DAY2}.md", ".state/articles.json"):
+                assert snapshot(next_day)[name] == reference[name], (at, name)
+        # Run again the same day: the files of a run never stopped, and the cache's entries.
+        run_in(cache[n], daily_args(days[DAY1], folder[n], DAY1, feed), monkeypatch, DAY1)
+        assert snapshot(folder[n]) == uninterrupted.folder[DAY1], at
+        assert cached(cache[n]) == uninterrupted.cache, at
 
 
 # --- the output folder's lock ---------------------------------------------------------------
@@ -361,17 +409,23 @@ def test_two_runs_at_once_on_one_folder_lose_no_article(days: dict[str, Path], t
 # --- broken state files ---------------------------------------------------------------------
 
 
+# Each way of breaking articles.json after day 1, and how many of day 1's articles are
+# still known as first seen on day 1 after day 2 (the rest count as new on day 2).
 BROKEN_ARTICLES = {
-    "truncated": lambda text: text[: len(text) // 2],
-    "empty": lambda _: "",
-    "not a state file": lambda _: '{"articles": "none"}',
-    "an entry edited by hand": lambda text: text.replace(f'"first_seen": "{DAY1}"', '"x": 1', 1),
+    "truncated": (lambda text: text[: len(text) // 2], 0),
+    "empty": (lambda _: "", 0),
+    "not a state file": (lambda _: '{"articles": "none"}', 0),
+    "an entry edited by hand": (
+        lambda text: text.replace(f'"first_seen": "{DAY1}"', '"x": 1', 1),
+        len(DAY1_ARTICLES) - 1,  # the good entries are kept
+    ),
 }
 
 
-@pytest.mark.parametrize("breaking", BROKEN_ARTICLES.values(), ids=BROKEN_ARTICLES)
-def test_a_broken_articles_file_is_set_aside_with_a_warning(
+@pytest.mark.parametrize(("breaking", "kept"), BROKEN_ARTICLES.values(), ids=BROKEN_ARTICLES)
+def test_a_broken_articles_file_is_set_aside_with_a_warning(  # noqa: PLR0913, PLR0917 - fixtures
     breaking,
+    kept: int,
     days: dict[str, Path],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -388,6 +442,34 @@ def test_a_broken_articles_file_is_set_aside_with_a_warning(
     assert aside.read_text(encoding="utf-8") == broken  # kept as it was
     recorded = json.loads(path.read_text(encoding="utf-8"))["articles"]
     assert len(recorded) == len(DAY1_ARTICLES) + len(DAY2_ARTICLES)  # written anew, whole
+    assert [e["first_seen"] for e in recorded].count(DAY1) == kept
+
+
+def test_an_unreadable_articles_file_stops_the_run_with_the_fix(
+    days: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Permissions are a setting to fix, not a broken file: nothing is set aside or reset.
+    (As root, chmod does not stop a read: the read itself is refused here.)"""
+    folder = tmp_path / "briefs"
+    run_daily(monkeypatch, days, folder, DAY1)
+    path = folder / ".state" / "articles.json"
+    before = path.read_bytes()
+    real = Path.read_text
+
+    def refused(self: Path, *args: object, **options: object) -> str:
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return real(self, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", refused)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCHS[DAY2])
+    result = CliRunner().invoke(cli, daily_args(days[DAY2], folder, DAY2))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"error: {path}: cannot read it (Permission denied); make the state folder readable"
+    )
+    assert path.read_bytes() == before
+    assert list(path.parent.glob("*.broken-*")) == []
 
 
 # --- the caches under concurrent runs -------------------------------------------------------

@@ -432,3 +432,58 @@ def test_a_failing_url_beside_a_good_file_skips_only_the_url(
     assert origins[-2:] == [f"{feed}#item1", f"{feed}#item2"]  # URLs after the files
     assert len(origins) == 5 + 2  # the examples' four files hold five articles
     assert brief["stats"]["inputs"] == 4 + 2
+
+
+# --- name resolution, within the try's time --------------------------------------------------
+#
+# The system resolver is replaced (socket.getaddrinfo) for names under .test only: the
+# network is never asked.
+
+
+@pytest.fixture
+def resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[str]]]:
+    """`names.test` resolves to the loopback; `stalled.test` does not answer until the test
+    ends (then fails). What was asked and what was answered, by name."""
+    real = socket.getaddrinfo
+    release = threading.Event()
+    seen: dict[str, list[str]] = {"asked": [], "answered": []}
+
+    def fake(host: str, port: object, *args: object, **options: object) -> object:
+        if not host.endswith(".test"):
+            return real(host, port, *args, **options)  # type: ignore[arg-type]
+        seen["asked"].append(host)
+        if host == "stalled.test":
+            release.wait(30)
+            seen["answered"].append(host)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        seen["answered"].append(host)
+        return real("127.0.0.1", port, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    yield seen
+    release.set()
+
+
+def test_a_name_is_resolved_and_the_request_still_names_the_host(
+    httpserver: HTTPServer, settings: FetchSettings, resolver: dict[str, list[str]]
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(FEED, content_type=RSS)
+    url = f"http://names.test:{httpserver.port}/feed"
+    result = read(url, settings)
+    assert [a.origin for a in result.articles] == [f"{url}#item1", f"{url}#item2"]
+    assert resolver["answered"] == ["names.test"]
+    assert httpserver.log[0][0].headers["Host"] == f"names.test:{httpserver.port}"
+
+
+def test_a_resolver_that_does_not_answer_costs_at_most_the_tries(
+    tmp_path: Path, waits: list[float], resolver: dict[str, list[str]]
+) -> None:
+    """Without a bound, each try would wait for the resolver (30 s here) and then fail to
+    reach the server; with it, each try gives up at fetch_timeout while the resolver has
+    still not answered."""
+    quick = FetchSettings(timeout=0.3, retries=1, cache_dir=tmp_path, sleep=waits.append)
+    reason = only_reason(read("http://stalled.test/feed", quick))
+    assert resolver["answered"] == []  # both tries ended before any answer came
+    assert resolver["asked"] == ["stalled.test", "stalled.test"]
+    assert reason == "no complete answer within 0.3 s (2 tries); check the URL, or try again later"
+    assert waits == [1.0]

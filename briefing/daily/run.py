@@ -42,6 +42,7 @@ def run_day(config: DailyConfig, *, force: bool = False) -> DayResult:
     refuse_inputs_inside(output_dir, pipeline.input_files(list(config["inputs"])))
     state = State(output_dir)
     with folder_lock(state.folder, output_dir, config["lock_wait"]):
+        state.tidy()  # what a killed run left half-written
         state.recover()  # a day an earlier run wrote but was stopped before recording
         return _run_day(config, day, state)
 

@@ -17,12 +17,14 @@ leaves the state as it was and the next run compares with the same earlier brief
 of a day compares with the day before it, never with its own first run. Delete the folder
 to start over: the next brief is compared with nothing and every story in it is new.
 
-A run stopped between writing its files and recording the day (killed, a power cut) is
-not forgotten: the brief it was about to write is kept in `pending/DATE.json` first, and
-the next run records that day (`recover`) when one of its dated files was written after
-it, so the next day is compared with what was published. Every file here is written
-atomically; one that is broken or hand-edited out of shape is set aside beside itself
-(`NAME.broken-TIME`) with a warning, never silently reset and never a crash.
+A run killed while it wrote a file leaves at most a temporary file beside it (the file
+itself is whole, old or new), which the next run removes (`tidy`). A run stopped between
+writing its files and recording the day (killed, a power cut) is not forgotten: the brief
+it was about to write is kept in `pending/DATE.json` first, and the next run records that
+day (`recover`) when one of its dated files was written after it, so the next day is
+compared with what was published. Every file here is written atomically; one that is
+broken or hand-edited out of shape is set aside beside itself (`NAME.broken-TIME`) with a
+warning, never silently reset and never a crash.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from briefing.brief_file import load_brief
 from briefing.daily.articles import Seen, article_keys
 from briefing.daily.diff import Earlier
 from briefing.errors import BriefingError
-from briefing.output import write_atomically
+from briefing.output import remove_stale_temporaries, write_atomically
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -87,6 +89,15 @@ class State:
         """Before the day's files are written: the brief they hold (see `recover`)."""
         self.pending_folder.mkdir(parents=True, exist_ok=True)
         write_atomically(self.pending_folder / f"{day}.json", brief_json)
+
+    def tidy(self) -> list[Path]:
+        """Remove the temporary files a killed run left half-written in the output folder
+        and here (the caller holds the folder's lock: no other run is writing them)."""
+        folders = (self.output_dir, self.folder, self.briefs, self.pending_folder)
+        removed = [p for f in (*folders, self.folder / "runs") for p in remove_stale_temporaries(f)]
+        for path in removed:
+            log.info("removed %s, left half-written by a run that was stopped", path)
+        return removed
 
     def recover(self) -> list[str]:
         """Record each day a stopped run wrote files for but did not record; forget a

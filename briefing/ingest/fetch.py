@@ -25,6 +25,7 @@ import httpx2 as httpx
 from briefing import config
 from briefing.errors import ConfigError
 from briefing.ingest.article import UnusableInputError
+from briefing.ingest.connect import bounded_transport, deadline
 from briefing.ingest.files import require_size
 from briefing.ingest.http_cache import HTTPCache, Stored
 from briefing.version import __version__
@@ -139,7 +140,8 @@ class Fetcher:
             max_redirects=MAX_REDIRECTS,
             # Each request on a connection of its own, so a try's clock (TryClock) knows
             # every socket the try reads from; a day's URLs are mostly on different hosts.
-            limits=httpx.Limits(max_keepalive_connections=0),
+            # Names are resolved within the try's time too (connect.py).
+            transport=bounded_transport(httpx.Limits(max_keepalive_connections=0)),
         )
 
     def __enter__(self) -> Self:
@@ -182,7 +184,7 @@ class Fetcher:
     def _get(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
         """One try: the response and its body (decoded), at most `limit` bytes of it, within
         the timeout from connecting to the last byte received, headers included."""
-        with TryClock(self.settings.timeout) as clock:
+        with TryClock(self.settings.timeout) as clock, deadline(clock.ends):
             try:
                 response, body = self._read(url, headers, clock)
             except httpx.TransportError as err:
@@ -256,9 +258,12 @@ class TryClock:
     its body a byte at a time (each read in time, the whole not) hold a URL for ever: at
     `seconds` after the try began, every socket it opened (seen through httpcore's trace
     extension) is shut down, which ends a blocked read at once, and `passed` tells the try
-    that what it read is not the whole answer."""
+    that what it read is not the whole answer. Resolving a name and connecting, before
+    there is a socket to shut, end at `ends` (connect.py)."""
 
     def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends = math.inf
         self.passed = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -266,6 +271,7 @@ class TryClock:
         self._timer.daemon = True
 
     def __enter__(self) -> Self:
+        self.ends = time.monotonic() + self.seconds
         self._timer.start()
         return self
 
