@@ -1,6 +1,12 @@
 """An engine's drafts (one per story), the story groups, the sources and the run's numbers
 as one validated Brief: claim ids numbered across the brief, stories ranked as grouped,
-the overview, the title and the run stats."""
+the overview, the title and the run stats.
+
+On a day of several stories, a story that gives nothing to cite, or all of whose sources
+are notices (briefing/reportage.py: a paywall or login page, a search alert's snippet cut
+short), is set apart: it keeps no claims, follows the summarised stories, and is
+neither in the overview nor in the title; every format lists it in one line with its
+links (briefing/render/changes.py), so the reader sees what was left out and why."""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from briefing import config
 from briefing.consistency import consistent
 from briefing.models import Brief, Claim, RunReport, RunStats, StoryDates
+from briefing.reportage import is_notice
 from briefing.stories.dates import published_at
 
 if TYPE_CHECKING:
@@ -57,16 +64,27 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
             "source_ids": list(group.source_ids),
             "outlets": group.outlets,
             "dates": story_dates([by_id[i] for i in group.source_ids]),
-            **{s.name: claim_ids.renumber(draft.sections.get(s.name, [])) for s in Brief.sections},
+            **{s.name: list(draft.sections.get(s.name, [])) for s in Brief.sections},
         }
         for draft, group in zip(drafts, groups, strict=True)
     ]
+    if len(stories) > 1:
+        for story in stories:
+            if all(is_notice(by_id[i]) for i in story["source_ids"]):
+                story.update({s.name: [] for s in Brief.sections})
+        # Stable: the summarised stories keep their rank, the set-apart ones theirs after.
+        stories.sort(key=lambda story: not _cites(story))
+    for story in stories:  # claim ids in reading order
+        story.update({s.name: claim_ids.renumber(story[s.name]) for s in Brief.sections})
+    summarised = [s for s in stories if _cites(s)] or stories
     brief = Brief.model_validate(
         {
-            "title": title or day_title([str(s["headline"]) for s in stories], len(stories)),
+            "title": title or day_title([str(s["headline"]) for s in summarised], len(summarised)),
             "generated_at": config.now(),
             "engine": drafts[0].engine,
-            "overview": [s["id"] for s in stories[:OVERVIEW_STORIES]] if len(stories) > 1 else [],
+            "overview": [s["id"] for s in summarised[:OVERVIEW_STORIES]]
+            if len(stories) > 1
+            else [],
             "stories": stories,
             "sources": sources,
             "skipped_inputs": skipped,
@@ -74,6 +92,11 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
         }
     )
     return consistent(brief).with_run(RunReport(seconds=seconds, **usage))
+
+
+def _cites(story: dict[str, Any]) -> bool:
+    """Whether a story (as assembled) has anything to show in a section."""
+    return any(story[s.name] for s in Brief.sections)
 
 
 class _ClaimIds:

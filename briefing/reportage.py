@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 _BOILERPLATE = re.compile(
     r"click here|subscribe|sign up|newsletter|cookie|all rights reserved|follow us|read more|"
+    r"continue reading|"
     r"advertisement|related (?:links|stories|articles)|getty images|photo:|image:|©|copyright|"
     r"e-?mail this|share this|terms of use|privacy policy|javascript|advertise (?:in|with|on)|"
     r"this (?:web)?site is|optimi[sz]ed for|best viewed|registered user|purchase this article",
@@ -83,6 +84,21 @@ def is_report(source: Source) -> bool:
     more of them than sentences speaking to the reader (a paywall or login page, a
     subscription notice, a how-to addressed to "you" is background), and its text is not
     a snippet cut short (a search alert's excerpt of an article we do not have)."""
+    reporting, to_reader, snippet = _reading(source)
+    return not snippet and reporting > 0 and reporting >= to_reader
+
+
+def is_notice(source: Source) -> bool:
+    """Whether the source is background for a reason its text shows, not for naming no
+    one a model-free reader recognises: a snippet cut short, or a page that speaks to the
+    reader at least as often as it reports (a paywall, a login page, an app's promotion)."""
+    reporting, to_reader, snippet = _reading(source)
+    return snippet or (to_reader > 0 and to_reader >= reporting)
+
+
+def _reading(source: Source) -> tuple[int, int, bool]:
+    """The source's sentences that report, those that speak to the reader, and whether
+    its text is a snippet cut short."""
     # A feed item's one-sentence summary often leaves its actor to the headline ("A
     # suspect confessed to a plot ..." under "Teen planned attack at Swift concert").
     named = bool(entities(source.title))
@@ -90,12 +106,10 @@ def is_report(source: Source) -> bool:
         reports(p.text) or (named and is_statement(p.text) and not addresses_reader(p.text))
         for p in source.passages
     )
-    snippet = bool(source.passages) and cut_off(source.passages[-1].text)
-    return (
-        not snippet
-        and reporting > 0
-        and reporting >= sum(addresses_reader(p.text) for p in source.passages)
-    )
+    # A feed's "Continue reading..." link after a whole summary cuts nothing short.
+    text = [p.text for p in source.passages if _BOILERPLATE.search(p.text) is None]
+    snippet = bool(text) and cut_off(text[-1])
+    return reporting, sum(addresses_reader(p.text) for p in source.passages), snippet
 
 
 def background(sources: Sequence[Source]) -> set[str]:

@@ -3,6 +3,7 @@ is not news never leads, and every story says when it happened. Our own articles
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import TYPE_CHECKING
 
@@ -314,3 +315,69 @@ def test_date_labels() -> None:
     )
     assert dates_label(StoryDates(undated=3), 3) == "undated"
     assert dates_label(None, 3) == ""
+
+
+# --- what is set apart ------------------------------------------------------------------
+
+GALLERY = briefing.Article(
+    "Harbour life at dawn \u2013 in pictures",
+    "Nets, gulls and the first boats out",
+    url="https://harbour.example/gallery/dawn",
+    published="2026-03-04",
+)
+SNIPPET = briefing.Article(
+    "Global Ferry Ticketing Market 2026 by Key Players ...",
+    "The global ferry ticketing market report offers an overview of the size, share and "
+    "growth of ...",
+    url="https://market-pages.example/ferry-ticketing",
+    published="2026-03-04",
+)
+
+
+def test_stories_with_nothing_to_cite_or_no_report_are_set_apart_in_every_format() -> None:
+    paywall = dataclasses.replace(PAYWALL, url="https://journal.example/access")
+    brief = briefing.generate([*FERRY, *CHESS, GALLERY, paywall, SNIPPET], engine="extractive")
+    apart = brief.stories[2:]
+    assert len(brief.stories) == 5
+    assert [sorted(s.source_ids) for s in brief.stories[:2]] == [
+        ["S1", "S2", "S3"],
+        ["S4", "S5", "S6"],
+    ]
+    # Set apart: last, with no claim (not even the paywall's own sentences), not in the overview.
+    for story in apart:
+        assert not any(story.items(section) for section in brief.sections)
+        assert story.id not in brief.overview
+    assert brief.overview == [s.id for s in brief.stories[:2]]
+    assert "led by" in brief.title
+    assert brief.title.startswith("2 stories")
+    data = json.loads(briefing.render(brief, "json"))
+    assert [s["id"] for s in data["stories"][2:]] == [s.id for s in apart]
+    markdown = briefing.render(brief, "md")
+    assert markdown.count("\n## ") >= 3
+    assert "\n## 3." not in markdown  # not numbered as stories
+    listed = markdown.split("## Not summarised: nothing to cite", 1)[1].split("\n## ", 1)[0]
+    for url in ("https://harbour.example/gallery/dawn", "https://journal.example/access",
+                "https://market-pages.example/ferry-ticketing"):  # fmt: skip
+        assert f"]({url})" in listed
+    assert "4 March 2026" in listed
+    assert "in 5 stories (3 not summarised" in markdown
+    page = briefing.render(brief, "html")
+    section = page.split('<section id="set-apart">', 1)[1].split("</section>", 1)[0]
+    for story in apart:
+        assert f'<li id="story-{story.id}" data-story="{story.id}">' in section
+    assert page.count('<details class="story"') == 2
+
+
+def test_a_feed_summary_with_a_continue_reading_link_is_a_report() -> None:
+    (item,) = sources_of(
+        [
+            briefing.Article(
+                "Marrowick ferry crews strike over rosters",
+                "Ferry crews at Marrowick walked out on Tuesday over night rosters.\n\n"
+                "Continue reading...",
+            )
+        ]
+    )
+    assert is_report(item)
+    (cut,) = sources_of([SNIPPET])
+    assert not is_report(cut)
