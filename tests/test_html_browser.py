@@ -264,7 +264,9 @@ def test_the_filter_narrows_the_stories_and_contents(driver, busy_day):
     shown = [e.get_attribute("data-story") for e in visible(driver, "nav#contents li")]
     assert wanted.id in shown
     assert 0 < len(shown) < len(brief.stories)
-    stories = visible(driver, "details.story, #set-apart li[data-story], #continuing li[data-story]")
+    stories = visible(
+        driver, "details.story, #set-apart li[data-story], #continuing li[data-story]"
+    )
     assert [s.get_attribute("data-story") for s in stories] == shown
     count = driver.find_element(By.ID, "filter-count").text
     assert count == f"{len(shown)} of {len(brief.stories)} stories"
