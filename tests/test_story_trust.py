@@ -381,3 +381,53 @@ def test_a_feed_summary_with_a_continue_reading_link_is_a_report() -> None:
     assert is_report(item)
     (cut,) = sources_of([SNIPPET])
     assert not is_report(cut)
+
+
+# --- the headline says what the bottom line says -----------------------------------------
+
+
+def test_the_headline_is_the_title_of_the_article_whose_lede_opens_the_bottom_line() -> None:
+    from briefing.engines.extractive.headline import headline  # noqa: PLC0415
+
+    programme, report = sources_of(
+        [
+            briefing.Article(
+                "Kelda Lines Fleet Renewal Programme (Marrowick Ferries)",
+                "Kelda Lines began renewing its Marrowick ferry fleet in 2019.",
+            ),
+            briefing.Article(
+                "Marrowick ferry crews walk out over rosters",
+                "Ferry crews at Marrowick harbour walked out over Kelda Lines rosters.",
+            ),
+        ]
+    )
+    central = [report.passages[0].text, programme.passages[0].text]
+    # The reference page's title shares more words with the story; the lede's does too.
+    assert headline([programme, report], central) == programme.title
+    assert headline([programme, report], central, lede=report) == report.title
+
+
+def test_a_fragment_or_a_sites_name_is_no_headline_the_articles_first_line_is() -> None:
+    from briefing.engines.extractive.headline import headline  # noqa: PLC0415
+
+    fragment, site, other = sources_of(
+        [
+            briefing.Article(
+                "and 240 Striking Crews",
+                "Ferry crews at Marrowick harbour walked out over night rosters.",
+            ),
+            briefing.Article(
+                "Island Courier Online",
+                "Marrowick ferry strike strands islanders\n\nFerry crews at Marrowick walked "
+                "out on Tuesday, stranding Tessel islanders.",
+            ),
+            briefing.Article(
+                "Island Courier Online",
+                "Chess title for Halas\n\nOndrej Halas won the Brindor chess title on Sunday.",
+            ),
+        ]
+    )
+    central = [site.passages[1].text]
+    assert headline([fragment, site, other], central, lede=site) == (
+        "Marrowick ferry strike strands islanders"
+    )

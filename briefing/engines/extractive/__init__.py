@@ -110,7 +110,11 @@ class ExtractiveEngine:
             sources,
         )
         return Draft(
-            title=headline(reporting, [p.item.passage.text for p in bottom] or [top.passage.text]),
+            title=headline(
+                reporting,
+                [p.item.passage.text for p in bottom] or [top.passage.text],
+                bottom[0].item.source if bottom else None,
+            ),
             engine=EngineInfo(name="extractive", model=None, note=NOTE),
             sections=sections,
             usage={"dropped_citations": unsupported} if unsupported else {},
