@@ -57,6 +57,15 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
     )
     claim_ids = _ClaimIds()
     by_id = {s.id: s for s in sources}
+    several = len(groups) > 1
+    written: list[tuple[StoryGroup, Draft, dict[str, list[Item]]]] = []
+    for draft, group in zip(drafts, groups, strict=True):
+        sections = {s.name: list(draft.sections.get(s.name, [])) for s in Brief.sections}
+        if several and all(is_notice(by_id[i]) for i in group.source_ids):
+            sections = {name: [] for name in sections}
+        written.append((group, draft, sections))
+    # Stable: the summarised stories keep their rank, the set-apart ones theirs after.
+    written.sort(key=lambda story: not any(story[2].values()))
     stories = [
         {
             "id": group.id,
@@ -64,19 +73,16 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
             "source_ids": list(group.source_ids),
             "outlets": group.outlets,
             "dates": story_dates([by_id[i] for i in group.source_ids]),
-            **{s.name: list(draft.sections.get(s.name, [])) for s in Brief.sections},
+            # Claim ids in reading order.
+            **{name: claim_ids.renumber(items) for name, items in sections.items()},
         }
-        for draft, group in zip(drafts, groups, strict=True)
+        for group, draft, sections in written
     ]
-    if len(stories) > 1:
-        for story in stories:
-            if all(is_notice(by_id[i]) for i in story["source_ids"]):
-                story.update({s.name: [] for s in Brief.sections})
-        # Stable: the summarised stories keep their rank, the set-apart ones theirs after.
-        stories.sort(key=lambda story: not _cites(story))
-    for story in stories:  # claim ids in reading order
-        story.update({s.name: claim_ids.renumber(story[s.name]) for s in Brief.sections})
-    summarised = [s for s in stories if _cites(s)] or stories
+    summarised = [
+        story
+        for story, (_, _, sections) in zip(stories, written, strict=True)
+        if any(sections.values())
+    ] or stories
     brief = Brief.model_validate(
         {
             "title": title or day_title([str(s["headline"]) for s in summarised], len(summarised)),
@@ -92,11 +98,6 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
         }
     )
     return consistent(brief).with_run(RunReport(seconds=seconds, **usage))
-
-
-def _cites(story: dict[str, Any]) -> bool:
-    """Whether a story (as assembled) has anything to show in a section."""
-    return any(story[s.name] for s in Brief.sections)
 
 
 class _ClaimIds:

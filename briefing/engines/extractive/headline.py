@@ -1,15 +1,16 @@
 """A story's headline: the title of one of its articles that says what the story is.
 
 A page's title is often not a headline: the site's name ("The Japan Times Online"), a
-section ("Top News Article"), a fragment the extractor cut ("and 32 Small Ones": it opens
-with a small word in lower case). Such titles repeat across articles or say little of what the story's
-sentences say. The headline says what the bottom line says: the title of the article
-whose lede opens the bottom line, when it is a headline; else the title that shares the
-most words with the story's central sentences, among titles of four words or more that no
-other article of the story also has. When no title qualifies, the lede's article's own
-first line stands when it reads as a headline (under a site's name as its page title,
-"Japan continues tracking mystery sub"); else the first article's title, unless others
-share it (a site's name): then the opening words of the story's central sentence.
+section ("Top News Article"), a fragment the extractor cut ("and 32 Small Ones": it
+opens with a small word in lower case). Such titles repeat across articles or say little
+of what the story's sentences say. The headline says what the bottom line says: the
+title of the article whose lede opens the bottom line, when it is a headline; else the
+title that shares the most words with the story's central sentences, among titles of four
+words or more that no other article of the story also has. When no title qualifies, the
+lede's article's own first line stands when it reads as a headline (under a site's name
+as its page title, "Japan continues tracking mystery sub"); else the first article's
+title, unless others share it (a site's name): then the opening words of the story's
+central sentence.
 """
 
 from __future__ import annotations
@@ -31,9 +32,7 @@ MAX_WORDS = 14  # of a central sentence standing in for a headline
 _ENDS_AS_PROSE = re.compile(r"[.!?:;,][\"”’')]*$")
 
 
-def headline(
-    sources: Sequence[Source], central: Sequence[str], lede: Source | None = None
-) -> str:
+def headline(sources: Sequence[Source], central: Sequence[str], lede: Source | None = None) -> str:
     """The best title among `sources` for a story whose most central sentences (best
     first) are `central`; `lede`: the source whose lede opens the bottom line."""
     shared = site_titles(sources)
@@ -83,7 +82,7 @@ def _first_line(source: Source, said: set[str]) -> str | None:
 def _fragment(title: str) -> bool:
     """Whether a title opens mid-sentence, with a small word in lower case ("and 32 Small
     Ones"): a piece the extractor cut, not a headline ("eBay buys ..." is one)."""
-    first = title.split()[0]
+    first = title.split(maxsplit=1)[0]
     return first.islower() and first in STOP_WORDS
 
 
