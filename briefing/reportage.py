@@ -11,6 +11,10 @@ Pages hold other text that must never lead a story or the day:
 - a statement with no named actor or place at all ("This is available to institutional
   customers only."): whatever it says, it says of no one in particular.
 
+A sentence that dates what it tells to years before the story's own (its sources' earliest
+publication year, less one) tells history, not the day's event ("On Oct. 16, 1998, the
+Air Force announced ..." on a page cited in 2004): it does not open a bottom line.
+
 A source none of whose statements reports news this way (a snippet cut short), or that
 speaks to the reader more often than it reports (a paywall or login page), is
 *background*: its story may keep it, but it does not lead the story, and the day's
@@ -41,11 +45,15 @@ _BOILERPLATE = re.compile(
 _ENDS_LIKE_PROSE = re.compile(r"[.!?][\"”’')]*$")
 _CUT_OFF = re.compile(r"(?:\.\.\.|…)[\"”’')]*$")
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
-# The reader addressed: second person outside quotation marks, or a polite imperative.
+# The reader addressed: second person outside quotation marks, a polite imperative, or a
+# cross-reference ("Also see the archival list of ...").
 _TO_THE_READER = re.compile(
-    r"\b(?:you|your|yours|yourself|yourselves)\b|^\W*please\b", re.IGNORECASE
+    r"\b(?:you|your|yours|yourself|yourselves)\b|^\W*(?:please|(?:also\s+)?see)\b",
+    re.IGNORECASE,
 )
 MIN_WORDS, MAX_WORDS = 7, 70
+# A year as a sentence names it ("in 1998", "the late 1950s"), not a count ("1,998").
+_YEAR = re.compile(r"(?<![\d,.$£€])\b(1[5-9]\d\d|20\d\d)(s?)\b(?![,.]?\d)")
 
 
 def is_statement(text: str, min_words: int = MIN_WORDS) -> bool:
@@ -77,6 +85,13 @@ def reports(text: str) -> bool:
     """Whether the sentence could report news: a statement about someone or somewhere,
     not addressed to the reader."""
     return is_statement(text) and not addresses_reader(text) and bool(entities(text))
+
+
+def tells_history(text: str, year: int) -> bool:
+    """Whether the sentence dates what it tells before `year` (the story's earliest
+    publication year) by more than a year, and names no year since: background."""
+    named = [(int(y), decade == "s") for y, decade in _YEAR.findall(text)]
+    return bool(named) and all(y + (9 if decade else 0) < year - 1 for y, decade in named)
 
 
 def is_report(source: Source) -> bool:

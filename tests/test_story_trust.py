@@ -431,3 +431,31 @@ def test_a_fragment_or_a_sites_name_is_no_headline_the_articles_first_line_is() 
     assert headline([fragment, site, other], central, lede=site) == (
         "Marrowick ferry strike strands islanders"
     )
+
+
+def test_a_cross_reference_speaks_to_the_reader() -> None:
+    assert addresses_reader("Also see the archival list of the Essays on Science and Society.")
+    assert addresses_reader("See the Harbour Authority's timetable for the relief sailings.")
+    assert not addresses_reader("Seeing the queues, Kelda Lines added two relief sailings.")
+
+
+def test_a_sentence_dated_years_before_the_story_does_not_open_its_bottom_line() -> None:
+    from briefing.reportage import tells_history  # noqa: PLC0415
+
+    assert tells_history("On Oct. 16, 1998, the Air Force announced 19 launches.", 2004)
+    assert tells_history("Work started in the late 1950s and ended in 1974.", 2004)
+    assert not tells_history("Kmart, bankrupt in 2002, agreed to buy Sears in 2004.", 2004)
+    assert not tells_history("The deal is worth $1,998 million to 2,003 holders.", 2004)
+    # The archive page's lede repeats the report's headline word for word: without its
+    # date it would be the lede the others agree with most.
+    history = briefing.Article(
+        "Kelda Lines Archive",
+        "On March 3, 2019, Marrowick ferry crews walk out over rosters at Marrowick harbour, "
+        "the Kelda Lines archive records.",
+        outlet="Kelda Lines",
+        published="2026-03-03",
+    )
+    draft = ExtractiveEngine().write(sources_of([FERRY[0], history]))
+    assert draft.sections["bottom_line"]
+    for claim in draft.sections["bottom_line"]:
+        assert "2019" not in claim.text  # type: ignore[union-attr]
