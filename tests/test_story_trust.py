@@ -404,7 +404,8 @@ def test_the_headline_is_the_title_of_the_article_whose_lede_opens_the_bottom_li
     central = [report.passages[0].text, programme.passages[0].text]
     # The reference page's title shares more words with the story; the lede's does too.
     assert headline([programme, report], central) == programme.title
-    assert headline([programme, report], central, lede=report) == report.title
+    assert headline([programme, report], central, lede=[report]) == report.title
+    assert headline([programme, report], central, lede=[programme, report]) == programme.title
 
 
 def test_a_fragment_or_a_sites_name_is_no_headline_the_articles_first_line_is() -> None:
@@ -428,7 +429,7 @@ def test_a_fragment_or_a_sites_name_is_no_headline_the_articles_first_line_is() 
         ]
     )
     central = [site.passages[1].text]
-    assert headline([fragment, site, other], central, lede=site) == (
+    assert headline([fragment, site, other], central, lede=[site]) == (
         "Marrowick ferry strike strands islanders"
     )
 

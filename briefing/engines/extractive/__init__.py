@@ -114,7 +114,9 @@ class ExtractiveEngine:
             title=headline(
                 reporting,
                 [p.item.passage.text for p in bottom] or [top.passage.text],
-                bottom[0].item.source if bottom else None,
+                [bottom[0].item.source, *(c.source for c in bottom[0].corroborations)]
+                if bottom
+                else [],
             ),
             engine=EngineInfo(name="extractive", model=None, note=NOTE),
             sections=sections,

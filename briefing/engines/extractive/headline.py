@@ -4,9 +4,10 @@ A page's title is often not a headline: the site's name ("The Japan Times Online
 section ("Top News Article"), a fragment the extractor cut ("and 32 Small Ones": it
 opens with a small word in lower case). Such titles repeat across articles or say little
 of what the story's sentences say. The headline says what the bottom line says: the
-title of the article whose lede opens the bottom line, when it is a headline; else the
-title that shares the most words with the story's central sentences, among titles of four
-words or more that no other article of the story also has. When no title qualifies, the
+title of the article whose lede opens the bottom line, when it is a headline, else of an
+article that reports the same ("also reported by"); else the title that shares the most
+words with the story's central sentences, among titles of four words or more that no
+other article of the story also has. When no title qualifies, the
 lede's article's own first line stands when it reads as a headline (under a site's name
 as its page title, "Japan continues tracking mystery sub"); else the first article's
 title, unless others share it (a site's name): then the opening words of the story's
@@ -32,31 +33,28 @@ MAX_WORDS = 14  # of a central sentence standing in for a headline
 _ENDS_AS_PROSE = re.compile(r"[.!?:;,][\"”’')]*$")
 
 
-def headline(sources: Sequence[Source], central: Sequence[str], lede: Source | None = None) -> str:
+def headline(sources: Sequence[Source], central: Sequence[str], lede: Sequence[Source] = ()) -> str:
     """The best title among `sources` for a story whose most central sentences (best
-    first) are `central`; `lede`: the source whose lede opens the bottom line."""
+    first) are `central`; `lede`: the source whose lede opens the bottom line, then those
+    that report the same (best first)."""
     shared = site_titles(sources)
     said = _content(" ".join(central))
-    best: tuple[bool, int, int, str] | None = None
-    for rank, source in enumerate(sources):
-        title = " ".join(source.title.split())
-        words = _content(title)
-        if folded_title(title) in shared or len(tokens(title)) < MIN_WORDS or not words:
-            continue
-        if _fragment(title):
-            continue
-        overlap = len(words & said)
-        if overlap == 0:
-            continue
-        # A title cut short ("... by Top key players like Haldex ...") is a last resort.
-        candidate = (not cut_off(title), overlap, -rank, title)
-        if source is lede and candidate[0]:
-            return title
-        if best is None or candidate[:3] > best[:3]:
-            best = candidate
-    if best is not None:
-        return best[3]
-    own = _first_line(lede, said) if lede is not None else None
+    # (not cut short, words shared with the central sentences, -rank, title); a title
+    # cut short ("... by Top key players like Haldex ...") is a last resort.
+    candidates = {
+        id(source): (not cut_off(title), len(_content(title) & said), -rank, title)
+        for rank, source in enumerate(sources)
+        for title in [" ".join(source.title.split())]
+        if _is_headline(title, shared)
+    }
+    scored = {k: c for k, c in candidates.items() if c[1] > 0}
+    for source in lede:
+        chosen = scored.get(id(source))
+        if chosen is not None and chosen[0]:
+            return chosen[3]
+    if scored:
+        return max(scored.values(), key=lambda c: c[:3])[3]
+    own = _first_line(lede[0], said) if lede else None
     if own is not None:
         return own
     first = " ".join(sources[0].title.split())
@@ -64,6 +62,17 @@ def headline(sources: Sequence[Source], central: Sequence[str], lede: Source | N
         return first
     opening = central[0].split()
     return " ".join(opening[:MAX_WORDS]) + ("…" if len(opening) > MAX_WORDS else "")
+
+
+def _is_headline(title: str, shared: set[str]) -> bool:
+    """Whether a page title can be a headline: four words or more, not the site's name
+    (`shared`), not a fragment."""
+    return (
+        folded_title(title) not in shared
+        and len(tokens(title)) >= MIN_WORDS
+        and bool(_content(title))
+        and not _fragment(title)
+    )
 
 
 def _first_line(source: Source, said: set[str]) -> str | None:
