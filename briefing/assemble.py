@@ -1,6 +1,12 @@
 """An engine's drafts (one per story), the story groups, the sources and the run's numbers
 as one validated Brief: claim ids numbered across the brief, stories ranked as grouped,
-the overview, the title and the run stats."""
+the overview, the title and the run stats.
+
+On a day of several stories, a story that gives nothing to cite, or all of whose sources
+are notices (briefing/reportage.py: a paywall or login page, a search alert's snippet cut
+short), is set apart: it keeps no claims, follows the summarised stories, and is
+neither in the overview nor in the title; every format lists it in one line with its
+links (briefing/render/changes.py), so the reader sees what was left out and why."""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from briefing import config
 from briefing.consistency import consistent
 from briefing.models import Brief, Claim, RunReport, RunStats, StoryDates
+from briefing.reportage import is_notice
 from briefing.stories.dates import published_at
 
 if TYPE_CHECKING:
@@ -50,6 +57,15 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
     )
     claim_ids = _ClaimIds()
     by_id = {s.id: s for s in sources}
+    several = len(groups) > 1
+    written: list[tuple[StoryGroup, Draft, dict[str, list[Item]]]] = []
+    for draft, group in zip(drafts, groups, strict=True):
+        sections = {s.name: list(draft.sections.get(s.name, [])) for s in Brief.sections}
+        if several and all(is_notice(by_id[i]) for i in group.source_ids):
+            sections = {name: [] for name in sections}
+        written.append((group, draft, sections))
+    # Stable: the summarised stories keep their rank, the set-apart ones theirs after.
+    written.sort(key=lambda story: not any(story[2].values()))
     stories = [
         {
             "id": group.id,
@@ -57,16 +73,24 @@ def brief_from_drafts(  # noqa: PLR0913 - the run's facts, each named at the cal
             "source_ids": list(group.source_ids),
             "outlets": group.outlets,
             "dates": story_dates([by_id[i] for i in group.source_ids]),
-            **{s.name: claim_ids.renumber(draft.sections.get(s.name, [])) for s in Brief.sections},
+            # Claim ids in reading order.
+            **{name: claim_ids.renumber(items) for name, items in sections.items()},
         }
-        for draft, group in zip(drafts, groups, strict=True)
+        for group, draft, sections in written
     ]
+    summarised = [
+        story
+        for story, (_, _, sections) in zip(stories, written, strict=True)
+        if any(sections.values())
+    ] or stories
     brief = Brief.model_validate(
         {
-            "title": title or day_title([str(s["headline"]) for s in stories], len(stories)),
+            "title": title or day_title([str(s["headline"]) for s in summarised], len(summarised)),
             "generated_at": config.now(),
             "engine": drafts[0].engine,
-            "overview": [s["id"] for s in stories[:OVERVIEW_STORIES]] if len(stories) > 1 else [],
+            "overview": [s["id"] for s in summarised[:OVERVIEW_STORIES]]
+            if len(stories) > 1
+            else [],
             "stories": stories,
             "sources": sources,
             "skipped_inputs": skipped,

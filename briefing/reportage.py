@@ -11,6 +11,10 @@ Pages hold other text that must never lead a story or the day:
 - a statement with no named actor or place at all ("This is available to institutional
   customers only."): whatever it says, it says of no one in particular.
 
+A sentence that dates what it tells to years before the story's own (its sources' earliest
+publication year, less one) tells history, not the day's event ("On Oct. 16, 1998, the
+Air Force announced ..." on a page cited in 2004): it does not open a bottom line.
+
 A source none of whose statements reports news this way (a snippet cut short), or that
 speaks to the reader more often than it reports (a paywall or login page), is
 *background*: its story may keep it, but it does not lead the story, and the day's
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
 
 _BOILERPLATE = re.compile(
     r"click here|subscribe|sign up|newsletter|cookie|all rights reserved|follow us|read more|"
+    r"continue reading|"
     r"advertisement|related (?:links|stories|articles)|getty images|photo:|image:|©|copyright|"
     r"e-?mail this|share this|terms of use|privacy policy|javascript|advertise (?:in|with|on)|"
     r"this (?:web)?site is|optimi[sz]ed for|best viewed|registered user|purchase this article",
@@ -40,11 +45,15 @@ _BOILERPLATE = re.compile(
 _ENDS_LIKE_PROSE = re.compile(r"[.!?][\"”’')]*$")
 _CUT_OFF = re.compile(r"(?:\.\.\.|…)[\"”’')]*$")
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
-# The reader addressed: second person outside quotation marks, or a polite imperative.
+# The reader addressed: second person outside quotation marks, a polite imperative, or a
+# cross-reference ("Also see the archival list of ...").
 _TO_THE_READER = re.compile(
-    r"\b(?:you|your|yours|yourself|yourselves)\b|^\W*please\b", re.IGNORECASE
+    r"\b(?:you|your|yours|yourself|yourselves)\b|^\W*(?:please|(?:also\s+)?see)\b",
+    re.IGNORECASE,
 )
 MIN_WORDS, MAX_WORDS = 7, 70
+# A year as a sentence names it ("in 1998", "the late 1950s"), not a count ("1,998").
+_YEAR = re.compile(r"(?<![\d,.$£€])\b(1[5-9]\d\d|20\d\d)(s?)\b(?![,.]?\d)")
 
 
 def is_statement(text: str, min_words: int = MIN_WORDS) -> bool:
@@ -78,11 +87,33 @@ def reports(text: str) -> bool:
     return is_statement(text) and not addresses_reader(text) and bool(entities(text))
 
 
+def tells_history(text: str, year: int) -> bool:
+    """Whether the sentence dates what it tells before `year` (the story's earliest
+    publication year) by more than a year, and names no year since: background."""
+    named = [(int(y), decade == "s") for y, decade in _YEAR.findall(text)]
+    return bool(named) and all(y + (9 if decade else 0) < year - 1 for y, decade in named)
+
+
 def is_report(source: Source) -> bool:
     """Whether the source reads as a news report: it has sentences that report news, and
     more of them than sentences speaking to the reader (a paywall or login page, a
     subscription notice, a how-to addressed to "you" is background), and its text is not
     a snippet cut short (a search alert's excerpt of an article we do not have)."""
+    reporting, to_reader, snippet = _reading(source)
+    return not snippet and reporting > 0 and reporting >= to_reader
+
+
+def is_notice(source: Source) -> bool:
+    """Whether the source is background for a reason its text shows, not for naming no
+    one a model-free reader recognises: a snippet cut short, or a page that speaks to the
+    reader at least as often as it reports (a paywall, a login page, an app's promotion)."""
+    reporting, to_reader, snippet = _reading(source)
+    return snippet or (to_reader > 0 and to_reader >= reporting)
+
+
+def _reading(source: Source) -> tuple[int, int, bool]:
+    """The source's sentences that report, those that speak to the reader, and whether
+    its text is a snippet cut short."""
     # A feed item's one-sentence summary often leaves its actor to the headline ("A
     # suspect confessed to a plot ..." under "Teen planned attack at Swift concert").
     named = bool(entities(source.title))
@@ -90,12 +121,10 @@ def is_report(source: Source) -> bool:
         reports(p.text) or (named and is_statement(p.text) and not addresses_reader(p.text))
         for p in source.passages
     )
-    snippet = bool(source.passages) and cut_off(source.passages[-1].text)
-    return (
-        not snippet
-        and reporting > 0
-        and reporting >= sum(addresses_reader(p.text) for p in source.passages)
-    )
+    # A feed's "Continue reading..." link after a whole summary cuts nothing short.
+    text = [p.text for p in source.passages if _BOILERPLATE.search(p.text) is None]
+    snippet = bool(text) and cut_off(text[-1])
+    return reporting, sum(addresses_reader(p.text) for p in source.passages), snippet
 
 
 def background(sources: Sequence[Source]) -> set[str]:

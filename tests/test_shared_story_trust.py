@@ -115,6 +115,21 @@ def test_on_the_feeds_no_fragment_notice_or_caption_leads(feeds_day: dict[str, o
         assert story["dates"] is not None
 
 
+def test_on_the_feeds_what_gives_nothing_to_cite_is_set_apart_at_the_end(
+    feeds_day: dict[str, object],
+) -> None:
+    stories = feeds_day["stories"]
+    assert isinstance(stories, list)
+    sections = ("bottom_line", "key_developments", "key_figures", "unconfirmed", "quotes")
+    says = [any(story[name] for name in sections) for story in stories]
+    apart = says.count(False)
+    assert apart > 10  # galleries, an app's promotion, Portuguese items, alert snippets
+    assert says == [True] * (len(stories) - apart) + [False] * apart
+    overview = feeds_day["overview"]
+    assert isinstance(overview, list)
+    assert not set(overview) & {s["id"] for s, said in zip(stories, says, strict=True) if not said}
+
+
 def test_on_the_feeds_the_day_is_led_by_reported_news(feeds_day: dict[str, object]) -> None:
     stories = feeds_day["stories"]
     assert isinstance(stories, list)

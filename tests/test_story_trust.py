@@ -3,6 +3,7 @@ is not news never leads, and every story says when it happened. Our own articles
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import TYPE_CHECKING
 
@@ -314,3 +315,148 @@ def test_date_labels() -> None:
     )
     assert dates_label(StoryDates(undated=3), 3) == "undated"
     assert dates_label(None, 3) == ""
+
+
+# --- what is set apart ------------------------------------------------------------------
+
+GALLERY = briefing.Article(
+    "Harbour life at dawn \u2013 in pictures",
+    "Nets, gulls and the first boats out",
+    url="https://harbour.example/gallery/dawn",
+    published="2026-03-04",
+)
+SNIPPET = briefing.Article(
+    "Global Ferry Ticketing Market 2026 by Key Players ...",
+    "The global ferry ticketing market report offers an overview of the size, share and "
+    "growth of ...",
+    url="https://market-pages.example/ferry-ticketing",
+    published="2026-03-04",
+)
+
+
+def test_stories_with_nothing_to_cite_or_no_report_are_set_apart_in_every_format() -> None:
+    paywall = dataclasses.replace(PAYWALL, url="https://journal.example/access")
+    brief = briefing.generate([*FERRY, *CHESS, GALLERY, paywall, SNIPPET], engine="extractive")
+    apart = brief.stories[2:]
+    assert len(brief.stories) == 5
+    assert [sorted(s.source_ids) for s in brief.stories[:2]] == [
+        ["S1", "S2", "S3"],
+        ["S4", "S5", "S6"],
+    ]
+    # Set apart: last, with no claim (not even the paywall's own sentences), not in the overview.
+    for story in apart:
+        assert not any(story.items(section) for section in brief.sections)
+        assert story.id not in brief.overview
+    assert brief.overview == [s.id for s in brief.stories[:2]]
+    assert "led by" in brief.title
+    assert brief.title.startswith("2 stories")
+    data = json.loads(briefing.render(brief, "json"))
+    assert [s["id"] for s in data["stories"][2:]] == [s.id for s in apart]
+    markdown = briefing.render(brief, "md")
+    assert markdown.count("\n## ") >= 3
+    assert "\n## 3." not in markdown  # not numbered as stories
+    listed = markdown.split("## Not summarised: nothing to cite", 1)[1].split("\n## ", 1)[0]
+    for url in ("https://harbour.example/gallery/dawn", "https://journal.example/access",
+                "https://market-pages.example/ferry-ticketing"):  # fmt: skip
+        assert f"]({url})" in listed
+    assert "4 March 2026" in listed
+    assert "in 5 stories (3 not summarised" in markdown
+    page = briefing.render(brief, "html")
+    section = page.split('<section id="set-apart">', 1)[1].split("</section>", 1)[0]
+    for story in apart:
+        assert f'<li id="story-{story.id}" data-story="{story.id}">' in section
+    assert page.count('<details class="story"') == 2
+
+
+def test_a_feed_summary_with_a_continue_reading_link_is_a_report() -> None:
+    (item,) = sources_of(
+        [
+            briefing.Article(
+                "Marrowick ferry crews strike over rosters",
+                "Ferry crews at Marrowick walked out on Tuesday over night rosters.\n\n"
+                "Continue reading...",
+            )
+        ]
+    )
+    assert is_report(item)
+    (cut,) = sources_of([SNIPPET])
+    assert not is_report(cut)
+
+
+# --- the headline says what the bottom line says -----------------------------------------
+
+
+def test_the_headline_is_the_title_of_the_article_whose_lede_opens_the_bottom_line() -> None:
+    from briefing.engines.extractive.headline import headline  # noqa: PLC0415
+
+    programme, report = sources_of(
+        [
+            briefing.Article(
+                "Kelda Lines Fleet Renewal Programme (Marrowick Ferries)",
+                "Kelda Lines began renewing its Marrowick ferry fleet in 2019.",
+            ),
+            briefing.Article(
+                "Marrowick ferry crews walk out over rosters",
+                "Ferry crews at Marrowick harbour walked out over Kelda Lines rosters.",
+            ),
+        ]
+    )
+    central = [report.passages[0].text, programme.passages[0].text]
+    # The reference page's title shares more words with the story; the lede's does too.
+    assert headline([programme, report], central) == programme.title
+    assert headline([programme, report], central, lede=[report]) == report.title
+    assert headline([programme, report], central, lede=[programme, report]) == programme.title
+
+
+def test_a_fragment_or_a_sites_name_is_no_headline_the_articles_first_line_is() -> None:
+    from briefing.engines.extractive.headline import headline  # noqa: PLC0415
+
+    fragment, site, other = sources_of(
+        [
+            briefing.Article(
+                "and 240 Striking Crews",
+                "Ferry crews at Marrowick harbour walked out over night rosters.",
+            ),
+            briefing.Article(
+                "Island Courier Online",
+                "Marrowick ferry strike strands islanders\n\nFerry crews at Marrowick walked "
+                "out on Tuesday, stranding Tessel islanders.",
+            ),
+            briefing.Article(
+                "Island Courier Online",
+                "Chess title for Halas\n\nOndrej Halas won the Brindor chess title on Sunday.",
+            ),
+        ]
+    )
+    central = [site.passages[1].text]
+    assert headline([fragment, site, other], central, lede=[site]) == (
+        "Marrowick ferry strike strands islanders"
+    )
+
+
+def test_a_cross_reference_speaks_to_the_reader() -> None:
+    assert addresses_reader("Also see the archival list of the Essays on Science and Society.")
+    assert addresses_reader("See the Harbour Authority's timetable for the relief sailings.")
+    assert not addresses_reader("Seeing the queues, Kelda Lines added two relief sailings.")
+
+
+def test_a_sentence_dated_years_before_the_story_does_not_open_its_bottom_line() -> None:
+    from briefing.reportage import tells_history  # noqa: PLC0415
+
+    assert tells_history("On Oct. 16, 1998, the Air Force announced 19 launches.", 2004)
+    assert tells_history("Work started in the late 1950s and ended in 1974.", 2004)
+    assert not tells_history("Kmart, bankrupt in 2002, agreed to buy Sears in 2004.", 2004)
+    assert not tells_history("The deal is worth $1,998 million to 2,003 holders.", 2004)
+    # The archive page's lede repeats the report's headline word for word: without its
+    # date it would be the lede the others agree with most.
+    history = briefing.Article(
+        "Kelda Lines Archive",
+        "On March 3, 2019, Marrowick ferry crews walk out over rosters at Marrowick harbour, "
+        "the Kelda Lines archive records.",
+        outlet="Kelda Lines",
+        published="2026-03-03",
+    )
+    draft = ExtractiveEngine().write(sources_of([FERRY[0], history]))
+    assert draft.sections["bottom_line"]
+    for claim in draft.sections["bottom_line"]:
+        assert "2019" not in claim.text  # type: ignore[union-attr]

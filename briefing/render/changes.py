@@ -20,8 +20,23 @@ if TYPE_CHECKING:
 
 
 def shown(brief: Brief) -> list[StoryBase]:
-    """The stories shown in full, in the brief's order: all but the continuing ones."""
-    return [s for s in brief.stories if s.status != "continuing"]
+    """The stories shown in full, in the brief's order: all but the continuing ones and
+    those set apart."""
+    apart = {s.id for s in set_apart(brief)}
+    return [s for s in brief.stories if s.status != "continuing" and s.id not in apart]
+
+
+def set_apart(brief: Brief) -> list[StoryBase]:
+    """The stories of a day of several that give nothing to cite (briefing/assemble.py
+    sets apart those that report no news): listed in one line each, not numbered, so a
+    photo gallery, an app's promotion or a paywall notice does not read as a story."""
+    if len(brief.stories) < 2:  # a brief of one story shows it whole
+        return []
+    return [
+        s
+        for s in brief.stories
+        if s.status != "continuing" and not any(s.items(section) for section in brief.sections)
+    ]
 
 
 def continuing(brief: Brief) -> list[StoryBase]:

@@ -38,8 +38,9 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
     labels = {s.id: s.label() for s in brief.sources}
     stories: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
+    shown = {s.id for s in changes.shown(brief)}
     for k, story in enumerate(brief.stories):
-        if story.status == "continuing":  # not news again: one line (render/changes.py)
+        if story.id not in shown:  # continuing or set apart: one line (render/changes.py)
             continue
         sections: list[dict[str, Any]] = []
         for section in brief.sections:
@@ -70,6 +71,7 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
             }
         )
     by_id = {s.id: s for s in brief.stories}
+    by_source = {s.id: s for s in brief.sources}
     numbers_of = {entry["story"].id: entry["number"] for entry in stories}
     contents = [
         {**_heading(brief, story), "number": numbers_of.get(story.id)} for story in brief.stories
@@ -86,6 +88,10 @@ def render_html(brief: Brief, env: SandboxedEnvironment) -> str:
         overview=[by_id[i] for i in brief.overview],
         single=len(brief.stories) == 1,
         continuing=changes.continuing(brief),
+        set_apart=[
+            {**_heading(brief, story), "sources": [_source(by_source[i]) for i in story.source_ids]}
+            for story in changes.set_apart(brief)
+        ],
         tally=changes.tally(brief),
         percent=percent,
         day_href=changes.day_href,

@@ -22,7 +22,8 @@ from briefing.engines.extractive.similarity import cosine, tokens
 from briefing.engines.supported import supported_only
 from briefing.ingest.limits import InputLimits, cli_option
 from briefing.models import Claim, EngineInfo, Figure, KeyFigure, Quote, SkippedInput, Source
-from briefing.reportage import is_report, reports
+from briefing.reportage import is_report, reports, tells_history
+from briefing.stories.dates import published_at
 from briefing.verify.synthesis import comparable_parts, corroboration_problem, credited_speaker
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class ExtractiveEngine:
             )
         ids = (f"C{n}" for n in count(1))
         picked = _pick(plain, candidates, MAX_DEVELOPMENTS + 2)
-        bottom = _bottom_line(plain, picked)
+        bottom = _bottom_line(plain, picked, _first_year(sources))
         writer = _Writer(scored)
         bottom_line = writer.claims(bottom, (f"B{n}" for n in count(1)), len(bottom))
         told = {pid for b in bottom for pid in _reported(b)}
@@ -110,7 +111,13 @@ class ExtractiveEngine:
             sources,
         )
         return Draft(
-            title=headline(reporting, [p.item.passage.text for p in bottom] or [top.passage.text]),
+            title=headline(
+                reporting,
+                [p.item.passage.text for p in bottom] or [top.passage.text],
+                [bottom[0].item.source, *(c.source for c in bottom[0].corroborations)]
+                if bottom
+                else [],
+            ),
             engine=EngineInfo(name="extractive", model=None, note=NOTE),
             sections=sections,
             usage={"dropped_citations": unsupported} if unsupported else {},
@@ -118,15 +125,26 @@ class ExtractiveEngine:
         )
 
 
-def _bottom_line(plain: list[Scored], picked: list[Pick]) -> list[Pick]:
+def _first_year(sources: Sequence[Source]) -> int | None:
+    """The year of the story's earliest known publication date."""
+    moments = [m for m in map(published_at, sources) if m is not None]
+    return min(moments).year if moments else None
+
+
+def _bottom_line(plain: list[Scored], picked: list[Pick], year: int | None = None) -> list[Pick]:
     """One or two picks that state the story's main event. News states it in its lede, so
     the first is a lede of the story's news reports (each one's first sentence that
     reports: see briefing/reportage.py), the one the other reports' ledes and headlines
     agree with most; the story's picks stand in when no source has one. The bottom line stands
-    alone: no sentence whose subject is a "he" or "this"."""
-    ledes = [s for s in _ledes(plain) if not leans_on_another(s.passage.text)]
+    alone: no sentence whose subject is a "he" or "this", and none that tells history
+    (dated years before the story's earliest publication `year`)."""
+
+    def fits(text: str) -> bool:
+        return not leans_on_another(text) and not (year and tells_history(text, year))
+
+    ledes = [s for s in _ledes(plain) if fits(s.passage.text)]
     if not ledes:
-        alone = [p for p in picked if not leans_on_another(p.item.passage.text)]
+        alone = [p for p in picked if fits(p.item.passage.text)]
         return alone[:1] + [p for p in alone[1:2] if p.weight >= 0.7 * alone[0].weight]
 
     # What the other reports open with: their lede, and their headline, which names the
@@ -157,7 +175,7 @@ def _bottom_line(plain: list[Scored], picked: list[Pick]) -> list[Pick]:
         for p in picked
         if not told & _reported(p)
         and cosine(p.item.vector, first.item.vector) < REDUNDANT
-        and not leans_on_another(p.item.passage.text)
+        and fits(p.item.passage.text)
     ][:1]
     return [first, *(p for p in second if p.weight >= 0.7 * top)]
 
