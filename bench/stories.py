@@ -6,9 +6,9 @@ labelled news: full texts, feed items, headlines. For each, BCubed precision, re
 F1 of `group_stories` and of a baseline (plain TF-IDF, cosine, average link, as
 scikit-learn's text tools give it), both with their one cut calibrated on all the
 datasets (the cut whose worst dataset scores best); then leave-one-dataset-out: each cut
-calibrated so on the other datasets, scored on the one left out. Our cut is `clustering.SAME_STORY`; the line
-"calibrated on all" shows the value the calibration picks, which should be the one
-shipped.
+calibrated so on the other datasets, scored on the one left out. Our cut is
+`clustering.SAME_STORY`; the line "calibrated on all" shows the value the calibration
+picks, which should be the one shipped.
 
 Then: the 8 HTML pages (the 4 plague pages one story), each dev cluster file alone (one
 story each), each dev cluster under a shared site headline, vectors given in place of the
