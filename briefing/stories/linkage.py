@@ -39,29 +39,39 @@ def average_linkage(
 ) -> list[Merge]:
     """The merges down to average similarity `floor`, highest first. `days` holds each
     article's date as a day number (None if unknown)."""
-    groups = _Groups(count, days, floor)
+    groups = _Groups(count, days, days_apart, floor)
     for i, j, value in zip(*(a.tolist() for a in pairs), strict=True):
         groups.link(i, j, value)
     groups.start()
     merges: list[Merge] = []
     while (best := groups.best()) is not None:
         height, a, b = best
-        if groups.span(a, b) <= days_apart:
-            merges.append(Merge(height, a, b))
-            groups.merge(a, b)
+        merges.append(Merge(height, a, b))
+        groups.merge(a, b)
     return merges
 
 
 class _Groups:
     """The groups so far (each named by one of its articles), the summed similarity of
-    each linked pair of groups, and a heap of candidate merges; a heap entry is stale
-    once either group has changed since it was pushed."""
+    each linked pair of groups, and each group's best partner in a heap.
 
-    def __init__(self, count: int, days: Sequence[float | None], floor: float) -> None:
+    Only a group's best partner is kept (a heap entry is stale once its group has
+    changed): when two groups join, the joined group's average with any other group lies
+    between the two averages it had (a mean weighted by their sizes), so it cannot beat
+    that other group's best unless its best was one of the two; only those groups, and
+    the joined one, look again for their best. Each group looks among its linked groups
+    (its neighbours in the graph), so a merge costs the neighbours it touches, not a push
+    for each of them."""
+
+    def __init__(
+        self, count: int, days: Sequence[float | None], days_apart: float, floor: float
+    ) -> None:
         self.sums: list[dict[int, float]] = [{} for _ in range(count)]
         self.size = [1] * count
         self.first = list(days)
         self.last = list(days)
+        self.days_apart = days_apart
+        self.partner: list[int | None] = [None] * count
         self.version = [0] * count
         self.floor = floor
         self.heap: list[tuple[float, int, int, int, int]] = []
@@ -71,20 +81,30 @@ class _Groups:
         self.sums[b][a] = self.sums[b].get(a, 0.0) + value
 
     def start(self) -> None:
-        for a, linked in enumerate(self.sums):
-            for b in linked:
-                if a < b:
-                    self._push(a, b)
+        for group in range(len(self.sums)):
+            self._look(group)
 
-    def _push(self, a: int, b: int) -> None:
-        height = self.sums[a][b] / (self.size[a] * self.size[b])
-        if height >= self.floor:
-            heapq.heappush(self.heap, (-height, a, b, self.version[a], self.version[b]))
+    def _look(self, group: int) -> None:
+        """Find the group's best partner (highest average at or above the floor, within
+        the days allowed; the smallest index on a tie) and queue it."""
+        self.version[group] += 1
+        size = self.size[group]
+        best, partner = self.floor, None
+        for other, total in self.sums[group].items():
+            height = total / (size * self.size[other])
+            if (height > best or (height == best and (partner is None or other < partner))) and (
+                self.span(group, other) <= self.days_apart
+            ):
+                best, partner = height, other
+        self.partner[group] = partner
+        if partner is not None:
+            low, high = min(group, partner), max(group, partner)
+            heapq.heappush(self.heap, (-best, low, high, group, self.version[group]))
 
     def best(self) -> tuple[float, int, int] | None:
         while self.heap:
-            negative, a, b, seen_a, seen_b = heapq.heappop(self.heap)
-            if self.version[a] == seen_a and self.version[b] == seen_b:
+            negative, a, b, group, seen = heapq.heappop(self.heap)
+            if self.version[group] == seen:
                 return -negative, a, b
         return None
 
@@ -106,10 +126,12 @@ class _Groups:
         self.size[big] += self.size[small]
         self.first[big] = _earliest(self.first[big], self.first[small])
         self.last[big] = _latest(self.last[big], self.last[small])
-        self.version[big] += 1
-        self.version[small] += 1
+        self.version[small] += 1  # its entries are stale: it is part of `big` now
+        self.partner[small] = None
+        self._look(big)
         for other in self.sums[big]:
-            self._push(min(big, other), max(big, other))
+            if self.partner[other] in (a, b):
+                self._look(other)
 
 
 def labels_at(count: int, merges: Sequence[Merge], cut: float) -> list[int]:
