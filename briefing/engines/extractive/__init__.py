@@ -187,7 +187,9 @@ def _reported(pick: Pick) -> set[str]:
 
 def _ledes(plain: list[Scored]) -> list[Scored]:
     """The first reporting sentence of each news report among the statements `plain`."""
-    reporting = {id(s.source): is_report(s.source) for s in plain}
+    # Once a source, not once a sentence: reading a source is linear in its length.
+    sources = {id(s.source): s.source for s in plain}
+    reporting = {key: is_report(source) for key, source in sources.items()}
     found: dict[str, Scored] = {}
     for item in plain:  # reading order
         first = reporting[id(item.source)] and item.source.id not in found
