@@ -429,3 +429,32 @@ def test_sites_of_one_owner_are_one_outlet_offline(monkeypatch) -> None:
         source(3, "https://www.nikkei.com/c", "Nikkei Asia"),
     ]
     assert independent_outlets(same, {}) == 2
+
+
+def test_one_shared_place_name_does_not_join_unrelated_events():
+    # A small day: a choir's prize shares only its town with a fire that the town's
+    # firefighters helped to put out (at the calibration's 0.07 they were one story).
+    articles = [
+        Article(
+            "Fire closes the Harrowgate library",
+            "A fire closed the Harrowgate public library on Sunday night. Firefighters from "
+            "Harrowgate and Tollbridge put it out within two hours. No one was in the building.",
+            origin="fire-1.txt",
+        ),
+        Article(
+            "Harrowgate library fire was electrical, inspectors say",
+            "Inspectors said a faulty cable in the reading room started the fire at the "
+            "Harrowgate library. About 4,000 books were lost.",
+            origin="fire-2.txt",
+        ),
+        Article(
+            "Tollbridge choir wins the county prize",
+            "The Tollbridge Singers won the county choir prize on Saturday with a programme of "
+            "sea shanties. It is the choir's first win in twelve years.",
+            origin="choir.txt",
+        ),
+    ]
+    sources, _ = build_sources(articles)
+    groups = group_stories(sources)
+    assert sorted(len(g.source_ids) for g in groups) == [1, 2]
+    assert [list(g.source_ids) for g in groups if len(g.source_ids) == 1] == [[sources[2].id]]
