@@ -172,3 +172,43 @@ def test_a_short_sentence_of_prose_is_a_statement_and_a_heading_is_not():
     assert claim_problem("Talks collapsed on Tuesday.") is None
     assert claim_problem("Evacuation of Harrowgate") is not None
     assert claim_problem("Invented.") is not None
+
+
+def test_a_side_detail_of_one_source_does_not_replace_a_lead_more_sources_report():
+    from briefing.engines.extractive import ExtractiveEngine  # noqa: PLC0415
+    from briefing.engines.llm.over_offline import over_offline  # noqa: PLC0415
+    from briefing.models import Claim, Passage, Source  # noqa: PLC0415
+
+    lead = "The Kessel dam partly failed on Monday and more than 5,000 people left Harrowgate."
+
+    def source(sid: str, outlet: str, detail: str) -> Source:
+        texts = [lead, detail]
+        passages = [Passage(id=f"{sid}.{n}", text=t, paragraph=n) for n, t in enumerate(texts, 1)]
+        return Source(
+            id=sid, title="Kessel dam fails", outlet=outlet, origin=f"{sid}.txt", passages=passages
+        )
+
+    sources = [
+        source(
+            "S1", "Eastmark Wire", "The mayor of Harrowgate opened a new sports hall last year."
+        ),
+        source("S2", "Harrowgate Herald", "Engineers will inspect the dam again on Wednesday."),
+    ]
+    offline = ExtractiveEngine().write(sources)
+    assert (
+        len(
+            {
+                p.split(".")[0]
+                for c in offline.sections["bottom_line"]
+                for p in [*c.citations, *c.corroborated_by]
+            }
+        )
+        == 2
+    )
+    side = Claim(id="C1", text=sources[0].passages[1].text, citations=["S1.2"])
+    filled = over_offline(
+        "Harrowgate mayor opened a sports hall", {"bottom_line": [side]}, offline, sources
+    )
+    assert filled.sections["bottom_line"][0].text == lead  # type: ignore[union-attr]
+    assert filled.title == offline.title  # the model's headline named the side detail
+    assert any("fewer sources report" in why for why in filled.left_out)
