@@ -56,7 +56,6 @@ REASONS = [
     ("subject is a pronoun", r"leans on another"),
     ("speaker not named there", r"no speaker"),
     ("unlike values as a disagreement", r"measure different things"),
-    ("bottom line fewer sources report", r"fewer sources report"),
     ("headline not in the sources", r"headline"),
 ]
 

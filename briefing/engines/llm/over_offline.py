@@ -110,16 +110,6 @@ def over_offline(
     rules = _Rules(sources)
     own = {s.name: rules.section(written.get(s.name, []), s) for s in sections}
     base = {s.name: list(offline.sections.get(s.name, [])) for s in sections}
-    # The main event is what most of the story's sources report: a model's bottom line
-    # that fewer sources report than one of the offline draft's (a side detail of one
-    # article) does not replace it, nor does its headline, which would name that detail.
-    lead, offline_lead = own.get("bottom_line", []), base.get("bottom_line", [])
-    narrower = bool(lead and offline_lead) and _reach(lead[0]) < max(map(_reach, offline_lead))
-    if narrower:
-        for item in lead:
-            text = str(getattr(item, "text", ""))  # a bottom line holds claims
-            rules.refuse(text, "is a bottom line fewer sources report than the offline draft's")
-        own["bottom_line"] = []
     # Each sentence is shown once. The offline draft's unconfirmed reports are kept
     # whatever the model wrote, so their sentences are not the model's claims; then what
     # the model chose comes before the offline draft's. (A figure's sentence may be a
@@ -142,8 +132,7 @@ def over_offline(
         chosen[section.name] = items[: section.max_items]
         if section.kind != "figures":
             used |= _all_cited(chosen[section.name])
-    headline = None if narrower else rules.headline(title)
-    wrote = ["the headline"] if headline is not None else []
+    wrote = ["the headline"] if (headline := rules.headline(title)) is not None else []
     for section in sections:
         count = sum(1 for i in chosen[section.name] if any(i is m for m in mine[section.name]))
         if count:
@@ -176,12 +165,6 @@ def _filled(
     room = section.max_items - len(rest) - sum(1 for m in model if _cited(m) & shown)
     added = [m for m in model if not _cited(m) & shown][: max(room, 0)]
     return [m for m in model if _cited(m) & shown or any(m is a for a in added)] + rest
-
-
-def _reach(item: Item) -> int:
-    """How many sources report the item: its own and those corroborating it."""
-    passages = [*_cited(item), *getattr(item, "corroborated_by", [])]
-    return len({passage.split(".", 1)[0] for passage in passages})
 
 
 def _all_cited(items: Sequence[Item]) -> set[str]:
