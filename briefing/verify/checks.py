@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -55,7 +56,16 @@ def check_text(
 
     The one check of a text: verify_brief and the LLM engine's validators both call it.
     """
-    passages = tuple(cited)  # each passage's words and numbers are found once, then reused
+    checked = _checked_text(text, tuple(cited), quote=quote, value=value)
+    return TextCheck(list(checked.findings), checked.support)
+
+
+# The engines check every candidate before keeping it and the review checks what they
+# kept: the same text against the same passages, checked once.
+@functools.lru_cache(maxsize=1 << 13)
+def _checked_text(
+    text: str, passages: tuple[str, ...], *, quote: bool, value: float | None
+) -> TextCheck:
     findings: list[Finding] = []
     for words in misquotes(text, passages, whole=quote):
         reason = (

@@ -7,6 +7,7 @@ Varga said" and "Harrowgate's lower town" in "the lower town of Harrowgate".
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -27,6 +28,13 @@ def entities(text: str) -> list[str]:
     A lone capitalised word that opens a sentence ("Engineers were ...") is left out: its
     capital says nothing about it being a name. Acronyms ("NATO", "N.M.I.") always count.
     """
+    return list(_entities(text))
+
+
+# One sentence is read for names by grouping, the engine's candidate rules, the synthesis
+# checks and the verifier, each more than once: read it once.
+@functools.lru_cache(maxsize=1 << 16)
+def _entities(text: str) -> tuple[str, ...]:
     found: list[str] = []
     run = _Run()
     for raw in _TOKEN.findall(text):
@@ -43,7 +51,7 @@ def entities(text: str) -> list[str]:
             continue
         run = _extend(run, raw, found)
     run.flush(found)
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))
 
 
 def missing_entities(claim: str, passages: str | Sequence[str]) -> list[str]:
