@@ -24,6 +24,7 @@ that feeds ship beside an item's summary never become its text (briefing/ingest/
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -114,17 +115,43 @@ def is_notice(source: Source) -> bool:
 def _reading(source: Source) -> tuple[int, int, bool]:
     """The source's sentences that report, those that speak to the reader, and whether
     its text is a snippet cut short."""
+    return _read(source.title, tuple(p.text for p in source.passages))
+
+
+# Grouping, ranking, both engines and the verifier ask of the same sources: read each once.
+@functools.lru_cache(maxsize=1 << 14)
+def _read(title: str, sentences: tuple[str, ...]) -> tuple[int, int, bool]:
+    named = bool(entities(title))
+    reporting = sum(_reports_under(named, s) for s in sentences)
+    # A feed's "Continue reading..." link after a whole summary cuts nothing short.
+    text = [s for s in sentences if _BOILERPLATE.search(s) is None]
+    snippet = bool(text) and cut_off(text[-1])
+    return reporting, sum(addresses_reader(s) for s in sentences), snippet
+
+
+def ledes(source: Source) -> set[str]:
+    """The ids of the sentences where a news report states its main event: its first
+    statement, and its first sentence that reports news (the first may leave its actor to
+    the headline). Empty for a source that is not a news report."""
+    if not is_report(source):
+        return set()
+    named = bool(entities(source.title))
+    statement = next((p.id for p in source.passages if _says(p.text)), None)
+    reporting = next((p.id for p in source.passages if _reports_under(named, p.text)), None)
+    first = (statement, reporting)
+    return {pid for pid in first if pid is not None}
+
+
+def _says(text: str) -> bool:
+    """Whether a sentence is a statement of prose that does not speak to the reader."""
+    return is_statement(text) and not addresses_reader(text)
+
+
+def _reports_under(named: bool, text: str) -> bool:
+    """Whether a sentence reports news under a title that names someone (`named`)."""
     # A feed item's one-sentence summary often leaves its actor to the headline ("A
     # suspect confessed to a plot ..." under "Teen planned attack at Swift concert").
-    named = bool(entities(source.title))
-    reporting = sum(
-        reports(p.text) or (named and is_statement(p.text) and not addresses_reader(p.text))
-        for p in source.passages
-    )
-    # A feed's "Continue reading..." link after a whole summary cuts nothing short.
-    text = [p.text for p in source.passages if _BOILERPLATE.search(p.text) is None]
-    snippet = bool(text) and cut_off(text[-1])
-    return reporting, sum(addresses_reader(p.text) for p in source.passages), snippet
+    return reports(text) or (named and _says(text))
 
 
 def background(sources: Sequence[Source]) -> set[str]:

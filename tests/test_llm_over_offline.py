@@ -56,7 +56,7 @@ def test_a_model_that_answers_the_schemas_minimum_gives_the_offline_brief_on_the
     assert "10,000" in figures
     assert "12,000" in figures
     assert "as many as 40 North Korean troops may have been killed" in brief
-    assert "Nothing gpt-4.1-mini wrote for this story checked out" in brief
+    assert "Nothing gpt-4.1-mini wrote for this story was kept" in brief
     assert server.sent("MapResult"), "the model was asked"
 
 
@@ -172,3 +172,30 @@ def test_a_short_sentence_of_prose_is_a_statement_and_a_heading_is_not():
     assert claim_problem("Talks collapsed on Tuesday.") is None
     assert claim_problem("Evacuation of Harrowgate") is not None
     assert claim_problem("Invented.") is not None
+
+
+def test_a_side_detail_the_model_puts_first_does_not_become_the_bottom_line():
+    # No report leads with the bridge (each opens with its evacuation), and the offline
+    # bottom line does not use it: the model's bottom line is a side detail.
+    side = "The main bridge is closed to all traffic."
+    brief, dropped = draft_of(written(bottom_line=[point(side, "S2.2")]))
+    story = brief.stories[0]
+    assert side not in {c.text for c in story.bottom_line}
+    assert {c for claim in story.bottom_line for c in claim.citations} & {"S1.1", "S2.1"}
+    assert any("which no report leads with" in d and "S2.2" in d for d in dropped), dropped
+    # The title the model wrote for that bottom line goes with it.
+    assert story.headline != json.loads(saved("reduce.json"))["title"]
+    assert "the headline" not in (brief.engine.note or "").split("the rest")[0]
+
+
+def test_a_bottom_line_on_a_reports_lede_is_the_models():
+    lede = "About 4,000 residents left their homes overnight, the town council said."
+    brief, _ = draft_of(written(bottom_line=[point(lede, "S2.1")]))
+    assert [c.text for c in brief.stories[0].bottom_line][:1] == [lede]
+
+
+def test_a_model_claim_cites_only_the_sentences_it_rests_on():
+    rain = "The breach followed three days of heavy rain."
+    brief, _ = draft_of(written(key_developments=[point(rain, "S1.2", "S2.2", "S2.3")]))
+    (shown,) = [c for c in brief.stories[0].key_developments if c.text == rain]
+    assert shown.citations == ["S1.2"]

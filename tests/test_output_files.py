@@ -291,7 +291,7 @@ def test_a_model_citing_nothing_real_gives_the_offline_brief_and_says_what_it_dr
     markdown = out.read_text(encoding="utf-8")
     assert "Left out because they did not check out against the cited passages:" in markdown
     assert "S9.1" in markdown
-    assert "Nothing gpt-4.1-mini wrote for this story checked out" in markdown
+    assert "Nothing gpt-4.1-mini wrote for this story was kept" in markdown
 
 
 def test_a_brief_with_claims_exits_0() -> None:

@@ -135,7 +135,8 @@ def to_draft(  # noqa: PLR0913 - the story's reply, sources, offline draft and r
         )
     else:
         note = (
-            f"Nothing {model} wrote for this story checked out, so it is the offline draft: "
+            f"Nothing {model} wrote for this story was kept (it did not check out, or the "
+            "offline draft already says it), so it is the offline draft: "
             "every statement is a sentence, or part of one, copied from the source it cites."
         )
     if notes:

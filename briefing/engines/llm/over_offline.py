@@ -9,13 +9,18 @@ the unconfirmed reports does not rest on a sentence that hedges it (cues.hedge).
 fails is left out, with the reason, for the run report.
 
 Then the brief is filled from the offline draft, section by section, with no model call:
-the model's headline and bottom line when it gave good ones, else the offline draft's;
+the model's headline and bottom line when it gave good ones, else the offline draft's (a
+bottom line states the story's main event, so the model's must rest on a report's lede or
+on the offline bottom line's sentences: a side detail goes to the developments, and the
+headline the model wrote for it goes too);
 the model's developments and quotes first, then the offline draft's that cite sentences
 not yet used (the model's items on other sentences only while there is room, so the
 offline brief's content is the floor); and every offline figure group and unconfirmed
 report, then the model's that add something. So whatever the model answers, the brief
 keeps the offline brief's figures, disagreements and unconfirmed reports; the engine note
-says what the model wrote.
+says what the model wrote. A model's claim cites only the sentences it rests on (small
+models cite a whole paragraph for one of its sentences), and a sentence copied from a
+source that the offline draft reports with corroboration is shown in the offline form.
 """
 
 from __future__ import annotations
@@ -26,9 +31,11 @@ from typing import TYPE_CHECKING
 from briefing.engines.extractive.cues import hedge, leans_on_another
 from briefing.engines.extractive.headline import MIN_WORDS
 from briefing.models import Claim, KeyFigure
+from briefing.reportage import ledes
 from briefing.sections import SECTIONS
 from briefing.statements import claim_problem
 from briefing.verify.checks import check_text
+from briefing.verify.support import support_score
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -75,8 +82,41 @@ class _Rules:
         return problem is None
 
     def section(self, items: Sequence[Item], section: Section) -> list[Item]:
-        """The items of one section of the model's that hold."""
-        return [i for i in items if not isinstance(i, Claim) or self.claim(i, section)]
+        """The items of one section of the model's that hold, each claim citing only
+        what it rests on."""
+        return [
+            self.rests_on(i) if isinstance(i, Claim) else i
+            for i in items
+            if not isinstance(i, Claim) or self.claim(i, section)
+        ]
+
+    def rests_on(self, claim: Claim) -> Claim:
+        """The claim citing only the passages it rests on: a citation whose passage the
+        claim's checks do not need (as many findings and as much support without it) goes,
+        the one that bears the least of the claim alone first."""
+        kept = list(claim.citations)
+        full = check_text(claim.text, [self.texts[c] for c in kept])
+        for pid in sorted(kept, key=lambda c: support_score(claim.text, self.texts[c])):
+            rest = [c for c in kept if c != pid]
+            if not rest:
+                break
+            trial = check_text(claim.text, [self.texts[c] for c in rest])
+            if len(trial.findings) <= len(full.findings) and trial.support >= full.support:
+                kept = rest
+        if kept == claim.citations:
+            return claim
+        return claim.model_copy(update={"citations": kept})
+
+    def main_event(self, claim: Claim, leads: set[str]) -> bool:
+        """Whether the model's bottom line states the main event: the passage it rests on
+        most is one of `leads` (the reports' ledes, the offline bottom line's sentences)."""
+        main = max(claim.citations, key=lambda c: support_score(claim.text, self.texts[c]))
+        if main in leads:
+            return True
+        self.refuse(
+            claim.text, f"as the bottom line: it rests on {main}, which no report leads with"
+        )
+        return False
 
     def headline(self, title: str) -> str | None:
         words = title.split()
@@ -89,10 +129,23 @@ class _Rules:
 
 
 def _cited(item: Item) -> set[str]:
-    """The passages an item shows (a claim's own, not those that only corroborate it)."""
+    """The passages an item shows: its own and, for a claim, those listed as also
+    reporting it."""
     if isinstance(item, KeyFigure):
         return {c for f in item.figures for c in f.citations}
+    if isinstance(item, Claim):
+        return {*item.citations, *item.corroborated_by}
     return set(item.citations)
+
+
+def _offline_form(item: Item, floor: Sequence[Item], texts: Mapping[str, str]) -> Item:
+    """The offline draft's claim in place of the model's when the model copied one of
+    the sentences that claim shows: the same report, with what corroborates it."""
+    if not isinstance(item, Claim) or not any(texts.get(c) == item.text for c in item.citations):
+        return item
+    return next(
+        (o for o in floor if isinstance(o, Claim) and set(item.citations) <= _cited(o)), item
+    )
 
 
 def _values(item: Item) -> set[tuple[float, str | None]]:
@@ -110,6 +163,17 @@ def over_offline(
     rules = _Rules(sources)
     own = {s.name: rules.section(written.get(s.name, []), s) for s in sections}
     base = {s.name: list(offline.sections.get(s.name, [])) for s in sections}
+    # A side detail the model put first becomes one of its developments (and the headline
+    # it wrote for it goes too, below).
+    leads = {pid for s in sources for pid in ledes(s)}
+    leads |= _all_cited(base.get("bottom_line", []))
+    proposed = own.get("bottom_line", [])
+    own["bottom_line"] = [
+        i for i in proposed if not isinstance(i, Claim) or rules.main_event(i, leads)
+    ]
+    side = [i for i in proposed if not any(i is k for k in own["bottom_line"])]
+    if side and "key_developments" in own:
+        own["key_developments"] = [*own["key_developments"], *side]
     # Each sentence is shown once. The offline draft's unconfirmed reports are kept
     # whatever the model wrote, so their sentences are not the model's claims; then what
     # the model chose comes before the offline draft's. (A figure's sentence may be a
@@ -126,13 +190,16 @@ def over_offline(
     for section in sections:
         # The offline bottom line the model's replaced is a development still.
         spare = base.get("bottom_line", []) if mine.get("bottom_line") else []
-        items = _filled(section, mine[section.name], base[section.name], spare, used)
+        items = _filled(
+            section, mine[section.name], base[section.name], spare, used, texts=rules.texts
+        )
         if not items and section.name == "bottom_line":
             items = _unused(base.get("key_developments", []), used)[:1]
         chosen[section.name] = items[: section.max_items]
         if section.kind != "figures":
             used |= _all_cited(chosen[section.name])
-    wrote = ["the headline"] if (headline := rules.headline(title)) is not None else []
+    headline = rules.headline(title) if not (side and not own["bottom_line"]) else None
+    wrote = ["the headline"] if headline is not None else []
     for section in sections:
         count = sum(1 for i in chosen[section.name] if any(i is m for m in mine[section.name]))
         if count:
@@ -140,12 +207,14 @@ def over_offline(
     return Filled(headline or offline.title, chosen, wrote, rules.left_out)
 
 
-def _filled(
+def _filled(  # noqa: PLR0913 - the section, its two drafts, and what the brief shows
     section: Section,
     model: list[Item],
     offline: list[Item],
     spare: list[Item],
     used: set[str],
+    *,
+    texts: Mapping[str, str],
 ) -> list[Item]:
     """One section: the model's items and the offline draft's, as the module says."""
     if section.kind == "figures":
@@ -160,6 +229,7 @@ def _filled(
     # cover, and its items on other sentences only while there is room: the model never
     # pushes what the offline brief shows out of the section.
     floor = [*spare, *offline] if section.name == "key_developments" else offline
+    model = [_offline_form(m, floor, texts) for m in model]
     rest = _unused(floor, used)
     shown = _all_cited(floor)
     room = section.max_items - len(rest) - sum(1 for m in model if _cited(m) & shown)
