@@ -56,6 +56,7 @@ REASONS = [
     ("subject is a pronoun", r"leans on another"),
     ("speaker not named there", r"no speaker"),
     ("unlike values as a disagreement", r"measure different things"),
+    ("bottom line not the main event", r"no report leads with"),
     ("headline not in the sources", r"headline"),
 ]
 
