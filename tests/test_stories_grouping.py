@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from briefing.stories import StoryGroup, group_stories, neighbours
 from briefing.stories.ids import article_key, canonical_url
 from briefing.stories.linkage import average_linkage, labels_at
 from briefing.stories.neighbours import nearest_pairs
-from briefing.stories.ranking import by_reporting_outlets
 from briefing.stories.vectors import term_matrix
 
 ROOT = Path(__file__).parents[1]
@@ -201,25 +199,6 @@ def test_stories_are_ranked_by_outlets_then_recency_then_id():
         "bakery",  # one outlet, no date: last
     ]
     assert [g.outlets for g in groups] == [2, 2, 1]
-
-
-def test_older_news_ranks_after_the_days_stories_whatever_its_outlets():
-    # The ferry story (2 outlets) was fetched two years before the rest of the folder:
-    # older news than the one-outlet bakery story of the day.
-    def dated(name: str, published: str) -> Article:
-        return dataclasses.replace(_with_origin(name), published=published)
-
-    articles = [
-        dated("ferry-wire", "2024-03-10T09:00:00+00:00"),
-        dated("ferry-own", "2024-03-10T11:00:00+00:00"),
-        dated("bakery", "2026-03-10T08:00:00+00:00"),
-    ]
-    sources, _ = build_sources(articles)
-    assert [g.outlets for g in by_reporting_outlets(group_stories(sources), sources)] == [1, 2]
-    # Within the grouping's 7 days the outlets decide again.
-    articles[-1] = dated("bakery", "2024-03-14T08:00:00+00:00")
-    sources, _ = build_sources(articles)
-    assert [g.outlets for g in by_reporting_outlets(group_stories(sources), sources)] == [2, 1]
 
 
 def test_stories_of_equal_outlets_and_no_dates_are_ranked_by_id():
