@@ -16,6 +16,7 @@ finding says what the passage has and what the claim has, so a reviewer can fix 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -282,8 +283,14 @@ def _place(name: str, text: str) -> int | None:
     """Where a name stands in a text, when it stands there once, as a whole word."""
     if name not in text:
         return None
-    at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+    at = [m.start() for m in _whole_word(name).finditer(text)]
     return at[0] if len(at) == 1 else None
+
+
+# A day's claims name a few thousand names, more than `re` keeps compiled (512).
+@functools.lru_cache(maxsize=1 << 13)
+def _whole_word(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
 
 
 def _apart(text: str, a: int, b: int, a_name: str) -> str:

@@ -43,6 +43,8 @@ _STEMMER = snowballstemmer.stemmer("english")
 _STEMMING = threading.Lock()
 
 
+# Every module compares words through this, the same words many times over.
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Casefold, strip accents and unify quotes and dashes, for comparing words."""
     if text.isascii():
