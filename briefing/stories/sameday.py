@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Sequence
@@ -32,21 +32,26 @@ def content_key(sources: Sequence[Source]) -> tuple[Hashable, ...]:
     )
 
 
-def once_per_day(function: Callable[[Sequence[Source]], T]) -> Callable[[Sequence[Source]], T]:
+class once_per_day(Generic[T]):  # noqa: N801 - used as a decorator, like functools.cache
     """`function` of a day's sources, computed once for the same sources. Its result is
     shared between callers: they must not change it."""
-    kept: OrderedDict[tuple[Hashable, ...], T] = OrderedDict()
 
-    @functools.wraps(function)
-    def reading(sources: Sequence[Source]) -> T:
+    def __init__(self, function: Callable[[Sequence[Source]], T]) -> None:
+        self.function = function
+        self.kept: OrderedDict[tuple[Hashable, ...], T] = OrderedDict()
+        functools.update_wrapper(self, function)
+
+    def __call__(self, sources: Sequence[Source]) -> T:
         key = content_key(sources)
-        if key in kept:
-            kept.move_to_end(key)
-            return kept[key]
-        result = function(sources)
-        kept[key] = result
-        if len(kept) > _KEPT:
-            kept.popitem(last=False)
+        if key in self.kept:
+            self.kept.move_to_end(key)
+            return self.kept[key]
+        result = self.function(sources)
+        self.kept[key] = result
+        if len(self.kept) > _KEPT:
+            self.kept.popitem(last=False)
         return result
 
-    return reading
+    def cache_clear(self) -> None:
+        """Forget every reading kept (as functools' caches do)."""
+        self.kept.clear()
