@@ -303,9 +303,16 @@ def roles(claim: str, passages: Sequence[str]) -> Finding | None:
     ("A and B") or turns the sentence round ("by"): "siding with A, refusing B's request"
     written as "siding with B, refusing A's request"."""
     names = [n.removesuffix("'s").removesuffix("\u2019s") for n in entities(claim)]
+    placed: dict[tuple[str, str], int | None] = {}  # each name in each text, found once
+
+    def place(name: str, text: str) -> int | None:
+        if (name, text) not in placed:
+            placed[name, text] = _place(name, text)
+        return placed[name, text]
+
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
-            ca, cb = _place(a, claim), _place(b, claim)
+            ca, cb = place(a, claim), place(b, claim)
             if ca is None or cb is None or a in b or b in a:
                 continue
             orders = set()
@@ -313,7 +320,7 @@ def roles(claim: str, passages: Sequence[str]) -> Finding | None:
             # sentences, one name in each).
             texts = [t for t in passages if a in t and b in t] or [" ".join(passages)]
             for text in texts:
-                pa, pb = _place(a, text), _place(b, text)
+                pa, pb = place(a, text), place(b, text)
                 if pa is None or pb is None:
                     continue
                 between = (_apart(claim, ca, cb, a), _apart(text, pa, pb, a))
