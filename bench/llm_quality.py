@@ -56,6 +56,7 @@ REASONS = [
     ("subject is a pronoun", r"leans on another"),
     ("speaker not named there", r"no speaker"),
     ("unlike values as a disagreement", r"measure different things"),
+    ("bottom line not the main event", r"no report leads with"),
     ("headline not in the sources", r"headline"),
 ]
 
@@ -155,6 +156,12 @@ def seed_checks(brief: Brief) -> list[str]:
     return failed
 
 
+def served(cached: int, calls: int) -> str:
+    """Where replies not sent came from: the reply cache, or the summaries and merges an
+    earlier run kept (engines/llm/reuse.py: nothing is asked, so nothing counts)."""
+    return f"(+{cached} cached)" if cached or calls else "(all kept from an earlier run)"
+
+
 def run(path: Path, args: argparse.Namespace, scorer: rouge_scorer.RougeScorer) -> bool:
     offline = pipeline.generate([str(path)], engine="extractive")
     started = time.perf_counter()
@@ -187,7 +194,7 @@ def run(path: Path, args: argparse.Namespace, scorer: rouge_scorer.RougeScorer) 
     offline_prose = " ".join(statements(offline))
     reference = reference_of(path)
     line = (
-        f"{path.stem[:40]:40} calls={calls} (+{cached} cached) {seconds:6.0f} s  "
+        f"{path.stem[:40]:40} calls={calls} {served(cached, calls)} {seconds:6.0f} s  "
         f"model items kept={kept_count(llm.engine.note)} dropped={sum(dropped.values())}  "
         f"supported={llm.review.fraction_supported:.2f}  "
         f"R1 vs offline={rouge1(scorer, offline_prose, prose):.3f}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 def split_sentences(paragraph: str, language: str = "en") -> list[str]:
     pieces = [s for s in (normalize_space(x) for x in sentencex.segment(language, paragraph)) if s]
+    if language == "en":
+        pieces = [part for piece in pieces for part in _run_ons(piece)]
     sentences: list[str] = []
     for piece in pieces:
         if sentences and _continues(sentences[-1], piece):
@@ -46,6 +49,22 @@ def _continues(previous: str, piece: str) -> bool:
 
 
 _ABBREVIATION = re.compile(r"[a-z]{1,7}\.")
+# A sentence whose full stop the source left out ("... near the school compounds The
+# strikes were ..."): English capitalises an article or pronoun after a lower-case word
+# only in a name or title, and there the next word is capitalised too ("told The
+# Associated Press", "starred in The Crown").
+# ("Series A funding" is a name: the word before is capitalised.)
+_RUN_ON = re.compile(
+    r"(?<![\w'’-])[a-z][\w'’-]*[a-z] "
+    r"(?=(?:The|A|An|This|These|Those|It|He|She|They|We|His|Her|Their|Its) [a-z])"
+)
+
+
+def _run_ons(piece: str) -> list[str]:
+    """`piece` split where a sentence ran on into the next without a full stop."""
+    ends = [m.end() for m in _RUN_ON.finditer(piece)]
+    bounds = [0, *ends, len(piece)]
+    return [piece[a:b].strip() for a, b in itertools.pairwise(bounds) if piece[a:b].strip()]
 
 
 def build_sources(

@@ -15,8 +15,11 @@ from llm_fixtures import FakeBackend, as_brief, harrowgate_sources, reply, saved
 
 import briefing
 from briefing.cli import cli
+from briefing.engines import Draft
 from briefing.engines.llm import LLMEngine
+from briefing.engines.llm.over_offline import over_offline
 from briefing.llm.settings import LLMSettings
+from briefing.models import Claim, EngineInfo
 from tests.conftest import EXAMPLES
 
 if TYPE_CHECKING:
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
 
     from fake_server import FakeServer
 
-    from briefing.models import Brief
+    from briefing.models import Brief, Item
 
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
@@ -199,3 +202,24 @@ def test_a_model_claim_cites_only_the_sentences_it_rests_on():
     brief, _ = draft_of(written(key_developments=[point(rain, "S1.2", "S2.2", "S2.3")]))
     (shown,) = [c for c in brief.stories[0].key_developments if c.text == rain]
     assert shown.citations == ["S1.2"]
+
+
+def offline_draft(**sections: list[Item]) -> Draft:
+    return Draft(title="Dam breach", engine=EngineInfo(name="extractive", note=""), sections=sections)
+
+
+def claim(text: str, *citations: str, also: tuple[str, ...] = ()) -> Claim:
+    return Claim(id="C1", text=text, citations=list(citations), corroborated_by=list(also))
+
+
+def test_a_sentence_the_model_copies_is_shown_once_with_its_corroboration():
+    sources = harrowgate_sources()
+    s2_1 = sources[1].passages[0].text
+    lead = claim(S1_1, "S1.1", also=("S2.1",))  # the offline draft: S2.1 only corroborates
+    offline = offline_draft(bottom_line=[lead], key_developments=[claim(S1_2, "S1.2")])
+    for bottom_line in ([], [claim(S1_1, "S1.1")]):
+        written = {"bottom_line": bottom_line, "key_developments": [claim(s2_1, "S2.1")]}
+        filled = over_offline("Dam breach", written, offline, sources)
+        shown = [i for name in ("bottom_line", "key_developments") for i in filled.sections[name]]
+        assert [i for i in shown if "S2.1" in {*i.citations, *i.corroborated_by}] == [lead]
+        assert filled.sections["bottom_line"] == [lead]

@@ -33,6 +33,33 @@ def test_sentences_survive_abbreviations_decimals_and_quotes(
     assert split_sentences(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a feed summary whose first sentence lost its full stop
+            "Crews worked near the old mill weir The repairs will take a week, the council said.",
+            [
+                "Crews worked near the old mill weir",
+                "The repairs will take a week, the council said.",
+            ],
+        ),
+        (  # page furniture glued to the lede
+            "Share this story The ferry resumed service on Friday.",
+            ["Share this story", "The ferry resumed service on Friday."],
+        ),
+        (  # names and titles keep their capitals: no sentence starts there
+            "She told The Harbour Gazette that the mill raised money in Series A funding.",
+            ["She told The Harbour Gazette that the mill raised money in Series A funding."],
+        ),
+        ("It rained all day, The council said.", ["It rained all day, The council said."]),
+    ],
+    ids=["run-on", "furniture", "names", "after-comma"],
+)
+def test_a_sentence_run_on_without_its_full_stop_is_split(text: str, expected: list[str]):
+    assert split_sentences(text) == expected
+    assert split_sentences(text, language="de") == [text]  # English capitals only
+
+
 def article(title: str, *paragraphs: str, origin: str = "a.txt") -> Article:
     return Article.from_paragraphs(title, list(paragraphs), origin=origin)
 

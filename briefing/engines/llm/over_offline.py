@@ -129,23 +129,25 @@ class _Rules:
 
 
 def _cited(item: Item) -> set[str]:
-    """The passages an item shows: its own and, for a claim, those listed as also
-    reporting it."""
+    """The passages an item shows (a claim's own, not those that only corroborate it:
+    one sentence may corroborate two claims, as in the offline brief)."""
     if isinstance(item, KeyFigure):
         return {c for f in item.figures for c in f.citations}
-    if isinstance(item, Claim):
-        return {*item.citations, *item.corroborated_by}
     return set(item.citations)
 
 
-def _offline_form(item: Item, floor: Sequence[Item], texts: Mapping[str, str]) -> Item:
+def _offline_form(
+    item: Item, offline: Mapping[str, Sequence[Item]], texts: Mapping[str, str]
+) -> Item:
     """The offline draft's claim in place of the model's when the model copied one of
-    the sentences that claim shows: the same report, with what corroborates it."""
+    the sentences that claim shows: the same report, with what corroborates it, in the
+    section the model chose for it."""
     if not isinstance(item, Claim) or not any(texts.get(c) == item.text for c in item.citations):
         return item
-    return next(
-        (o for o in floor if isinstance(o, Claim) and set(item.citations) <= _cited(o)), item
-    )
+    for other in (o for items in offline.values() for o in items if isinstance(o, Claim)):
+        if set(item.citations) <= {*other.citations, *other.corroborated_by}:
+            return other
+    return item
 
 
 def _values(item: Item) -> set[tuple[float, str | None]]:
@@ -161,19 +163,8 @@ def over_offline(
 ) -> Filled:
     """The story's `sections`: what the model `written` that holds, filled from `offline`."""
     rules = _Rules(sources)
-    own = {s.name: rules.section(written.get(s.name, []), s) for s in sections}
     base = {s.name: list(offline.sections.get(s.name, [])) for s in sections}
-    # A side detail the model put first becomes one of its developments (and the headline
-    # it wrote for it goes too, below).
-    leads = {pid for s in sources for pid in ledes(s)}
-    leads |= _all_cited(base.get("bottom_line", []))
-    proposed = own.get("bottom_line", [])
-    own["bottom_line"] = [
-        i for i in proposed if not isinstance(i, Claim) or rules.main_event(i, leads)
-    ]
-    side = [i for i in proposed if not any(i is k for k in own["bottom_line"])]
-    if side and "key_developments" in own:
-        own["key_developments"] = [*own["key_developments"], *side]
+    own, side = _models_own(rules, written, base, sources, sections)
     # Each sentence is shown once. The offline draft's unconfirmed reports are kept
     # whatever the model wrote, so their sentences are not the model's claims; then what
     # the model chose comes before the offline draft's. (A figure's sentence may be a
@@ -186,12 +177,14 @@ def over_offline(
         )
         if section.kind != "figures":
             used |= _all_cited(mine[section.name])
+    # What the offline draft shows anywhere: the model may move it to another section.
+    drafted = {c for s in sections if s.kind != "figures" for c in _all_cited(base[s.name])}
     chosen: dict[str, list[Item]] = {}
     for section in sections:
         # The offline bottom line the model's replaced is a development still.
         spare = base.get("bottom_line", []) if mine.get("bottom_line") else []
         items = _filled(
-            section, mine[section.name], base[section.name], spare, used, texts=rules.texts
+            section, mine[section.name], base[section.name], spare, used, drafted=drafted
         )
         if not items and section.name == "bottom_line":
             items = _unused(base.get("key_developments", []), used)[:1]
@@ -207,6 +200,39 @@ def over_offline(
     return Filled(headline or offline.title, chosen, wrote, rules.left_out)
 
 
+def _models_own(
+    rules: _Rules,
+    written: Mapping[str, Sequence[Item]],
+    base: Mapping[str, Sequence[Item]],
+    sources: Sequence[Source],
+    sections: Sequence[Section],
+) -> tuple[dict[str, list[Item]], list[Item]]:
+    """The model's items that hold, by section, each copied sentence in the offline
+    draft's form; and the bottom line it proposed that states no main event (`side`)."""
+    own = {s.name: rules.section(written.get(s.name, []), s) for s in sections}
+    # A side detail the model put first becomes one of its developments (and the headline
+    # it wrote for it goes too: see over_offline).
+    leads = {pid for s in sources for pid in ledes(s)}
+    leads |= _all_cited(base.get("bottom_line", []))
+    proposed = own.get("bottom_line", [])
+    own["bottom_line"] = [
+        i for i in proposed if not isinstance(i, Claim) or rules.main_event(i, leads)
+    ]
+    side = [i for i in proposed if not any(i is k for k in own["bottom_line"])]
+    if side and "key_developments" in own:
+        own["key_developments"] = [*own["key_developments"], *side]
+    for section in sections:
+        own[section.name] = [_offline_form(i, base, rules.texts) for i in own[section.name]]
+    if not own.get("bottom_line"):
+        # With no bottom line of the model's, the offline draft's stands: its claims are
+        # not the model's to move to another section.
+        lead = base.get("bottom_line", [])
+        for name, items in own.items():
+            if name != "bottom_line":
+                own[name] = [i for i in items if not any(i is b for b in lead)]
+    return own, side
+
+
 def _filled(  # noqa: PLR0913 - the section, its two drafts, and what the brief shows
     section: Section,
     model: list[Item],
@@ -214,7 +240,7 @@ def _filled(  # noqa: PLR0913 - the section, its two drafts, and what the brief 
     spare: list[Item],
     used: set[str],
     *,
-    texts: Mapping[str, str],
+    drafted: set[str],
 ) -> list[Item]:
     """One section: the model's items and the offline draft's, as the module says."""
     if section.kind == "figures":
@@ -224,14 +250,14 @@ def _filled(  # noqa: PLR0913 - the section, its two drafts, and what the brief 
         return offline + model
     if section.name == "bottom_line":
         return model or _unused(offline, used)
-    # The offline draft's items are the floor: the model's items on the same sentences
-    # (its choice and wording of them) come first, then the offline items it did not
+    # The offline draft's items are the floor: the model's items on the sentences the
+    # offline draft shows (here, or in a section the model moved them from: `drafted`;
+    # its choice and wording of them) come first, then the offline items it did not
     # cover, and its items on other sentences only while there is room: the model never
     # pushes what the offline brief shows out of the section.
     floor = [*spare, *offline] if section.name == "key_developments" else offline
-    model = [_offline_form(m, floor, texts) for m in model]
     rest = _unused(floor, used)
-    shown = _all_cited(floor)
+    shown = _all_cited(floor) | drafted
     room = section.max_items - len(rest) - sum(1 for m in model if _cited(m) & shown)
     added = [m for m in model if not _cited(m) & shown][: max(room, 0)]
     return [m for m in model if _cited(m) & shown or any(m is a for a in added)] + rest
