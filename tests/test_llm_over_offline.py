@@ -205,7 +205,9 @@ def test_a_model_claim_cites_only_the_sentences_it_rests_on():
 
 
 def offline_draft(**sections: list[Item]) -> Draft:
-    return Draft(title="Dam breach", engine=EngineInfo(name="extractive", note=""), sections=sections)
+    return Draft(
+        title="Dam breach", engine=EngineInfo(name="extractive", note=""), sections=sections
+    )
 
 
 def claim(text: str, *citations: str, also: tuple[str, ...] = ()) -> Claim:
