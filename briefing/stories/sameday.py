@@ -10,6 +10,7 @@ from a file, or a copy of a source, is read again only if its text differs.
 from __future__ import annotations
 
 import functools
+import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -39,19 +40,23 @@ class once_per_day(Generic[T]):  # noqa: N801 - used as a decorator, like functo
     def __init__(self, function: Callable[[Sequence[Source]], T]) -> None:
         self.function = function
         self.kept: OrderedDict[tuple[Hashable, ...], T] = OrderedDict()
+        self.lock = threading.Lock()
         functools.update_wrapper(self, function)
 
     def __call__(self, sources: Sequence[Source]) -> T:
         key = content_key(sources)
-        if key in self.kept:
-            self.kept.move_to_end(key)
-            return self.kept[key]
+        with self.lock:  # the grouping runs in a worker thread, the verifier in another
+            if key in self.kept:
+                self.kept.move_to_end(key)
+                return self.kept[key]
         result = self.function(sources)
-        self.kept[key] = result
-        if len(self.kept) > _KEPT:
-            self.kept.popitem(last=False)
+        with self.lock:
+            self.kept[key] = result
+            if len(self.kept) > _KEPT:
+                self.kept.popitem(last=False)
         return result
 
     def cache_clear(self) -> None:
         """Forget every reading kept (as functools' caches do)."""
-        self.kept.clear()
+        with self.lock:
+            self.kept.clear()
