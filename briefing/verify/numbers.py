@@ -259,7 +259,7 @@ def states_value(value: float, passages: str | Sequence[str]) -> bool:
 
 # --- one passage's quantities, found once however many claims cite it -----------------
 
-_PASSAGES_CACHED = 1 << 13
+_PASSAGES_CACHED = 1024
 
 
 @functools.lru_cache(maxsize=_PASSAGES_CACHED)
