@@ -43,10 +43,22 @@ _STEMMER = snowballstemmer.stemmer("english")
 _STEMMING = threading.Lock()
 
 
-# Every module compares words through this, the same words many times over.
-@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Casefold, strip accents and unify quotes and dashes, for comparing words."""
+    # Every module compares words through this, the same words many times over; a long
+    # text is folded as it comes (a cache would hold on to it).
+    return _fold_short(text) if len(text) <= _SHORT else _fold(text)
+
+
+_SHORT = 200  # characters: a word, a name, a headline
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     if text.isascii():
         plain = text  # nothing to decompose, no accents
     else:
