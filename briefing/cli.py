@@ -333,7 +333,7 @@ def generate(  # noqa: PLR0913 - one parameter per option
     with _errors(ctx):
         from briefing import pipeline  # noqa: PLC0415 - loaded when a command runs
         from briefing.ci import in_github  # noqa: PLC0415
-        from briefing.ingest.fetch import FETCH_OPTIONS  # noqa: PLC0415
+        from briefing.ingest.fetch_settings import FETCH_OPTIONS  # noqa: PLC0415
         from briefing.ingest.limits import LIMIT_OPTIONS  # noqa: PLC0415
         from briefing.progress import stage  # noqa: PLC0415
         from briefing.render import format_for  # noqa: PLC0415

@@ -32,7 +32,7 @@ from briefing.fallback import fallen_back
 from briefing.ingest import FetchSettings, InputLimits, PublishedWindow, ingest, is_url
 from briefing.ingest.article import Article, domain_of
 from briefing.ingest.dates import iso_date
-from briefing.ingest.fetch import FETCH_OPTIONS
+from briefing.ingest.fetch_settings import FETCH_OPTIONS
 from briefing.ingest.limits import LIMIT_OPTIONS
 from briefing.ingest.paths import expand
 from briefing.llm.embeddings import NEEDS_LLM_ENGINE, embed_sources
@@ -426,9 +426,22 @@ def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coroutine)
+        return _run_to_end(coroutine)
     with ThreadPoolExecutor(max_workers=1) as worker:
-        return worker.submit(asyncio.run, coroutine).result()
+        return worker.submit(_run_to_end, coroutine).result()
+
+
+def _run_to_end(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run, with the result kept out of the main task: Python 3.11's runner, when it
+    restores the SIGINT handler, formats that task's repr (result included) into an error it
+    discards, and the repr of a whole brief took a second."""
+    kept: list[T] = []
+
+    async def keeping() -> None:
+        kept.append(await coroutine)
+
+    asyncio.run(keeping())
+    return kept[0]
 
 
 def _checked(

@@ -57,6 +57,8 @@ MIN_WORDS, MAX_WORDS = 7, 70
 _YEAR = re.compile(r"(?<![\d,.$£€])\b(1[5-9]\d\d|20\d\d)(s?)\b(?![,.]?\d)")
 
 
+# Asked of every sentence by the grouping's ranking, both engines and the verifier.
+@functools.lru_cache(maxsize=1 << 15)
 def is_statement(text: str, min_words: int = MIN_WORDS) -> bool:
     """A whole sentence of prose: of a sentence's length, ending as prose does (not cut
     off with an ellipsis, not a question), no site furniture, not a run of capitalised
@@ -77,6 +79,7 @@ def cut_off(text: str) -> bool:
     return _CUT_OFF.search(text.rstrip()) is not None
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def addresses_reader(text: str) -> bool:
     """Whether the sentence speaks to the reader ("you", "Please ..."), outside quotes."""
     return _TO_THE_READER.search(_QUOTED.sub(" ", text.strip())) is not None

@@ -213,7 +213,7 @@ def _fetch(name: str) -> Parse:
     def check(value: object) -> object:
         # Loaded when a value is checked: the CLI builds its options from KEYS at start-up,
         # and the ingest package brings pydantic and the HTTP client with it.
-        from briefing.ingest.fetch import FetchSettings  # noqa: PLC0415
+        from briefing.ingest.fetch_settings import FetchSettings  # noqa: PLC0415
 
         options: dict[str, Any] = {name: value}
         return FetchSettings.from_options(**options)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from briefing.ingest.article import Article
-from briefing.ingest.fetch import FetchSettings
+from briefing.ingest.fetch_settings import FetchSettings
 from briefing.ingest.files import display, failure_reason, read_stdin
 from briefing.ingest.limits import InputLimits
 from briefing.ingest.paths import expand

@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING, Any, Self
 
 import httpx2 as httpx
 
-from briefing import config
-from briefing.errors import ConfigError
 from briefing.ingest.article import UnusableInputError
 from briefing.ingest.connect import bounded_transport, deadline
 from briefing.ingest.files import require_size
@@ -31,8 +29,7 @@ from briefing.ingest.http_cache import HTTPCache, Stored
 from briefing.version import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from pathlib import Path
+    from briefing.ingest.fetch_settings import FetchSettings
 
 log = logging.getLogger(__name__)
 
@@ -54,60 +51,6 @@ MAX_REDIRECTS = 5
 
 class FetchError(UnusableInputError):
     """A URL that gave no usable body; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    """How URLs are fetched; each field but the waits is an API option (fetch_timeout,
-    fetch_retries, http_cache_dir, use_http_cache) and a key of `briefing daily`."""
-
-    # Seconds for one try, from connecting to the last byte: a feed is small, and a
-    # server that drips its answer must not hold the day.
-    timeout: float = 30.0
-    # Tries after the first, on a timeout, a dropped connection, 429 or 5xx.
-    retries: int = 2
-    # The wait before the first retry (doubling after), unless the server's Retry-After
-    # says otherwise; no wait is longer than `max_wait`, whatever the server asks.
-    backoff: float = 1.0
-    max_wait: float = 30.0
-    cache_dir: Path | None = None
-    use_cache: bool = True
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
-
-    @classmethod
-    def from_options(
-        cls,
-        *,
-        fetch_timeout: float | None = None,
-        fetch_retries: int | None = None,
-        http_cache_dir: Path | None = None,
-        use_http_cache: bool | None = None,
-    ) -> FetchSettings:
-        """Settings from API options; None means "not given" (the default)."""
-        given: dict[str, Any] = {}
-        if fetch_timeout is not None:
-            if not _number(fetch_timeout) or not 0 < fetch_timeout <= 3600:
-                raise ConfigError(
-                    f"fetch_timeout is {fetch_timeout!r}; give seconds from 0 to 3600, e.g. 30"
-                )
-            given["timeout"] = float(fetch_timeout)
-        if fetch_retries is not None:
-            if not _number(fetch_retries) or fetch_retries not in range(11):
-                raise ConfigError(
-                    f"fetch_retries is {fetch_retries!r}; give a whole number from 0 to 10"
-                )
-            given["retries"] = int(fetch_retries)
-        if http_cache_dir is not None:
-            given["cache_dir"] = http_cache_dir
-        if use_http_cache is not None:
-            given["use_cache"] = bool(use_http_cache)
-        return cls(**given)
-
-    def cache_directory(self) -> Path:
-        return self.cache_dir or config.cache_root() / "http"
-
-
-FETCH_OPTIONS = ("fetch_timeout", "fetch_retries", "http_cache_dir", "use_http_cache")
 
 
 @dataclass(frozen=True)
@@ -337,7 +280,3 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 def _times(tries: int) -> str:
     return "once" if tries == 1 else f"{tries} tries"
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from briefing.ingest.article import Article, UnusableInputError, domain_of
-from briefing.ingest.fetch import FetchSettings, fetch_all
 from briefing.ingest.files import printable
 from briefing.ingest.readers import Problems, kind_of_response, read_kind
 
 if TYPE_CHECKING:
+    from briefing.ingest.fetch import Fetched
+    from briefing.ingest.fetch_settings import FetchSettings
     from briefing.ingest.limits import InputLimits
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -44,7 +45,14 @@ def read_urls(
     (a URL given twice is read once)."""
     unique = list(dict.fromkeys(urls))
     wanted = [u for u in unique if urlsplit(u).scheme.lower() in FETCHED_SCHEMES]
-    fetched = dict(zip(wanted, fetch_all(wanted, limits.max_input_bytes, settings), strict=True))
+    fetched: dict[str, Fetched | Exception] = {}
+    if wanted:
+        # The HTTP client (httpx, httpcore) loads only for a run that fetches.
+        from briefing.ingest.fetch import fetch_all  # noqa: PLC0415
+
+        fetched = dict(
+            zip(wanted, fetch_all(wanted, limits.max_input_bytes, settings), strict=True)
+        )
     results: list[tuple[str, Outcome]] = []
     for url in unique:
         label = url_label(url)

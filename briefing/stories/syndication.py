@@ -18,6 +18,7 @@ import numpy as np
 
 from briefing.stories.dates import published_at
 from briefing.stories.linkage import components
+from briefing.stories.sameday import once_per_day
 from briefing.verify.words import fold, tokens
 
 if TYPE_CHECKING:
@@ -54,6 +55,11 @@ def shingles(source: Source) -> set[str]:
 
 def copy_pairs(sources: Sequence[Source]) -> list[tuple[int, int]]:
     """Index pairs (i < j) of sources whose texts are copies of one another."""
+    return list(_copy_pairs(sources))
+
+
+@once_per_day  # the grouping and the verifier's story check look for the same copies
+def _copy_pairs(sources: Sequence[Source]) -> tuple[tuple[int, int], ...]:
     sets = [shingles(s) for s in sources]
     buckets: defaultdict[tuple[int, bytes], list[int]] = defaultdict(list)
     for i, shingle_set in enumerate(sets):
@@ -68,7 +74,7 @@ def copy_pairs(sources: Sequence[Source]) -> list[tuple[int, int]]:
             for j in members[k + 1 :]:
                 if (i, j) not in pairs and _contained(sets[i], sets[j]):
                     pairs.add((i, j))
-    return sorted(pairs)
+    return tuple(sorted(pairs))
 
 
 def _signature(shingle_set: set[str]) -> NDArray[np.uint64]:

@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from briefing.stories import rarity
+from briefing.stories.sameday import once_per_day
 from briefing.stories.terms import NAME, day_terms
 
 if TYPE_CHECKING:
@@ -49,6 +50,9 @@ class TermMatrix:
         return np.where(self.multiword, 0.0, np.where(self.names, 2.0, 1.0))
 
 
+# The grouping and the verifier's story check weigh the same sources: once (TermMatrix is
+# shared between them and never changed).
+@once_per_day
 def term_matrix(sources: Sequence[Source]) -> TermMatrix:
     articles = day_terms(sources)
     columns: dict[str, int] = {}

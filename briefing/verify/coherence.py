@@ -20,12 +20,11 @@ Syndicated copies share a text and count once; pages that report nothing
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from briefing.verify.findings import Finding
 
@@ -110,11 +109,15 @@ def _parts(members: list[int], similarity: NDArray[np.float64], chance: float) -
     largest part first (ties: the part holding the earliest row)."""
     if len(members) < 2:
         return [members]
-    own = similarity[np.ix_(members, members)]
-    distance = 1.0 - np.clip(own, 0.0, 1.0)
-    np.fill_diagonal(distance, 0.0)
-    tree = linkage(squareform(distance, checks=False), method="average")
-    labels = fcluster(tree, t=1.0 - chance, criterion="distance")
+    # The grouping's average linkage over every pair, a negative similarity counting as
+    # none; dates play no part here. (Imported here for the reason story_parts says.)
+    from briefing.stories.linkage import average_linkage, labels_at  # noqa: PLC0415
+
+    own = np.clip(similarity[np.ix_(members, members)], 0.0, 1.0)
+    first, second = np.triu_indices(len(members), k=1)
+    pairs = (first, second, own[first, second])
+    merges = average_linkage(len(members), pairs, [None] * len(members), math.inf, chance)
+    labels = labels_at(len(members), merges, chance)
     parts: dict[int, list[int]] = {}
     for row, label in zip(members, labels, strict=True):
         parts.setdefault(int(label), []).append(row)

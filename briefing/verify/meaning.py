@@ -16,6 +16,7 @@ finding says what the passage has and what the claim has, so a reviewer can fix 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -282,8 +283,14 @@ def _place(name: str, text: str) -> int | None:
     """Where a name stands in a text, when it stands there once, as a whole word."""
     if name not in text:
         return None
-    at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+    at = [m.start() for m in _whole_word(name).finditer(text)]
     return at[0] if len(at) == 1 else None
+
+
+# A day's claims name a few thousand names, more than `re` keeps compiled (512).
+@functools.lru_cache(maxsize=1 << 13)
+def _whole_word(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
 
 
 def _apart(text: str, a: int, b: int, a_name: str) -> str:
@@ -296,9 +303,16 @@ def roles(claim: str, passages: Sequence[str]) -> Finding | None:
     ("A and B") or turns the sentence round ("by"): "siding with A, refusing B's request"
     written as "siding with B, refusing A's request"."""
     names = [n.removesuffix("'s").removesuffix("\u2019s") for n in entities(claim)]
+    placed: dict[tuple[str, str], int | None] = {}  # each name in each text, found once
+
+    def place(name: str, text: str) -> int | None:
+        if (name, text) not in placed:
+            placed[name, text] = _place(name, text)
+        return placed[name, text]
+
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
-            ca, cb = _place(a, claim), _place(b, claim)
+            ca, cb = place(a, claim), place(b, claim)
             if ca is None or cb is None or a in b or b in a:
                 continue
             orders = set()
@@ -306,7 +320,7 @@ def roles(claim: str, passages: Sequence[str]) -> Finding | None:
             # sentences, one name in each).
             texts = [t for t in passages if a in t and b in t] or [" ".join(passages)]
             for text in texts:
-                pa, pb = _place(a, text), _place(b, text)
+                pa, pb = place(a, text), place(b, text)
                 if pa is None or pb is None:
                     continue
                 between = (_apart(claim, ca, cb, a), _apart(text, pa, pb, a))

@@ -107,6 +107,11 @@ def quantities(text: str | Sequence[str]) -> list[Quantity]:
     order of appearance."""
     if not isinstance(text, str):
         return [q for passage in text for q in _passage_quantities(passage)]
+    # A claim copied from a sentence is that passage's text: read once either way.
+    return list(_passage_quantities(text))
+
+
+def _quantities_in(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     rest = text
     for pattern in _DATE_PATTERNS:
@@ -259,7 +264,7 @@ _PASSAGES_CACHED = 1024
 
 @functools.lru_cache(maxsize=_PASSAGES_CACHED)
 def _passage_quantities(passage: str) -> tuple[Quantity, ...]:
-    return tuple(quantities(passage))
+    return tuple(_quantities_in(passage))
 
 
 def passage_quantities(passage: str) -> tuple[Quantity, ...]:

@@ -6,6 +6,7 @@ A verbatim sentence scores 1.0; a claim stitched from words of other passages sc
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from briefing.verify.words import STOP_WORDS, Vocabulary, fold, normal, tokens
@@ -15,12 +16,18 @@ if TYPE_CHECKING:
 
 
 def content_words(text: str) -> list[str]:
+    return list(_content_words(text))
+
+
+# A claim is scored against each passage that may corroborate it, and both ways round.
+@functools.lru_cache(maxsize=1 << 14)
+def _content_words(text: str) -> tuple[str, ...]:
     words = (normal(w) for w in tokens(text) if not any(ch.isdigit() for ch in w))
-    return [w for w in dict.fromkeys(words) if w and fold(w) not in STOP_WORDS]
+    return tuple(w for w in dict.fromkeys(words) if w and fold(w) not in STOP_WORDS)
 
 
 def support_score(claim: str, passages: str | Sequence[str]) -> float:
-    words = content_words(claim)
+    words = _content_words(claim)
     if not words:
         return 1.0 if claim.strip() else 0.0
     available = Vocabulary(passages)
@@ -30,6 +37,6 @@ def support_score(claim: str, passages: str | Sequence[str]) -> float:
 def unsupported_words(claim: str, passages: str | Sequence[str]) -> list[str]:
     """The claim's content words (as the claim spells them) missing from the passages."""
     available = Vocabulary(passages)
-    missing = {w for w in content_words(claim) if w not in available}
+    missing = {w for w in _content_words(claim) if w not in available}
     spelled = (w for w in tokens(claim) if normal(w) in missing)
     return list(dict.fromkeys(spelled))

@@ -45,6 +45,20 @@ _STEMMING = threading.Lock()
 
 def fold(text: str) -> str:
     """Casefold, strip accents and unify quotes and dashes, for comparing words."""
+    # Every module compares words through this, the same words many times over; a long
+    # text is folded as it comes (a cache would hold on to it).
+    return _fold_short(text) if len(text) <= _SHORT else _fold(text)
+
+
+_SHORT = 200  # characters: a word, a name, a headline
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     if text.isascii():
         plain = text  # nothing to decompose, no accents
     else:

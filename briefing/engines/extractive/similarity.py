@@ -44,7 +44,8 @@ def normalize(vec: Vector) -> Vector:
 def cosine(a: Vector, b: Vector) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
+    # Only shared terms: the others would add 0.0, which changes no sum.
+    return sum((v * b[t] for t, v in a.items() if t in b), 0.0)
 
 
 def add_into(total: Vector, vec: Vector, sign: float = 1.0) -> None:
