@@ -16,6 +16,7 @@ Our own writing throughout.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -341,8 +342,21 @@ def test_a_second_run_waits_for_the_first(
     holder = threading.Thread(target=first_run)
     holder.start()
     assert held.wait(10)
-    threading.Timer(0.5, release.set).start()
-    run_daily(monkeypatch, days, folder, DAY1, "--lock-wait", "30")
+
+    class ReleaseOnWaiting(logging.Handler):
+        # The first run lets go once the second says it waits, however long the second
+        # takes to get there on a loaded machine (a timer raced it).
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("waiting for another briefing daily"):
+                release.set()
+
+    lock_log = logging.getLogger("briefing.daily.lock")
+    on_waiting = ReleaseOnWaiting()
+    lock_log.addHandler(on_waiting)
+    try:
+        run_daily(monkeypatch, days, folder, DAY1, "--lock-wait", "30")
+    finally:
+        lock_log.removeHandler(on_waiting)
     holder.join()
     waiting = f"waiting for another briefing daily (pid {os.getpid()}) to finish with {folder}"
     assert waiting in caplog.text
