@@ -158,8 +158,11 @@ def seed_checks(brief: Brief) -> list[str]:
 
 def served(cached: int, calls: int) -> str:
     """Where replies not sent came from: the reply cache, or the summaries and merges an
-    earlier run kept (engines/llm/reuse.py: nothing is asked, so nothing counts)."""
-    return f"(+{cached} cached)" if cached or calls else "(all kept from an earlier run)"
+    earlier run kept (engines/llm/reuse.py: nothing is asked, so nothing counts). A call
+    that failed is not counted either: the note says so."""
+    if cached or calls:
+        return f"(+{cached} cached)"
+    return "(none answered now: kept from an earlier run, or failed: see the note)"
 
 
 def run(path: Path, args: argparse.Namespace, scorer: rouge_scorer.RougeScorer) -> bool:

@@ -5,6 +5,7 @@ filled from the offline draft (briefing/engines/llm/over_offline.py)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from typing import TYPE_CHECKING
 
@@ -219,8 +220,9 @@ def test_a_sentence_the_model_copies_is_shown_once_with_its_corroboration():
     s2_1 = sources[1].passages[0].text
     lead = claim(S1_1, "S1.1", also=("S2.1",))  # the offline draft: S2.1 only corroborates
     offline = offline_draft(bottom_line=[lead], key_developments=[claim(S1_2, "S1.2")])
-    for bottom_line in ([], [claim(S1_1, "S1.1")]):
-        written = {"bottom_line": bottom_line, "key_developments": [claim(s2_1, "S2.1")]}
+    part = "About 4,000 residents left their homes overnight."  # part of S2.1, not a copy
+    for bottom_line, copy in itertools.product(([], [claim(S1_1, "S1.1")]), (s2_1, part)):
+        written = {"bottom_line": bottom_line, "key_developments": [claim(copy, "S2.1")]}
         filled = over_offline("Dam breach", written, offline, sources)
         shown = [i for name in ("bottom_line", "key_developments") for i in filled.sections[name]]
         assert [i for i in shown if "S2.1" in {*i.citations, *i.corroborated_by}] == [lead]

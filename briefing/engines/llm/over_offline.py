@@ -139,13 +139,19 @@ def _cited(item: Item) -> set[str]:
 def _offline_form(
     item: Item, offline: Mapping[str, Sequence[Item]], texts: Mapping[str, str]
 ) -> Item:
-    """The offline draft's claim in place of the model's when the model copied one of
-    the sentences that claim shows: the same report, with what corroborates it, in the
-    section the model chose for it."""
-    if not isinstance(item, Claim) or not any(texts.get(c) == item.text for c in item.citations):
+    """The offline draft's claim in place of the model's when the model's rests on
+    sentences that claim shows, and either copies one of them or rests on one it lists as
+    also reporting it: the same report, shown once, with what corroborates it, in the
+    section the model chose. (The model's rewording of the claim's own sentence stays the
+    model's.)"""
+    if not isinstance(item, Claim):
         return item
+    cited = set(item.citations)
+    copied = any(texts.get(c) == item.text for c in cited)
     for other in (o for items in offline.values() for o in items if isinstance(o, Claim)):
-        if set(item.citations) <= {*other.citations, *other.corroborated_by}:
+        if cited <= {*other.citations, *other.corroborated_by} and (
+            copied or not cited <= set(other.citations)
+        ):
             return other
     return item
 
