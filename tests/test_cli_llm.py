@@ -81,12 +81,13 @@ def test_generate_with_the_llm_engine_then_rerun_from_the_cache(fake_server, tmp
     assert "calls" not in brief["stats"]
     assert "seconds" not in brief["stats"]
     assert brief["stats"]["dropped_citations"] == []
-    # The model's five points: the first is the bottom line; of the other four, the one on
-    # a sentence the offline draft shows comes first, then the offline draft's
-    # developments, which fill the section (the model never pushes them out).
-    assert len(brief["stories"][0]["key_developments"]) == 8
+    # The model's five points: the first leads the bottom line, beside the offline bottom
+    # line's other fact; of the other four, the one on a sentence the offline draft shows
+    # comes first, then the offline draft's developments (the model never pushes them out).
+    assert len(brief["stories"][0]["bottom_line"]) == 2
+    assert len(brief["stories"][0]["key_developments"]) == 7
     assert (
-        "the model wrote the headline, 1 of 1 bottom line and 1 of 8 key developments;"
+        "the model wrote the headline, 1 of 2 bottom line and 1 of 7 key developments;"
         in (brief["engine"]["note"])
     )
     assert len(fake_server[0].requests) == 2

@@ -255,7 +255,8 @@ def _filled(  # noqa: PLR0913 - the section, its two drafts, and what the brief 
     if section.hedged:
         return offline + model
     if section.name == "bottom_line":
-        return model or _unused(offline, used)
+        # The model's lead first; the offline bottom line's other facts stay beside it.
+        return [*model, *_unused(offline, used)]
     # The offline draft's items are the floor: the model's items on the sentences the
     # offline draft shows (here, or in a section the model moved them from: `drafted`;
     # its choice and wording of them) come first, then the offline items it did not
