@@ -9,10 +9,11 @@ the unconfirmed reports does not rest on a sentence that hedges it (cues.hedge).
 fails is left out, with the reason, for the run report.
 
 Then the brief is filled from the offline draft, section by section, with no model call:
-the model's headline and bottom line when it gave good ones, else the offline draft's (a
-bottom line states the story's main event, so the model's must rest on a report's lede or
-on the offline bottom line's sentences: a side detail goes to the developments, and the
-headline the model wrote for it goes too);
+the model's headline when it gave a good one, else the offline draft's; the model's
+bottom line first, then the offline bottom line's other facts (a bottom line states the
+story's main event, so the model's must rest on a report's lede or on the offline bottom
+line's sentences: a side detail goes to the developments, and the headline the model
+wrote for it goes too);
 the model's developments and quotes first, then the offline draft's that cite sentences
 not yet used (the model's items on other sentences only while there is room, so the
 offline brief's content is the floor); and every offline figure group and unconfirmed
@@ -20,7 +21,8 @@ report, then the model's that add something. So whatever the model answers, the 
 keeps the offline brief's figures, disagreements and unconfirmed reports; the engine note
 says what the model wrote. A model's claim cites only the sentences it rests on (small
 models cite a whole paragraph for one of its sentences), and a sentence copied from a
-source that the offline draft reports with corroboration is shown in the offline form.
+source, or resting on one the offline draft lists as also reporting its claim, is shown
+as that offline claim, with its corroboration.
 """
 
 from __future__ import annotations
@@ -187,7 +189,7 @@ def over_offline(
     drafted = {c for s in sections if s.kind != "figures" for c in _all_cited(base[s.name])}
     chosen: dict[str, list[Item]] = {}
     for section in sections:
-        # The offline bottom line the model's replaced is a development still.
+        # What of the offline bottom line does not fit beside the model's is a development.
         spare = base.get("bottom_line", []) if mine.get("bottom_line") else []
         items = _filled(
             section, mine[section.name], base[section.name], spare, used, drafted=drafted
