@@ -16,10 +16,13 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?![0-9])")
 
 def outlets_of(brief: Brief, story: Story) -> list[str]:
     """The outlets of a story's sources that name one or have a link (`Source.label`),
-    each once, in source order; a source known only by its title is not an outlet."""
+    each once, in source order; the story's other independent outlets (a file with no
+    outlet and no link) counted as unnamed, so the list adds up to `story.outlets`."""
     sources = {s.id: s for s in brief.sources}
     named = [sources[i] for i in story.source_ids if sources[i].outlet or sources[i].url]
-    return list(dict.fromkeys(s.label() for s in named))
+    labels = list(dict.fromkeys(s.label() for s in named))
+    unnamed = story.outlets - len(labels)
+    return [*labels, f"{unnamed} unnamed"] if labels and unnamed > 0 else labels
 
 
 def story_date(brief: Brief, story: StoryBase) -> str | None:
