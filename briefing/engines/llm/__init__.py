@@ -32,7 +32,7 @@ from briefing.engines.llm.reuse import Kept, Reuse
 from briefing.engines.llm.scheduling import Slots
 from briefing.errors import ModelCallError, validation_problems
 from briefing.llm import pricing, salvage
-from briefing.llm.calls import NoAnswer, Outcome, open_backend, send
+from briefing.llm.calls import OFFLINE_INSTEAD, NoAnswer, Outcome, open_backend, send
 from briefing.llm.chat import ChatBackend, ChatRequest, Message, Usage
 from briefing.llm.prompts import Prompts
 from briefing.llm.schemas import (
@@ -128,7 +128,7 @@ class LLMEngine:
     ) -> None:
         self.settings = settings
         self.offline = ExtractiveEngine(limits)
-        self.backend = open_backend(settings, backend, instead="use --engine extractive")
+        self.backend = open_backend(settings, backend, instead=OFFLINE_INSTEAD)
         self.prompts = Prompts(settings.prompts_dir)
         self.counter = TokenCounter(settings.model)
         self.usage = Usage()
@@ -137,6 +137,9 @@ class LLMEngine:
         self._spending: Budget | None = None
         self._log = MapLog()
         self._answered = False  # whether any exchange gave a reply of the asked shape
+        # Whether the last run's drafts are what a rerun would write from the caches: every
+        # request answered whole, nothing refused or left out (briefing/kept_briefs.py).
+        self.replayable = False
 
     async def awrite(self, sources: Sequence[Source]) -> Draft:
         """The draft of a brief of one story made of all `sources`."""
@@ -173,6 +176,7 @@ class LLMEngine:
         self.usage = Usage()
         self._budget = RequestBudget()
         self._answered = False
+        self.replayable = False
         self._log = MapLog({s.id: n for n, s in enumerate(sources)})
         reuse = Reuse(self.settings, self.prompts, sources) if self.settings.use_cache else None
         by_id = {s.id: s for s in sources}
@@ -237,6 +241,7 @@ class LLMEngine:
             ],
         }
         notes = [*self._log.notes(), *(n for _, story in results for n in story.notes)]
+        self.replayable = not notes and not (self._spending and self._spending.refused)
         # The run's usage goes with the first draft: the pipeline adds the drafts' up.
         return [
             to_draft(
