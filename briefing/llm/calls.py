@@ -89,6 +89,7 @@ def open_backend(
     *,
     option: str = "",
     instead: str,
+    background_writes: bool = False,
 ) -> CachingBackend:
     """`backend` (a test's) or the one the settings describe, behind the reply cache.
 
@@ -104,7 +105,11 @@ def open_backend(
                 settings.response_cache_dir() / "batches",
                 settings.base_url or "",
             )
-    cache = ResponseCache(settings.response_cache_dir()) if settings.use_cache else None
+    cache = (
+        ResponseCache(settings.response_cache_dir(), background=background_writes)
+        if settings.use_cache
+        else None
+    )
     return CachingBackend(backend, cache, settings.base_url or "")
 
 

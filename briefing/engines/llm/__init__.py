@@ -128,7 +128,10 @@ class LLMEngine:
     ) -> None:
         self.settings = settings
         self.offline = ExtractiveEngine(limits)
-        self.backend = open_backend(settings, backend, instead=OFFLINE_INSTEAD)
+        # The replies are written in a thread of their own: the event loop goes on sending.
+        self.backend = open_backend(
+            settings, backend, instead=OFFLINE_INSTEAD, background_writes=True
+        )
         self.prompts = Prompts(settings.prompts_dir)
         self.counter = TokenCounter(settings.model)
         self.usage = Usage()
@@ -207,6 +210,9 @@ class LLMEngine:
                 task.cancel()
             await asyncio.gather(*started, return_exceptions=True)
             raise
+        finally:
+            if reuse is not None:  # what was kept is on disk before the run ends
+                await asyncio.to_thread(reuse.cache.flush)
         if self._spending is not None and self._spending.refused:
             log.warning(
                 "%s: %d model calls were not sent (see the brief's notes for what was left "
