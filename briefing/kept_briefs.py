@@ -15,6 +15,10 @@ Only a brief the engine says a rerun would write again byte for byte is kept
 kept brief with this run's time (`generated_at`: SOURCE_DATE_EPOCH pins it) and a run
 report of no model calls, as a rerun answered from the reply cache reports. Entries live
 beside the reply cache (`briefs/` in it), follow --no-cache and are pruned with it.
+
+Whether a run is likely to be answered by a kept brief is guessed before its inputs are
+read, from their files' sizes and times (`seen`): when it is not, the pipeline gets the
+model engine ready (its tokenizer, the client library) while they are read.
 """
 
 from __future__ import annotations
@@ -133,5 +137,24 @@ class KeptBriefs:
         brief = kept.model_copy(update={"generated_at": config.now()})
         return brief.with_run(RunReport(seconds=seconds, cost_usd=0.0))
 
-    def put(self, key: str, brief: Brief) -> None:
+    def put(self, key: str, brief: Brief, files: Sequence[Path] | None = None) -> None:
+        """Keep `brief` by `key`, and note that `files` as they are now made it."""
         self.cache.put(key, brief.model_dump_json())
+        if files is not None:
+            self.cache.put(self._seen_key(files), "{}")
+
+    def seen(self, files: Sequence[Path] | None) -> bool:
+        """Whether a kept brief was made of `files` as they are now (their sizes and times
+        of change), with these options: a guess, made before reading them, that the
+        rerun will be answered by it (the key is made from their content all the same)."""
+        return files is not None and self.cache.get(self._seen_key(files)) is not None
+
+    def _seen_key(self, files: Sequence[Path]) -> str:
+        stats = []
+        for path in files:
+            try:
+                info = path.stat()
+            except OSError:
+                return ""
+            stats.append((str(path), info.st_size, info.st_mtime_ns))
+        return content_key({"seen": stats, "code": code_version(), "made_with": self.made_with})

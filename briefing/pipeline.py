@@ -123,16 +123,26 @@ async def agenerate(  # noqa: PLR0913 - the API's keywords, documented below
     keeps = _engine_name(engine) == "openai" and settings.use_cache
     if keeps:
         check_reachable(settings, instead=OFFLINE_INSTEAD)
-    chosen = None if keeps else choose_engine(engine, settings, reading.limits)
     second = choose_judge(judge, settings)
     decisions, decisions_file = _decisions(review)
     keeping = _keeping(settings, reading, title, (decisions, decisions_file)) if keeps else None
+    read_files = _input_stats(inputs) if keeping else None
+    chosen = None
+    if keeping is None or not keeping.seen(read_files):
+        chosen = choose_engine(engine, settings, reading.limits)
     started = time.perf_counter()
+    # A model engine gets ready (tokenizer, client) while the inputs are read.
+    prepare = getattr(chosen, "prepare", None)
+    preparing = asyncio.create_task(asyncio.to_thread(prepare)) if callable(prepare) else None
     files, sources, skipped = await asyncio.to_thread(load_sources, inputs, reading)
     key = keeping.key(sources, skipped, files) if keeping else ""
     found = keeping.get(key, round(time.perf_counter() - started, 3)) if keeping else None
     if found is not None:  # a rerun with nothing changed: the brief as kept
+        if preparing is not None:  # the guess missed: no need of the engine after all
+            preparing.cancel()
         return await _judged(second, found, found.review, settings, reading)
+    if preparing is not None:
+        await preparing
     chosen = chosen or choose_engine(engine, settings, reading.limits)
     # The LLM engine sends its map requests while the stories are being grouped.
     grouping = asyncio.create_task(_grouped(sources, settings))
@@ -162,7 +172,7 @@ async def agenerate(  # noqa: PLR0913 - the API's keywords, documented below
     # asked for again next time).
     replayable = getattr(chosen, "replayable", False) and not drafts[0].engine.fallback
     if keeping and replayable and not embedded.problem:
-        keeping.put(key, brief.model_copy(update={"review": checked}))
+        keeping.put(key, brief.model_copy(update={"review": checked}), read_files)
     return await _judged(second, brief, checked, settings, reading)
 
 
@@ -180,6 +190,20 @@ async def _judged(
             checked = await second.areview(brief, checked)
     _prune_caches(settings, reading)
     return brief.model_copy(update={"review": checked})
+
+
+def _input_stats(inputs: Inputs) -> list[Path] | None:
+    """The files `inputs` name, to guess from their sizes and times whether a kept brief
+    answers the run (KeptBriefs.seen); None for URLs and articles given in memory."""
+    items = [inputs] if isinstance(inputs, str | os.PathLike | Article) else list(inputs)
+    paths = [os.fspath(i) for i in items if not isinstance(i, Article)]
+    if len(paths) < len(items) or any(is_url(p) for p in paths):
+        return None
+    try:
+        entries = expand(paths)
+    except BriefingError:
+        return None
+    return [entry.path for entry in entries]
 
 
 def _keeping(

@@ -5,6 +5,7 @@ kept. Against the local fake of an OpenAI-compatible server."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from fake_server import (
 )
 
 import briefing
-from briefing import kept_briefs
+from briefing import kept_briefs, pipeline
 from briefing.engines.llm import LLMEngine
 
 if TYPE_CHECKING:
@@ -202,3 +203,33 @@ def test_the_code_version_changes_with_any_file_of_the_package(
         assert kept_briefs.code_version() != before
     finally:
         kept_briefs.code_version.cache_clear()
+
+
+def test_the_engine_is_made_and_readied_only_when_no_kept_brief_is_likely(
+    inputs: Path,
+    server: FakeServer,
+    tmp_path: Path,
+    drafted: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[str] = []
+    real = pipeline.choose_engine
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        made.append("engine")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "choose_engine", counting)
+    monkeypatch.setattr(LLMEngine, "prepare", lambda _: made.append("prepared"))
+    generate(inputs, server, tmp_path / "cache")
+    assert made == ["engine", "prepared"]
+    generate(inputs, server, tmp_path / "cache")  # the same files: no engine at all
+    assert made == ["engine", "prepared"]
+    # A file touched (same content): the guess is a miss, the key still finds the brief.
+    touched = inputs / "a.txt"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    server.requests.clear()
+    generate(inputs, server, tmp_path / "cache")
+    assert made[:3] == ["engine", "prepared", "engine"]  # readying it may be called off
+    assert server.sent() == []
+    assert drafted == [1]

@@ -24,9 +24,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.llm.budget import Budget, refuse_over
-from briefing.engines.llm.draft import fallback_reduce, to_draft
 from briefing.engines.llm.planning import group_by_budget, halve, plan_map, plan_run
 from briefing.engines.llm.reuse import Kept, Reuse
 from briefing.engines.llm.scheduling import Slots
@@ -127,7 +125,7 @@ class LLMEngine:
         limits: InputLimits | None = None,
     ) -> None:
         self.settings = settings
-        self.offline = ExtractiveEngine(limits)
+        self.limits = limits
         # The replies are written in a thread of their own: the event loop goes on sending.
         self.backend = open_backend(
             settings, backend, instead=OFFLINE_INSTEAD, background_writes=True
@@ -143,6 +141,13 @@ class LLMEngine:
         # Whether the last run's drafts are what a rerun would write from the caches: every
         # request answered whole, nothing refused or left out (briefing/kept_briefs.py).
         self.replayable = False
+
+    def prepare(self) -> None:
+        """Load the tokenizer and the client library now (they take seconds): the pipeline
+        calls this in a worker thread while the inputs are read, so that the first map
+        request goes out as soon as they are."""
+        self.counter.count("")
+        self.backend.ready()
 
     async def awrite(self, sources: Sequence[Source]) -> Draft:
         """The draft of a brief of one story made of all `sources`."""
@@ -194,8 +199,12 @@ class LLMEngine:
                 stories = await stories
             groups = [list(ids) for ids in stories]
             # The offline drafts (no model) are written in a worker thread meanwhile: each
-            # story's model output is held to their rules and filled from them.
-            drafting = asyncio.create_task(self.offline.awrite_stories(list(sources), groups))
+            # story's model output is held to their rules and filled from them. The
+            # offline engine loads now, with the map requests sent, not before them.
+            from briefing.engines.extractive import ExtractiveEngine  # noqa: PLC0415
+
+            offline_engine = ExtractiveEngine(self.limits)
+            drafting = asyncio.create_task(offline_engine.awrite_stories(list(sources), groups))
             started.append(drafting)
             merging = [
                 asyncio.create_task(
@@ -248,6 +257,8 @@ class LLMEngine:
         }
         notes = [*self._log.notes(), *(n for _, story in results for n in story.notes)]
         self.replayable = not notes and not (self._spending and self._spending.refused)
+        from briefing.engines.llm.draft import to_draft  # noqa: PLC0415 - see _write
+
         # The run's usage goes with the first draft: the pipeline adds the drafts' up.
         return [
             to_draft(
@@ -345,6 +356,8 @@ class LLMEngine:
                 if reuse is not None and not story.notes:  # a failed partial merge is asked again
                     reuse.keep_merge(sources, summaries, story)
                 return story.merged, story
+        from briefing.engines.llm.draft import fallback_reduce  # noqa: PLC0415 - see _write
+
         unmerged, left_out = fallback_reduce(summaries)
         if len(sources) > 1 and summaries:
             beyond = f", {left_out} items beyond the sections' limits left out" if left_out else ""
