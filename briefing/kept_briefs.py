@@ -16,9 +16,9 @@ kept brief with this run's time (`generated_at`: SOURCE_DATE_EPOCH pins it) and 
 report of no model calls, as a rerun answered from the reply cache reports. Entries live
 beside the reply cache (`briefs/` in it), follow --no-cache and are pruned with it.
 
-Whether a run is likely to be answered by a kept brief is guessed before its inputs are
-read, from their files' sizes and times (`seen`): when it is not, the pipeline gets the
-model engine ready (its tokenizer, the client library) while they are read.
+Inputs given as files are keyed by their names and bytes instead (`files_key`), before
+they are read as articles: a hit then reads nothing more. URLs and articles given in
+memory are keyed by the sources read from them.
 """
 
 from __future__ import annotations
@@ -137,24 +137,25 @@ class KeptBriefs:
         brief = kept.model_copy(update={"generated_at": config.now()})
         return brief.with_run(RunReport(seconds=seconds, cost_usd=0.0))
 
-    def put(self, key: str, brief: Brief, files: Sequence[Path] | None = None) -> None:
-        """Keep `brief` by `key`, and note that `files` as they are now made it."""
-        self.cache.put(key, brief.model_dump_json())
-        if files is not None:
-            self.cache.put(self._seen_key(files), "{}")
-
-    def seen(self, files: Sequence[Path] | None) -> bool:
-        """Whether a kept brief was made of `files` as they are now (their sizes and times
-        of change), with these options: a guess, made before reading them, that the
-        rerun will be answered by it (the key is made from their content all the same)."""
-        return files is not None and self.cache.get(self._seen_key(files)) is not None
-
-    def _seen_key(self, files: Sequence[Path]) -> str:
-        stats = []
+    def files_key(self, files: Sequence[Path]) -> str | None:
+        """The key of the brief of these input files, made of their names and bytes (what
+        the sources read from them are made of) without reading them as articles; None
+        when one cannot be read (the run reads them and says why)."""
+        named = []
         for path in files:
             try:
-                info = path.stat()
+                named.append((str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
             except OSError:
-                return ""
-            stats.append((str(path), info.st_size, info.st_mtime_ns))
-        return content_key({"seen": stats, "code": code_version(), "made_with": self.made_with})
+                return None
+        return content_key(
+            {
+                "kept": "files/1",
+                "code": code_version(),
+                "folder": str(Path.cwd()),  # a relative name is read from here
+                "files": named,
+                "made_with": self.made_with,
+            }
+        )
+
+    def put(self, key: str, brief: Brief) -> None:
+        self.cache.put(key, brief.model_dump_json())

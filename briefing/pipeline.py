@@ -34,7 +34,6 @@ from briefing.ingest.fetch_settings import FETCH_OPTIONS
 from briefing.ingest.limits import LIMIT_OPTIONS
 from briefing.ingest.paths import expand
 from briefing.kept_briefs import KeptBriefs, kept_settings
-from briefing.llm.calls import OFFLINE_INSTEAD, check_reachable
 from briefing.llm.settings import LLMSettings
 from briefing.models import SkippedInput
 from briefing.passages import build_sources
@@ -117,33 +116,31 @@ async def agenerate(  # noqa: PLR0913 - the API's keywords, documented below
         from briefing.llm.embeddings import NEEDS_LLM_ENGINE  # noqa: PLC0415 - see above
 
         raise ConfigError(NEEDS_LLM_ENGINE)
-    # The LLM engine whose briefs are kept is made once none is found: a rerun answered by
-    # one never loads it. Its settings are checked now all the same (a missing key fails
-    # fast), as is the judge's.
-    keeps = _engine_name(engine) == "openai" and settings.use_cache
-    if keeps:
-        check_reachable(settings, instead=OFFLINE_INSTEAD)
     second = choose_judge(judge, settings)
     decisions, decisions_file = _decisions(review)
-    keeping = _keeping(settings, reading, title, (decisions, decisions_file)) if keeps else None
-    read_files = _input_stats(inputs) if keeping else None
-    chosen = None
-    if keeping is None or not keeping.seen(read_files):
-        chosen = choose_engine(engine, settings, reading.limits)
     started = time.perf_counter()
+    keeping = _keeping(engine, settings, reading, title, (decisions, decisions_file))
+    # Files given: a rerun with nothing changed is answered before they are read, and
+    # before the LLM engine loads (a missing key or prompt folder cannot have made a brief).
+    in_files = _input_files(inputs) if keeping else None
+    key = keeping.files_key(in_files) if keeping and in_files is not None else None
+    found = keeping.get(key, _since(started)) if keeping and key else None
+    if found is not None:
+        return await _judged(second, found, found.review, settings, reading)
+    chosen = choose_engine(engine, settings, reading.limits)
     # A model engine gets ready (tokenizer, client) while the inputs are read.
     prepare = getattr(chosen, "prepare", None)
     preparing = asyncio.create_task(asyncio.to_thread(prepare)) if callable(prepare) else None
     files, sources, skipped = await asyncio.to_thread(load_sources, inputs, reading)
-    key = keeping.key(sources, skipped, files) if keeping else ""
-    found = keeping.get(key, round(time.perf_counter() - started, 3)) if keeping else None
-    if found is not None:  # a rerun with nothing changed: the brief as kept
-        if preparing is not None:  # the guess missed: no need of the engine after all
-            preparing.cancel()
-        return await _judged(second, found, found.review, settings, reading)
+    if keeping and key is None:  # URLs, articles given: keyed by what was read
+        key = keeping.key(sources, skipped, files)
+        found = keeping.get(key, _since(started))
+        if found is not None:
+            if preparing is not None:
+                preparing.cancel()
+            return await _judged(second, found, found.review, settings, reading)
     if preparing is not None:
         await preparing
-    chosen = chosen or choose_engine(engine, settings, reading.limits)
     # The LLM engine sends its map requests while the stories are being grouped.
     grouping = asyncio.create_task(_grouped(sources, settings))
     groups_only = asyncio.create_task(_groups(grouping))
@@ -171,8 +168,10 @@ async def agenerate(  # noqa: PLR0913 - the API's keywords, documented below
     # whole, no fallback, and the stories grouped as asked (embeddings that failed are
     # asked for again next time).
     replayable = getattr(chosen, "replayable", False) and not drafts[0].engine.fallback
-    if keeping and replayable and not embedded.problem:
-        keeping.put(key, brief.model_copy(update={"review": checked}), read_files)
+    # The files, read again, are as they were when keyed (not changed meanwhile).
+    unchanged = in_files is None or (keeping and keeping.files_key(in_files) == key)
+    if keeping and key and replayable and not embedded.problem and unchanged:
+        keeping.put(key, brief.model_copy(update={"review": checked}))
     return await _judged(second, brief, checked, settings, reading)
 
 
@@ -192,9 +191,13 @@ async def _judged(
     return brief.model_copy(update={"review": checked})
 
 
-def _input_stats(inputs: Inputs) -> list[Path] | None:
-    """The files `inputs` name, to guess from their sizes and times whether a kept brief
-    answers the run (KeptBriefs.seen); None for URLs and articles given in memory."""
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 3)
+
+
+def _input_files(inputs: Inputs) -> list[Path] | None:
+    """The files `inputs` name, whose bytes key a kept brief before they are read; None
+    when there are URLs or articles given in memory among them."""
     items = [inputs] if isinstance(inputs, str | os.PathLike | Article) else list(inputs)
     paths = [os.fspath(i) for i in items if not isinstance(i, Article)]
     if len(paths) < len(items) or any(is_url(p) for p in paths):
@@ -207,13 +210,16 @@ def _input_stats(inputs: Inputs) -> list[Path] | None:
 
 
 def _keeping(
+    engine: str | Engine,
     settings: LLMSettings,
     reading: Reading,
     title: str | None,
     decisions: tuple[Decisions | None, str | None],
-) -> KeptBriefs:
-    """Where the LLM engine's whole brief is kept, and what besides the inputs and the
-    code decides it (briefing/kept_briefs.py)."""
+) -> KeptBriefs | None:
+    """Where the LLM engine's whole brief is kept (with the cache on), and what besides
+    the inputs and the code decides it (briefing/kept_briefs.py)."""
+    if _engine_name(engine) != "openai" or not settings.use_cache:
+        return None
     given, given_file = decisions
     made_with = {
         "settings": kept_settings(settings),

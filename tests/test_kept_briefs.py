@@ -23,6 +23,7 @@ from fake_server import (
 import briefing
 from briefing import kept_briefs, pipeline
 from briefing.engines.llm import LLMEngine
+from briefing.ingest.article import Article
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -205,31 +206,46 @@ def test_the_code_version_changes_with_any_file_of_the_package(
         kept_briefs.code_version.cache_clear()
 
 
-def test_the_engine_is_made_and_readied_only_when_no_kept_brief_is_likely(
-    inputs: Path,
-    server: FakeServer,
-    tmp_path: Path,
-    drafted: list[int],
-    monkeypatch: pytest.MonkeyPatch,
+def test_a_rerun_of_the_same_files_reads_nothing_and_makes_no_engine(
+    inputs: Path, server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    made: list[str] = []
-    real = pipeline.choose_engine
+    steps: list[str] = []
+    for name in ("choose_engine", "load_sources"):
+        real = getattr(pipeline, name)
 
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        made.append("engine")
-        return real(*args, **kwargs)
+        def counting(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            steps.append(_name)
+            return _real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "choose_engine", counting)
-    monkeypatch.setattr(LLMEngine, "prepare", lambda _: made.append("prepared"))
+        monkeypatch.setattr(pipeline, name, counting)
+    monkeypatch.setattr(LLMEngine, "prepare", lambda _: steps.append("prepare"))
     generate(inputs, server, tmp_path / "cache")
-    assert made == ["engine", "prepared"]
-    generate(inputs, server, tmp_path / "cache")  # the same files: no engine at all
-    assert made == ["engine", "prepared"]
-    # A file touched (same content): the guess is a miss, the key still finds the brief.
+    assert sorted(steps) == ["choose_engine", "load_sources", "prepare"]
+    steps.clear()
+    # A file touched, its bytes the same: the same brief, its files only hashed.
     touched = inputs / "a.txt"
     os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
-    server.requests.clear()
     generate(inputs, server, tmp_path / "cache")
-    assert made[:3] == ["engine", "prepared", "engine"]  # readying it may be called off
+    assert steps == []
+    write_articles(inputs, NEW_REPORT)
+    generate(inputs, server, tmp_path / "cache")
+    assert sorted(steps) == ["choose_engine", "load_sources", "prepare"]
+
+
+def test_articles_given_in_memory_are_keyed_by_what_was_read(
+    server: FakeServer, tmp_path: Path, drafted: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    day = [
+        Article(lines[0], "\n\n".join(lines[1:]), outlet="Elsin Courier")
+        for lines in STRIKE.values()
+    ]
+    options = engine_options(server, tmp_path / "cache")
+    first = briefing.generate(day, engine="openai", **options)
+    server.requests.clear()
+    again = briefing.generate(day, engine="openai", **options)
     assert server.sent() == []
     assert drafted == [1]
+    assert briefing.render(again, "json") == briefing.render(first, "json")
+    briefing.generate(day[:2], engine="openai", **options)
+    assert drafted == [1, 1]

@@ -72,17 +72,6 @@ def missing_key_message(option: str, instead: str) -> str:
     )
 
 
-# What a run can do without a model, for the engine's "no key and no server" error.
-OFFLINE_INSTEAD = "use --engine extractive"
-
-
-def check_reachable(settings: LLMSettings, *, option: str = "", instead: str) -> None:
-    """A ConfigError when the settings name neither a key nor a server: there is nothing
-    to talk to (see missing_key_message)."""
-    if settings.api_key is None and settings.base_url is None:
-        raise ConfigError(missing_key_message(option, instead))
-
-
 def open_backend(
     settings: LLMSettings,
     backend: ChatBackend | None = None,
@@ -95,7 +84,8 @@ def open_backend(
 
     Without a key or a server there is nothing to talk to: a ConfigError, before any work."""
     if backend is None:
-        check_reachable(settings, option=option, instead=instead)
+        if settings.api_key is None and settings.base_url is None:
+            raise ConfigError(missing_key_message(option, instead))
         backend = LazyBackend(settings)
         if settings.batch:
             from briefing.llm.batch import BatchBackend  # noqa: PLC0415 - only for --batch

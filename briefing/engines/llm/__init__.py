@@ -30,7 +30,7 @@ from briefing.engines.llm.reuse import Kept, Reuse
 from briefing.engines.llm.scheduling import Slots
 from briefing.errors import ModelCallError, validation_problems
 from briefing.llm import pricing, salvage
-from briefing.llm.calls import OFFLINE_INSTEAD, NoAnswer, Outcome, open_backend, send
+from briefing.llm.calls import NoAnswer, Outcome, open_backend, send
 from briefing.llm.chat import ChatBackend, ChatRequest, Message, Usage
 from briefing.llm.prompts import Prompts
 from briefing.llm.schemas import (
@@ -128,7 +128,7 @@ class LLMEngine:
         self.limits = limits
         # The replies are written in a thread of their own: the event loop goes on sending.
         self.backend = open_backend(
-            settings, backend, instead=OFFLINE_INSTEAD, background_writes=True
+            settings, backend, instead="use --engine extractive", background_writes=True
         )
         self.prompts = Prompts(settings.prompts_dir)
         self.counter = TokenCounter(settings.model)
