@@ -50,6 +50,12 @@ NEW_REPORT = {
 }
 
 
+@pytest.fixture(autouse=True)
+def pinned_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Briefs written at one time, so that two runs' bytes can be compared."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
 @pytest.fixture
 def server() -> Iterator[FakeServer]:
     yield from serving()
@@ -89,7 +95,6 @@ def test_a_rerun_with_nothing_changed_is_the_kept_brief(
     drafted: list[int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     first = generate(inputs, server, tmp_path / "cache")
     assert server.sent()
     assert drafted == [1]
@@ -129,7 +134,6 @@ def test_anything_that_decides_the_brief_is_a_miss(  # noqa: PLR0913, PLR0917 - 
     drafted: list[int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     cache = tmp_path / "cache"
     generate(inputs, server, cache)
     more: dict[str, Any] = {}
@@ -151,9 +155,8 @@ def test_anything_that_decides_the_brief_is_a_miss(  # noqa: PLR0913, PLR0917 - 
 
 
 def test_a_day_with_one_new_article_asks_only_for_it_and_is_right(
-    inputs: Path, server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    inputs: Path, server: FakeServer, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     generate(inputs, server, tmp_path / "cache")
     write_articles(inputs, NEW_REPORT)
     server.requests.clear()
@@ -233,9 +236,8 @@ def test_a_rerun_of_the_same_files_reads_nothing_and_makes_no_engine(
 
 
 def test_articles_given_in_memory_are_keyed_by_what_was_read(
-    server: FakeServer, tmp_path: Path, drafted: list[int], monkeypatch: pytest.MonkeyPatch
+    server: FakeServer, tmp_path: Path, drafted: list[int]
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     day = [
         Article(lines[0], "\n\n".join(lines[1:]), outlet="Elsin Courier")
         for lines in STRIKE.values()

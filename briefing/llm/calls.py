@@ -35,6 +35,11 @@ def make_backend(settings: LLMSettings) -> ChatBackend:
     )
 
 
+def load_client() -> None:
+    """Import the client (and so `openai`, which takes a second) without making one."""
+    import briefing.llm.client  # noqa: F401, PLC0415 - the point is to import it now
+
+
 class LazyBackend:
     """The backend the settings describe, made on the first request: a run answered
     wholly from the cache never imports the client (importing openai takes a second)."""

@@ -30,7 +30,7 @@ from briefing.engines.llm.reuse import Kept, Reuse
 from briefing.engines.llm.scheduling import Slots
 from briefing.errors import ModelCallError, validation_problems
 from briefing.llm import pricing, salvage
-from briefing.llm.calls import NoAnswer, Outcome, open_backend, send
+from briefing.llm.calls import NoAnswer, Outcome, load_client, open_backend, send
 from briefing.llm.chat import ChatBackend, ChatRequest, Message, Usage
 from briefing.llm.prompts import Prompts
 from briefing.llm.schemas import (
@@ -145,9 +145,10 @@ class LLMEngine:
     def prepare(self) -> None:
         """Load the tokenizer and the client library now (they take seconds): the pipeline
         calls this in a worker thread while the inputs are read, so that the first map
-        request goes out as soon as they are."""
+        request goes out sooner once they are. No backend is made: a run answered from
+        the cache makes none."""
         self.counter.count("")
-        self.backend.ready()
+        load_client()
 
     async def awrite(self, sources: Sequence[Source]) -> Draft:
         """The draft of a brief of one story made of all `sources`."""
