@@ -13,6 +13,7 @@ above it.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, NamedTuple, Self, TypeVar
 
@@ -361,12 +362,19 @@ def _without_defaults(
     data: dict[str, Any], model: type[BaseModel], names: tuple[str, ...]
 ) -> dict[str, Any]:
     """`data` less the named fields that hold their default (None or an empty list)."""
-    fields = model.model_fields
     return {
         key: value
         for key, value in data.items()
-        if key not in names or value != fields[key].get_default(call_default_factory=True)
+        if key not in names or value != _default(model, key)
     }
+
+
+@functools.cache
+def _default(model: type[BaseModel], name: str) -> Any:  # noqa: ANN401 - any field's
+    """A field's default, found once: pydantic inspects the factory's signature each time
+    it is asked (a thousand stories took half a second to write as JSON). Only compared
+    with, never handed out, so one shared empty list is safe."""
+    return model.model_fields[name].get_default(call_default_factory=True)
 
 
 class StoryBase(Strict):

@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from briefing import caches, config
-from briefing.assemble import brief_from_drafts
-from briefing.brief_file import load_brief
 from briefing.choices import ENGINES, JUDGES
 from briefing.errors import BriefingError, ConfigError, ModelCallError, NoUsableInputError
 from briefing.fallback import fallen_back
@@ -35,17 +33,13 @@ from briefing.ingest.dates import iso_date
 from briefing.ingest.fetch_settings import FETCH_OPTIONS
 from briefing.ingest.limits import LIMIT_OPTIONS
 from briefing.ingest.paths import expand
-from briefing.llm.embeddings import NEEDS_LLM_ENGINE, embed_sources
+from briefing.kept_briefs import KeptBriefs, kept_settings
 from briefing.llm.settings import LLMSettings
 from briefing.models import SkippedInput
 from briefing.passages import build_sources
 from briefing.progress import stage
 from briefing.render import Format
 from briefing.render import render as render_brief
-from briefing.review import Decisions, apply_decisions, load_decisions, with_decisions
-from briefing.stories.grouping import group_stories, one_story
-from briefing.stories.ranking import by_reporting_outlets
-from briefing.verify import claim_key, verify_brief
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -56,11 +50,16 @@ if TYPE_CHECKING:
     from briefing.llm.embeddings import Embedded
     from briefing.llm.judge import Judge
     from briefing.models import Brief, Review, Source
+    from briefing.review import Decisions
     from briefing.stories.grouping import StoryGroup
+
+    DecisionsLike = Decisions | str | os.PathLike[str]
+
+# The steps after reading (grouping, drafting, verifying) import their modules when they
+# run: a rerun answered by a kept brief (briefing/kept_briefs.py) never loads them.
 
 Input = str | os.PathLike[str] | Article
 Inputs = Input | Iterable[Input]
-DecisionsLike = Decisions | str | os.PathLike[str]
 T = TypeVar("T")
 P = ParamSpec("P")
 
@@ -114,12 +113,34 @@ async def agenerate(  # noqa: PLR0913 - the API's keywords, documented below
     """
     reading, settings = _reading_and_settings(options)
     if settings.embeddings is not None and _engine_name(engine) != "openai":
+        from briefing.llm.embeddings import NEEDS_LLM_ENGINE  # noqa: PLC0415 - see above
+
         raise ConfigError(NEEDS_LLM_ENGINE)
-    chosen = choose_engine(engine, settings, reading.limits)
-    second = choose_judge(judge, settings)  # before the run: a missing key fails fast
+    second = choose_judge(judge, settings)
     decisions, decisions_file = _decisions(review)
     started = time.perf_counter()
+    keeping = _keeping(engine, settings, reading, title, (decisions, decisions_file))
+    # Files given: a rerun with nothing changed is answered before they are read, and
+    # before the LLM engine loads (a missing key or prompt folder cannot have made a brief).
+    in_files = _input_files(inputs) if keeping else None
+    key = keeping.files_key(in_files) if keeping and in_files is not None else None
+    found = keeping.get(key, _since(started)) if keeping and key else None
+    if found is not None:
+        return await _judged(second, found, found.review, settings, reading)
+    chosen = choose_engine(engine, settings, reading.limits)
+    # A model engine gets ready (tokenizer, client) while the inputs are read.
+    prepare = getattr(chosen, "prepare", None)
+    preparing = asyncio.create_task(asyncio.to_thread(prepare)) if callable(prepare) else None
     files, sources, skipped = await asyncio.to_thread(load_sources, inputs, reading)
+    if keeping and key is None:  # URLs, articles given: keyed by what was read
+        key = keeping.key(sources, skipped, files)
+        found = keeping.get(key, _since(started))
+        if found is not None:
+            if preparing is not None:
+                preparing.cancel()
+            return await _judged(second, found, found.review, settings, reading)
+    if preparing is not None:
+        await preparing
     # The LLM engine sends its map requests while the stories are being grouped.
     grouping = asyncio.create_task(_grouped(sources, settings))
     groups_only = asyncio.create_task(_groups(grouping))
@@ -130,6 +151,8 @@ async def agenerate(  # noqa: PLR0913 - the API's keywords, documented below
     finally:
         grouping.cancel()
         groups_only.cancel()
+    from briefing.assemble import brief_from_drafts  # noqa: PLC0415 - see above
+
     brief = brief_from_drafts(
         drafts,
         groups,
@@ -141,11 +164,71 @@ async def agenerate(  # noqa: PLR0913 - the API's keywords, documented below
     )
     brief = embedded.added_to(brief)
     brief, checked = _checked(brief, decisions, decisions_file)
-    if second is not None:
+    # Kept only when a rerun would write it again: the engine's every request answered
+    # whole, no fallback, and the stories grouped as asked (embeddings that failed are
+    # asked for again next time).
+    replayable = getattr(chosen, "replayable", False) and not drafts[0].engine.fallback
+    # The files, read again, are as they were when keyed (not changed meanwhile).
+    unchanged = in_files is None or (keeping and keeping.files_key(in_files) == key)
+    if keeping and key and replayable and not embedded.problem and unchanged:
+        keeping.put(key, brief.model_copy(update={"review": checked}))
+    return await _judged(second, brief, checked, settings, reading)
+
+
+async def _judged(
+    second: Judge | None,
+    brief: Brief,
+    checked: Review | None,
+    settings: LLMSettings,
+    reading: Reading,
+) -> Brief:
+    """The brief with its review, and the judge's opinions when one was asked for; the
+    caches the run used pruned when due."""
+    if second is not None and checked is not None:
         with stage("asking the judge"):
             checked = await second.areview(brief, checked)
     _prune_caches(settings, reading)
     return brief.model_copy(update={"review": checked})
+
+
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 3)
+
+
+def _input_files(inputs: Inputs) -> list[Path] | None:
+    """The files `inputs` name, whose bytes key a kept brief before they are read; None
+    when there are URLs or articles given in memory among them."""
+    items = [inputs] if isinstance(inputs, str | os.PathLike | Article) else list(inputs)
+    paths = [os.fspath(i) for i in items if not isinstance(i, Article)]
+    if len(paths) < len(items) or any(is_url(p) for p in paths):
+        return None
+    try:
+        entries = expand(paths)
+    except BriefingError:
+        return None
+    return [entry.path for entry in entries]
+
+
+def _keeping(
+    engine: str | Engine,
+    settings: LLMSettings,
+    reading: Reading,
+    title: str | None,
+    decisions: tuple[Decisions | None, str | None],
+) -> KeptBriefs | None:
+    """Where the LLM engine's whole brief is kept (with the cache on), and what besides
+    the inputs and the code decides it (briefing/kept_briefs.py)."""
+    if _engine_name(engine) != "openai" or not settings.use_cache:
+        return None
+    given, given_file = decisions
+    made_with = {
+        "settings": kept_settings(settings),
+        "reading": repr(reading),
+        "title": title,
+        "decisions": given.model_dump(mode="json") if given is not None else None,
+        "decisions_file": given_file,
+    }
+    return KeptBriefs(settings.response_cache_dir() / "briefs", made_with)
 
 
 def _prune_caches(settings: LLMSettings, reading: Reading) -> None:
@@ -205,6 +288,8 @@ def render(brief: Brief, fmt: Format = "md", *, templates: Path | None = None) -
 def load(path: str | os.PathLike[str], *, allow_unknown_citations: bool = False) -> Brief:
     """A brief saved as JSON; with `allow_unknown_citations`, citations to passages the
     brief does not embed are kept (for `verify` to report) instead of refused."""
+    from briefing.brief_file import load_brief  # noqa: PLC0415 - see above
+
     return load_brief(Path(path), allow_unknown_citations=allow_unknown_citations)
 
 
@@ -259,6 +344,7 @@ def plan(inputs: Inputs, **options: Any) -> RunPlan:  # noqa: ANN401 - as for ge
     """The LLM engine's calls, rounds, tokens and cost for these inputs, story by story,
     with what the cache already holds left out; sends nothing."""
     from briefing.engines.llm.planning import plan_run  # noqa: PLC0415 - tiktoken is slow
+    from briefing.stories.grouping import group_stories  # noqa: PLC0415 - see above
 
     reading, settings = _reading_and_settings(options)
     _, sources, _ = load_sources(inputs, reading)
@@ -355,6 +441,9 @@ def load_sources(
 
 def brief_from_draft(draft: Draft, sources: list[Source]) -> Brief:
     """One engine draft of all `sources` as a brief of one story (tests, custom engines)."""
+    from briefing.assemble import brief_from_drafts  # noqa: PLC0415 - see above
+    from briefing.stories.grouping import one_story  # noqa: PLC0415
+
     return brief_from_drafts([draft], [one_story(sources)], sources)
 
 
@@ -362,6 +451,10 @@ async def _grouped(
     sources: list[Source], settings: LLMSettings
 ) -> tuple[Embedded, list[StoryGroup]]:
     """The stories, and the embeddings they were grouped by (none unless asked and given)."""
+    from briefing.llm.embeddings import embed_sources  # noqa: PLC0415 - see above
+    from briefing.stories.grouping import group_stories  # noqa: PLC0415
+    from briefing.stories.ranking import by_reporting_outlets  # noqa: PLC0415
+
     with stage("grouping stories"):
         embedded = await embed_sources(sources, settings)
         groups = await asyncio.to_thread(group_stories, sources, embedded.vectors)
@@ -455,6 +548,9 @@ def _checked(
 def _checked_now(
     brief: Brief, decisions: Decisions | None, decisions_file: str | None
 ) -> tuple[Brief, Review]:
+    from briefing.review import apply_decisions, with_decisions  # noqa: PLC0415 - see above
+    from briefing.verify import claim_key, verify_brief  # noqa: PLC0415
+
     if decisions is None:
         review = verify_brief(brief)
         earlier = brief.review
@@ -478,7 +574,11 @@ def _checked_now(
 
 
 def _decisions(given: DecisionsLike | None) -> tuple[Decisions | None, str | None]:
-    if given is None or isinstance(given, Decisions):
+    if given is None:
+        return None, None
+    from briefing.review import Decisions, load_decisions  # noqa: PLC0415 - see above
+
+    if isinstance(given, Decisions):
         return given, None
     return load_decisions(Path(given)), os.fspath(given)
 

@@ -36,6 +36,13 @@ def make_environment(kind: DataDir, override: Path | None = None) -> SandboxedEn
     )
 
 
+def template_texts(env: SandboxedEnvironment) -> dict[str, str]:
+    """The text of every template `env` finds, by name (an override's where it has one)."""
+    loader = env.loader
+    assert loader is not None  # noqa: S101 - make_environment always sets one
+    return {name: loader.get_source(env, name)[0] for name in sorted(env.list_templates())}
+
+
 def check_templates(env: SandboxedEnvironment, names: tuple[str, ...]) -> None:
     """Load (and so compile) the named templates now, before a run pays for a model call:
     a missing or broken override is an error before any work, not after it."""

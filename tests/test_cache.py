@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import TYPE_CHECKING
 
 import pytest
-from llm_fixtures import reply
+from llm_fixtures import (
+    FakeBackend,
+    harrowgate_sources,
+    points_merged,
+    reply,
+    well_behaved_map,
+)
 
 from briefing import config
+from briefing.engines.llm import LLMEngine
 from briefing.errors import ContextLengthError
+from briefing.llm import cache as cache_module
 from briefing.llm.cache import ResponseCache, content_key
 from briefing.llm.chat import CachingBackend, ChatReply, ChatRequest
 from briefing.llm.schemas import JudgeResult
+from briefing.llm.settings import LLMSettings
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -173,3 +183,65 @@ def test_keep_stores_nothing_for_a_good_reply_or_without_a_cache(tmp_path: Path)
     uncached = CachingBackend(Answers(FAILURES["refused"]), None)
     complete(uncached)
     uncached.keep(REQUEST)
+
+
+# --- writing in the background (the LLM engine's caches) ----------------------------------
+
+
+def test_a_background_write_is_read_from_memory_until_it_is_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    gate = threading.Event()
+    real = cache_module.write_atomically
+
+    def held(path: Path, text: str | bytes) -> None:
+        gate.wait(timeout=10)
+        real(path, text)
+
+    monkeypatch.setattr(cache_module, "write_atomically", held)
+    cache = ResponseCache(tmp_path, background=True)
+    key, gone = content_key("x"), content_key("y")
+    cache.put(key, '{"content": "first"}')
+    cache.put(key, '{"content": "second"}')  # in the order asked: the later one stays
+    cache.put(gone, "{}")
+    cache.discard(gone)
+    assert not list(tmp_path.rglob("*.json"))  # nothing written yet: put did not wait
+    assert cache.get(key) == '{"content": "second"}'
+    assert cache.get(gone) is None
+    gate.set()
+    cache.flush()
+    fresh = ResponseCache(tmp_path)
+    assert fresh.get(key) == '{"content": "second"}'
+    assert fresh.get(gone) is None
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_the_engine_writes_its_caches_off_the_event_loop_and_all_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    writers: list[str] = []
+    real = cache_module.write_atomically
+
+    def recorded(path: Path, text: str | bytes) -> None:
+        writers.append(threading.current_thread().name)
+        real(path, text)
+
+    monkeypatch.setattr(cache_module, "write_atomically", recorded)
+    sources = harrowgate_sources()
+    settings = LLMSettings(base_url="http://x/v1", cache_dir=tmp_path)
+    backend = FakeBackend(maps=well_behaved_map, reduces=points_merged)
+    engine = LLMEngine(settings, backend)
+    loop_thread: list[str] = []
+
+    async def run() -> None:
+        loop_thread.append(threading.current_thread().name)
+        await engine.awrite_stories(sources, [[s.id for s in sources]])
+
+    asyncio.run(run())
+    # The replies and the kept summaries and merge, none by the loop's thread.
+    assert len(writers) == len(backend.requests) + len(sources) + 1
+    assert loop_thread[0] not in writers
+    # All on disk when the run returns: a rerun sends nothing.
+    again = FakeBackend(maps=well_behaved_map, reduces=points_merged)
+    asyncio.run(LLMEngine(settings, again).awrite_stories(sources, [[s.id for s in sources]]))
+    assert again.requests == []

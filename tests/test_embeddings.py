@@ -14,6 +14,7 @@ import asyncio
 import importlib
 import json
 import logging
+import shutil
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,6 +35,7 @@ from fake_server import (
 )
 
 import briefing
+from briefing import config
 from briefing.cli import cli
 from briefing.errors import ConfigError
 from briefing.llm import client, embeddings
@@ -98,15 +100,15 @@ def inputs(tmp_path: Path) -> Path:
 @pytest.fixture
 def grouped(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """What the pipeline passes to the story grouping as `vectors`, run by run."""
-    pipeline = importlib.import_module("briefing.pipeline")
-    real = pipeline.group_stories
+    grouping = importlib.import_module("briefing.stories.grouping")
+    real = grouping.group_stories
     seen: list[Any] = []
 
     def spy(sources: Any, vectors: Any = None) -> Any:
         seen.append(vectors)
         return real(sources, vectors)
 
-    monkeypatch.setattr(pipeline, "group_stories", spy)
+    monkeypatch.setattr(grouping, "group_stories", spy)
     return seen
 
 
@@ -114,6 +116,12 @@ def generate(inputs: Path, server: FakeServer, **options: Any) -> Brief:
     values: dict[str, Any] = {"max_retries": 1, "timeout": 10.0, "embeddings": EMBEDDER}
     values.update(options)
     return briefing.generate([inputs], engine="openai", base_url=server.url, model=MODEL, **values)
+
+
+def forget_kept_briefs() -> None:
+    """A rerun with nothing changed is answered by the brief kept whole (kept_briefs.py),
+    without grouping: removing it shows what the embeddings' own cache does."""
+    shutil.rmtree(config.cache_root() / "responses" / "briefs")
 
 
 def embedding_inputs(server: FakeServer) -> list[list[str]]:
@@ -196,6 +204,7 @@ def test_a_rerun_embeds_nothing_and_a_new_article_alone(inputs, server, grouped)
     assert first_brief.run.cost_usd is None
 
     server.requests.clear()
+    forget_kept_briefs()
     again = generate(inputs, server)
     assert server.sent() == []
     assert (again.run.calls, again.run.prompt_tokens) == (0, 0)
@@ -240,6 +249,7 @@ def test_a_corrupt_cache_entry_is_embedded_again(inputs, server, tmp_path, caplo
             break
     assert corrupted == 1
     server.requests.clear()
+    forget_kept_briefs()
     with caplog.at_level(logging.WARNING):
         generate(inputs, server)
     assert [len(b) for b in embedding_inputs(server)] == [1]

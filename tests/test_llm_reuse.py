@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 import pytest
 from llm_fixtures import FakeBackend, _source, points_merged, reply, well_behaved_map
 
+from briefing.assemble import brief_from_drafts
 from briefing.engines.llm import LLMEngine
 from briefing.engines.llm.reuse import renamed, renamed_text
 from briefing.errors import ModelCallError
 from briefing.llm.schemas import SourceSummary
 from briefing.llm.settings import LLMSettings
-from briefing.pipeline import brief_from_drafts
 from briefing.render import render
 from briefing.stories.grouping import StoryGroup
 

@@ -35,6 +35,11 @@ def make_backend(settings: LLMSettings) -> ChatBackend:
     )
 
 
+def load_client() -> None:
+    """Import the client (and so `openai`, which takes a second) without making one."""
+    import briefing.llm.client  # noqa: F401, PLC0415 - the point is to import it now
+
+
 class LazyBackend:
     """The backend the settings describe, made on the first request: a run answered
     wholly from the cache never imports the client (importing openai takes a second)."""
@@ -78,6 +83,7 @@ def open_backend(
     *,
     option: str = "",
     instead: str,
+    background_writes: bool = False,
 ) -> CachingBackend:
     """`backend` (a test's) or the one the settings describe, behind the reply cache.
 
@@ -94,7 +100,11 @@ def open_backend(
                 settings.response_cache_dir() / "batches",
                 settings.base_url or "",
             )
-    cache = ResponseCache(settings.response_cache_dir()) if settings.use_cache else None
+    cache = (
+        ResponseCache(settings.response_cache_dir(), background=background_writes)
+        if settings.use_cache
+        else None
+    )
     return CachingBackend(backend, cache, settings.base_url or "")
 
 

@@ -4,6 +4,7 @@ client.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -151,7 +152,10 @@ class CachingBackend:
         self._failed: dict[str, ChatReply] = {}
 
     async def aclose(self) -> None:
+        """Close the connection, once the replies being written are (see ResponseCache)."""
         self._failed.clear()
+        if self.cache is not None:
+            await asyncio.to_thread(self.cache.flush)
         await self.backend.aclose()
 
     async def complete(self, request: ChatRequest) -> ChatReply:

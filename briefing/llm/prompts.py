@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from briefing.llm.cache import content_key
 from briefing.llm.schemas import ReduceResult
-from briefing.templating import make_environment, render_template
+from briefing.templating import make_environment, render_template, template_texts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -84,11 +84,7 @@ class Prompts:
         """The text of every prompt template in use (the user's where they override), as a
         key: what a request was asked with, short of its data. Read once."""
         if self._fingerprint is None:
-            names = sorted(self.env.list_templates())
-            loader = self.env.loader
-            assert loader is not None  # noqa: S101 - make_environment always sets one
-            texts = {name: loader.get_source(self.env, name)[0] for name in names}
-            self._fingerprint = content_key(texts)
+            self._fingerprint = content_key(template_texts(self.env))
         return self._fingerprint
 
     def _render(self, name: str, **context: object) -> str:

@@ -24,15 +24,13 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from briefing.engines.extractive import ExtractiveEngine
 from briefing.engines.llm.budget import Budget, refuse_over
-from briefing.engines.llm.draft import fallback_reduce, to_draft
 from briefing.engines.llm.planning import group_by_budget, halve, plan_map, plan_run
 from briefing.engines.llm.reuse import Kept, Reuse
 from briefing.engines.llm.scheduling import Slots
 from briefing.errors import ModelCallError, validation_problems
 from briefing.llm import pricing, salvage
-from briefing.llm.calls import NoAnswer, Outcome, open_backend, send
+from briefing.llm.calls import NoAnswer, Outcome, load_client, open_backend, send
 from briefing.llm.chat import ChatBackend, ChatRequest, Message, Usage
 from briefing.llm.prompts import Prompts
 from briefing.llm.schemas import (
@@ -127,8 +125,11 @@ class LLMEngine:
         limits: InputLimits | None = None,
     ) -> None:
         self.settings = settings
-        self.offline = ExtractiveEngine(limits)
-        self.backend = open_backend(settings, backend, instead="use --engine extractive")
+        self.limits = limits
+        # The replies are written in a thread of their own: the event loop goes on sending.
+        self.backend = open_backend(
+            settings, backend, instead="use --engine extractive", background_writes=True
+        )
         self.prompts = Prompts(settings.prompts_dir)
         self.counter = TokenCounter(settings.model)
         self.usage = Usage()
@@ -137,6 +138,17 @@ class LLMEngine:
         self._spending: Budget | None = None
         self._log = MapLog()
         self._answered = False  # whether any exchange gave a reply of the asked shape
+        # Whether the last run's drafts are what a rerun would write from the caches: every
+        # request answered whole, nothing refused or left out (briefing/kept_briefs.py).
+        self.replayable = False
+
+    def prepare(self) -> None:
+        """Load the tokenizer and the client library now (they take seconds): the pipeline
+        calls this in a worker thread while the inputs are read, so that the first map
+        request goes out sooner once they are. No backend is made: a run answered from
+        the cache makes none."""
+        self.counter.count("")
+        load_client()
 
     async def awrite(self, sources: Sequence[Source]) -> Draft:
         """The draft of a brief of one story made of all `sources`."""
@@ -173,6 +185,7 @@ class LLMEngine:
         self.usage = Usage()
         self._budget = RequestBudget()
         self._answered = False
+        self.replayable = False
         self._log = MapLog({s.id: n for n, s in enumerate(sources)})
         reuse = Reuse(self.settings, self.prompts, sources) if self.settings.use_cache else None
         by_id = {s.id: s for s in sources}
@@ -187,8 +200,12 @@ class LLMEngine:
                 stories = await stories
             groups = [list(ids) for ids in stories]
             # The offline drafts (no model) are written in a worker thread meanwhile: each
-            # story's model output is held to their rules and filled from them.
-            drafting = asyncio.create_task(self.offline.awrite_stories(list(sources), groups))
+            # story's model output is held to their rules and filled from them. The
+            # offline engine loads now, with the map requests sent, not before them.
+            from briefing.engines.extractive import ExtractiveEngine  # noqa: PLC0415
+
+            offline_engine = ExtractiveEngine(self.limits)
+            drafting = asyncio.create_task(offline_engine.awrite_stories(list(sources), groups))
             started.append(drafting)
             merging = [
                 asyncio.create_task(
@@ -203,6 +220,9 @@ class LLMEngine:
                 task.cancel()
             await asyncio.gather(*started, return_exceptions=True)
             raise
+        finally:
+            if reuse is not None:  # what was kept is on disk before the run ends
+                await asyncio.to_thread(reuse.cache.flush)
         if self._spending is not None and self._spending.refused:
             log.warning(
                 "%s: %d model calls were not sent (see the brief's notes for what was left "
@@ -237,6 +257,9 @@ class LLMEngine:
             ],
         }
         notes = [*self._log.notes(), *(n for _, story in results for n in story.notes)]
+        self.replayable = not notes and not (self._spending and self._spending.refused)
+        from briefing.engines.llm.draft import to_draft  # noqa: PLC0415 - see _write
+
         # The run's usage goes with the first draft: the pipeline adds the drafts' up.
         return [
             to_draft(
@@ -334,6 +357,8 @@ class LLMEngine:
                 if reuse is not None and not story.notes:  # a failed partial merge is asked again
                     reuse.keep_merge(sources, summaries, story)
                 return story.merged, story
+        from briefing.engines.llm.draft import fallback_reduce  # noqa: PLC0415 - see _write
+
         unmerged, left_out = fallback_reduce(summaries)
         if len(sources) > 1 and summaries:
             beyond = f", {left_out} items beyond the sections' limits left out" if left_out else ""

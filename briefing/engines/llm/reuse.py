@@ -106,7 +106,8 @@ class Reuse:
         prompts: Prompts,
         sources: Sequence[Source],
     ) -> None:
-        self.cache = ResponseCache(settings.response_cache_dir() / "results")
+        # Written in the background (the event loop does not wait): flush() at the end.
+        self.cache = ResponseCache(settings.response_cache_dir() / "results", background=True)
         self.prints = {s.id: fingerprint(s) for s in sources}
         self._asked = {
             "map": _asked_with(settings, prompts, MapResult),
