@@ -24,7 +24,7 @@ COMMON = 2.0  # -log10 frequency: words above one in a hundred tokens weigh noth
 
 
 @functools.cache
-def _frequencies() -> dict[str, float]:
+def _frequencies() -> wordlists.WordTable:
     # Kept in the cache folder, as importing wordfreq and merging its lists took a run
     # half a second (briefing/wordlists.py).
     return wordlists.table("highest-frequency-small-" + "-".join(_LANGUAGES), _merged)

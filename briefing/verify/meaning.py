@@ -443,14 +443,14 @@ def _polar(ws: Sequence[str]) -> list[str]:
 def _common_english(word: str) -> bool:
     """wordfreq's Zipf frequency of the word in English is at least `_COMMON`."""
     if _PLAIN.fullmatch(word):
-        return word in _common_english_words()
+        return _common_english_words().get(word) is not None
     from wordfreq import zipf_frequency  # noqa: PLC0415 - rare: most words are plain
 
     return zipf_frequency(word, "en") >= _COMMON
 
 
 @functools.cache
-def _common_english_words() -> dict[str, float]:
+def _common_english_words() -> wordlists.WordTable:
     # Kept in the cache folder (briefing/wordlists.py): the English list wordfreq looks
     # words up in holds 40 MB once loaded, for the 30,000 words this check can accept.
     return wordlists.table(f"english-zipf-at-least-{_COMMON}", _built_common_english)
