@@ -2,7 +2,7 @@
 the user's cache folder.
 
 Importing wordfreq (it walks the call stack as it loads) and reading its lists took about
-half a second of every run, and its English "large" list alone holds 40 MB once loaded,
+half a second of every run, and its English "large" list alone holds 38 MB once loaded,
 for lookups whose answers change only when wordfreq does. A table is built from the
 installed wordfreq the first time it is needed and written to `tables/` under the cache
 folder (briefing.config.cache_root) as an SQLite file, named by what it holds and by

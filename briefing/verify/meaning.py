@@ -452,7 +452,7 @@ def _common_english(word: str) -> bool:
 @functools.cache
 def _common_english_words() -> wordlists.WordTable:
     # Kept in the cache folder (briefing/wordlists.py): the English list wordfreq looks
-    # words up in holds 40 MB once loaded, for the 30,000 words this check can accept.
+    # words up in holds 38 MB once loaded, for the 30,000 words this check can accept.
     return wordlists.table(f"english-zipf-at-least-{_COMMON}", _built_common_english)
 
 
