@@ -7,6 +7,7 @@ always give the same ids.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import hashlib
 import itertools
@@ -60,9 +61,44 @@ _RUN_ON = re.compile(
 )
 
 
+# A heading or breadcrumb glued to the sentence after it ("Home > Strategic Program >
+# Initiative for Regional Infrastructure The challenges of ..."): title case (every word
+# capitalised but the small words a title leaves lower case, dates and numbers aside),
+# then a capitalised article or pronoun before a lower-case word. A title-case run before
+# "A" or "An" is often a name ("Series A funding"), and one ending in a dash or colon is a
+# dateline ("OSLO, Norway - The first ..."): neither is cut.
+_AFTER_HEADING = re.compile(
+    r"(?<=[\w'’)]) (?=(?:The|This|These|Those|It|He|She|They|We|His|Her|Their|Its) [a-z])"
+)
+_TITLE_SMALL_WORDS = frozenset(
+    "a an the and but or nor for so yet as at by in of off on per to up via from into onto "
+    "over with".split()
+)
+_MONTHS = frozenset(m.lower() for m in (*calendar.month_name, *calendar.month_abbr) if m)
+
+
+def _is_heading(text: str) -> bool:
+    capitalised = 0
+    for word in text.split():
+        core = word.strip("\"'“”‘’()[],;")
+        if not any(ch.isalpha() for ch in core) or core.lower() in _MONTHS:
+            continue
+        if core[0].isupper():
+            capitalised += 1
+        elif core not in _TITLE_SMALL_WORDS:
+            return False
+    return capitalised >= 2 and not text.rstrip().endswith(("-", "–", "—", ":"))
+
+
 def _run_ons(piece: str) -> list[str]:
-    """`piece` split where a sentence ran on into the next without a full stop."""
+    """`piece` split where a sentence ran on into the next without a full stop, or where
+    a heading runs into the sentence after it."""
     ends = [m.end() for m in _RUN_ON.finditer(piece)]
+    for match in _AFTER_HEADING.finditer(piece):
+        start = max((end for end in ends if end <= match.start()), default=0)
+        if _is_heading(piece[start : match.start()]):
+            ends.append(match.end())
+    ends.sort()
     bounds = [0, *ends, len(piece)]
     return [piece[a:b].strip() for a, b in itertools.pairwise(bounds) if piece[a:b].strip()]
 

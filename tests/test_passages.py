@@ -52,10 +52,32 @@ def test_sentences_survive_abbreviations_decimals_and_quotes(
             ["She told The Harbour Gazette that the mill raised money in Series A funding."],
         ),
         ("It rained all day, The council said.", ["It rained all day, The council said."]),
+        (  # a breadcrumb and a page heading glued to the first sentence
+            (
+                "march 3 2026 Home > Projects > Weir Repairs for the Old Mill The work began "
+                "in spring."
+            ),
+            [
+                "march 3 2026 Home > Projects > Weir Repairs for the Old Mill",
+                "The work began in spring.",
+            ],
+        ),
+        (  # a dateline ends in a dash: it stays with its sentence
+            "MILLBROOK, Harland - The ferry resumed service on Friday.",
+            ["MILLBROOK, Harland - The ferry resumed service on Friday."],
+        ),
+        (  # a sentence, not a heading, before the capital: a lower-case word that is not small
+            "Crews Reopened Millbrook Ferry The crews said it was safe.",
+            ["Crews Reopened Millbrook Ferry", "The crews said it was safe."],
+        ),
+        (
+            "The Mill Trust thanked Harland Ferry Co It was a long winter.",
+            ["The Mill Trust thanked Harland Ferry Co It was a long winter."],
+        ),
     ],
-    ids=["run-on", "furniture", "names", "after-comma"],
+    ids=["run-on", "furniture", "names", "after-comma", "heading", "dateline", "title", "sentence"],
 )
-def test_a_sentence_run_on_without_its_full_stop_is_split(text: str, expected: list[str]):
+def test_a_sentence_run_on_without_its_full_stop_is_split(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected
     assert split_sentences(text, language="de") == [text]  # English capitals only
 
