@@ -64,7 +64,7 @@ class _Stored:
 
     def __init__(self, path: Path) -> None:
         self._database = sqlite3.connect(
-            f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
+            f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
         )
         weakref.finalize(self, self._database.close)  # a run may drop a table it read
         self._lock = threading.Lock()

@@ -61,6 +61,15 @@ def test_a_table_that_cannot_be_kept_is_still_given(
     assert "could not keep the word table" in caplog.text
 
 
+def test_a_cache_folder_given_as_a_relative_path_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")  # a file URI needs an absolute path
+    wordlists.table("test-table", lambda: {"a": 1.0})
+    assert wordlists.table("test-table", dict).get("a") == 1.0
+
+
 def test_the_common_english_check_answers_as_wordfreq_does() -> None:
     words = ["likely", "der", "aware", "ited", "believable", "qzxv", "ited9", "x-y", "Likely"]
     # Plain words near the bar, where wordfreq's rounding decides.
