@@ -126,9 +126,10 @@ def _reading(source: Source) -> tuple[int, int, bool]:
 def _read(title: str, sentences: tuple[str, ...]) -> tuple[int, int, bool]:
     named = bool(entities(title))
     reporting = sum(_reports_under(named, s) for s in sentences)
-    # A feed's "Continue reading..." link after a whole summary cuts nothing short.
-    text = [s for s in sentences if _BOILERPLATE.search(s) is None]
-    snippet = bool(text) and cut_off(text[-1])
+    # A feed's "Continue reading..." link after a whole summary cuts nothing short: the
+    # last sentence that is no furniture says whether the text was cut (read from the end).
+    last = next((s for s in reversed(sentences) if _BOILERPLATE.search(s) is None), None)
+    snippet = last is not None and cut_off(last)
     return reporting, sum(addresses_reader(s) for s in sentences), snippet
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import math
 
+from briefing import wordlists
+
 # wordfreq's "small" lists hold every word above about one in a million tokens and load in
 # a hundredth of a second each; rarer words are all equally telling here.
 _LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl")
@@ -22,8 +24,14 @@ COMMON = 2.0  # -log10 frequency: words above one in a hundred tokens weigh noth
 
 
 @functools.cache
-def _frequencies() -> dict[str, float]:
-    import wordfreq  # noqa: PLC0415 - loaded when the first article is weighed, not at import
+def _frequencies() -> wordlists.WordTable:
+    # Kept in the cache folder, as importing wordfreq and merging its lists took a run
+    # half a second (briefing/wordlists.py).
+    return wordlists.table("highest-frequency-small-" + "-".join(_LANGUAGES), _merged)
+
+
+def _merged() -> dict[str, float]:
+    import wordfreq  # noqa: PLC0415 - loaded only to build the table
 
     merged: dict[str, float] = {}
     for language in _LANGUAGES:
