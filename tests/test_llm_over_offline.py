@@ -227,3 +227,33 @@ def test_a_sentence_the_model_copies_is_shown_once_with_its_corroboration():
         shown = [i for name in ("bottom_line", "key_developments") for i in filled.sections[name]]
         assert [i for i in shown if "S2.1" in {*i.citations, *i.corroborated_by}] == [lead]
         assert filled.sections["bottom_line"] == [lead]
+
+
+def test_a_model_claim_on_a_repeat_of_a_sentence_shown_is_that_claim():
+    # A page that repeats its lede under a dateline: the model's claim on the repeat is
+    # the offline draft's claim on the lede, shown once. Another outlet's sentence with
+    # another number is another report: it stays the model's.
+    from briefing.ingest.article import Article  # noqa: PLC0415 - this test's own sources
+    from briefing.passages import build_sources  # noqa: PLC0415
+
+    lede = "The Millbrook ferry resumed 40 crossings a day on Friday after repairs to its pier."
+    other = lede.replace("40", "48")
+    rest = "Crews replaced four timber piles over three weeks."
+    sources, _ = build_sources([
+        Article.from_paragraphs(
+            "Ferry back", [lede, f"MILLBROOK, Harland - {lede}", rest], origin="a.txt"
+        ),
+        Article.from_paragraphs("Ferry returns", [other], origin="b.txt"),
+    ])  # fmt: skip
+    repeat = sources[0].passages[1]
+    assert repeat.text != lede
+    offline = offline_draft(
+        bottom_line=[claim(lede, "S1.1")], key_developments=[claim(rest, "S1.3")]
+    )
+    for section in ("bottom_line", "key_developments"):
+        written = {section: [claim(lede, repeat.id), claim(other, "S2.1")]}
+        filled = over_offline("Ferry back", written, offline, sources)
+        shown = [c for name in ("bottom_line", "key_developments") for c in filled.sections[name]]
+        assert [c.citations for c in shown].count(["S1.1"]) == 1
+        assert not [c for c in shown if repeat.id in c.citations]
+        assert [c.citations for c in shown].count(["S2.1"]) == 1

@@ -38,7 +38,7 @@ CORROBORATES = 0.3  # cosine above which another source reports the same thing
 MAX_DEVELOPMENTS, MAX_UNCONFIRMED, MAX_QUOTES, MAX_FIGURES = 8, 6, 5, 8
 MAX_VALUES = 4
 MAX_ALSO = 3  # sources that corroborate a claim, for its weight and its "also reported by"
-REPEATS = 0.8  # share of a quote's words already shown that makes it a repeat
+REPEATS = 0.8  # share of a text's words already shown that makes it a repeat
 SHORTLIST = 40  # corroboration is computed for this many sentences, not all of them
 
 
@@ -348,7 +348,7 @@ def _quotes(sources: list[Source], scored: list[Scored], claims: list[Claim]) ->
         words = set(tokens(q.text))
         if speaker is None or cited.intersection(q.passage_ids):
             continue
-        if any(_repeats(words, seen) for seen in shown):
+        if any(repeats(words, seen) for seen in shown):
             continue
         if per_speaker.get(speaker, 0) >= 2:
             continue
@@ -360,8 +360,9 @@ def _quotes(sources: list[Source], scored: list[Scored], claims: list[Claim]) ->
     return quotes
 
 
-def _repeats(words: set[str], shown: set[str]) -> bool:
-    """Whether nearly all of a quote's words are in something already shown."""
+def repeats(words: set[str], shown: set[str]) -> bool:
+    """Whether nearly all of a text's words (a quote's, a model's claim's) are in
+    something already shown."""
     return bool(words) and len(words & shown) >= REPEATS * len(words)
 
 

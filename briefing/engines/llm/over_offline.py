@@ -30,13 +30,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from briefing.engines.extractive import repeats
 from briefing.engines.extractive.cues import hedge, leans_on_another
 from briefing.engines.extractive.headline import MIN_WORDS
+from briefing.engines.extractive.similarity import tokens
 from briefing.models import Claim, KeyFigure
 from briefing.reportage import ledes
 from briefing.sections import SECTIONS
 from briefing.statements import claim_problem
 from briefing.verify.checks import check_text
+from briefing.verify.numbers import unsupported_quantities
 from briefing.verify.support import support_score
 
 if TYPE_CHECKING:
@@ -150,12 +153,29 @@ def _offline_form(
         return item
     cited = set(item.citations)
     copied = any(texts.get(c) == item.text for c in cited)
+    words = set(tokens(item.text))
     for other in (o for items in offline.values() for o in items if isinstance(o, Claim)):
         if cited <= {*other.citations, *other.corroborated_by} and (
             copied or not cited <= set(other.citations)
         ):
             return other
+        # Another sentence that says what the claim says (a page that repeats its lede
+        # under a dateline, a wire copy): the same report, as the offline engine shows it.
+        if not cited & set(other.citations) and _same_report(item.text, words, other.text):
+            return other
     return item
+
+
+def _same_report(text: str, words: set[str], other: str) -> bool:
+    """Whether two texts say the same: nearly all the words of each are in the other,
+    and so are its numbers (10,000 troops and 12,000 troops are two reports)."""
+    others = set(tokens(other))
+    return (
+        repeats(words, others)
+        and repeats(others, words)
+        and not unsupported_quantities(text, [other])
+        and not unsupported_quantities(other, [text])
+    )
 
 
 def _values(item: Item) -> set[tuple[float, str | None]]:
