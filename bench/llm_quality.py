@@ -53,6 +53,7 @@ REASONS = [
     ("too few of the passage's words", r"of its words appear"),
     ("not one statement", r"statement|fragment|sentences;|heading|question"),
     ("hedged report stated as fact", r"which hedges it"),
+    ("what someone said stated as fact", r"keep who said it"),
     ("subject is a pronoun", r"leans on another"),
     ("speaker not named there", r"no speaker"),
     ("unlike values as a disagreement", r"measure different things"),

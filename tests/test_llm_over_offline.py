@@ -257,3 +257,13 @@ def test_a_model_claim_on_a_repeat_of_a_sentence_shown_is_that_claim():
         assert [c.citations for c in shown].count(["S1.1"]) == 1
         assert not [c for c in shown if repeat.id in c.citations]
         assert [c.citations for c in shown].count(["S2.1"]) == 1
+
+
+def test_what_someone_said_is_not_stated_as_fact():
+    unsaid = "The dam wall has not failed completely."  # S1.3: Tomas Reyn said it
+    said = "Agency chief Tomas Reyn said the dam wall has not failed completely."
+    for text, kept in ((unsaid, False), (said, True)):
+        brief, dropped = draft_of(written(key_developments=[point(text, "S1.3")]))
+        shown = {c.text for c in brief.stories[0].key_developments}
+        assert (text in shown) is kept, dropped
+        assert any("keep who said it" in d for d in dropped) is not kept

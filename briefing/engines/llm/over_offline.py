@@ -5,8 +5,9 @@ model wrote has passed the verifier's checks, synthesis included (engines/suppor
 a quote's speaker, "also reported by", values side by side only when they measure one
 quantity); it is then held to the offline engine's own candidate rules: a claim is one
 statement in one sentence that names its subject (statements.py), and a claim outside
-the unconfirmed reports does not rest on a sentence that hedges it (cues.hedge). What
-fails is left out, with the reason, for the run report.
+the unconfirmed reports does not rest on a sentence that hedges it (cues.hedge), nor
+state as fact what its sentence has someone say ("X told me that ...") without saying
+who. What fails is left out, with the reason, for the run report.
 
 Then the brief is filled from the offline draft, section by section, with no model call:
 the model's headline when it gave a good one, else the offline draft's; the model's
@@ -38,6 +39,7 @@ from briefing.models import Claim, KeyFigure
 from briefing.reportage import ledes
 from briefing.sections import SECTIONS
 from briefing.statements import claim_problem
+from briefing.verify.attribution import SPEECH, masked
 from briefing.verify.checks import check_text
 from briefing.verify.numbers import unsupported_quantities
 from briefing.verify.support import support_score
@@ -82,6 +84,12 @@ class _Rules:
             hedged = next((c for c in claim.citations if hedge(self.texts[c])), None)
             if hedged is not None:
                 problem = f"rests on {hedged}, which hedges it, outside the unconfirmed reports"
+        if problem is None and not section.hedged:  # an unconfirmed report is someone's
+            credited = next(
+                (c for c in claim.citations if _unsaid(claim.text, self.texts[c])), None
+            )
+            if credited is not None:
+                problem = f"states as fact what {credited} credits to someone; keep who said it"
         if problem is not None:
             self.refuse(claim.text, problem)
         return problem is None
@@ -131,6 +139,23 @@ class _Rules:
             self.refuse(title, "the headline says what the sources do not")
             return None
         return title
+
+
+def _unsaid(claim: str, passage: str) -> bool:
+    """Whether the claim restates what the passage has someone say, without saying who:
+    nearly all its words come after the passage's verb of saying ("Duhalde ... told me in
+    an interview this week that the 10 biggest countries will sign ...": a forecast one
+    man made, not a fact) and it has no such verb itself. A closing "..., the council
+    said" dropped from a report is not read as this (a summary commonly leaves it to the
+    citation). The offline engine shows whole sentences, so its claims keep who said what."""
+    if SPEECH.search(masked(claim)):
+        return False
+    words = set(tokens(claim))
+    cue = SPEECH.search(masked(passage))
+    if cue is None or not words:
+        return False
+    before, after = set(tokens(passage[: cue.start()])), set(tokens(passage[cue.end() :]))
+    return repeats(words, after) and not repeats(words, before)
 
 
 def _cited(item: Item) -> set[str]:
