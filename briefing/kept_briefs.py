@@ -135,7 +135,7 @@ class KeptBriefs:
             log.warning("ignoring kept brief %s: not one this version wrote (%s)", key, err)
             return None
         brief = kept.model_copy(update={"generated_at": config.now()})
-        return brief.with_run(RunReport(seconds=seconds, cost_usd=0.0))
+        return brief.with_run(RunReport(seconds=seconds, cost_usd=0.0, kept=True))
 
     def files_key(self, files: Sequence[Path]) -> str | None:
         """The key of the brief of these input files, made of their names and bytes (what

@@ -193,10 +193,16 @@ class RunReport(Strict):
     completion_tokens: Count = 0
     cached_tokens: Annotated[Count, Field(description="Prompt tokens the provider cached.")] = 0
     cost_usd: float | None = Field(default=None, ge=0, description="Estimated cost, if priced.")
+    kept: bool = Field(
+        default=False,
+        description="The brief was kept from an earlier run of the same inputs, options and code.",
+    )
 
     def line(self) -> str:
         """The report as one line for stderr."""
         text = f"{self.seconds:.2f} s in all"
+        if self.kept:
+            text += "; the brief an earlier run wrote from the same inputs, options and code"
         if self.calls or self.cached_calls:
             text += (
                 f"; {self.calls} model calls ({self.cached_calls} from cache), "

@@ -107,6 +107,10 @@ def test_a_rerun_with_nothing_changed_is_the_kept_brief(
     assert both_formats(again) == both_formats(first)
     assert again.run is not None
     assert (again.run.calls, again.run.cached_calls, again.run.cost_usd) == (0, 0, 0.0)
+    # `-v` says where the brief came from.
+    assert again.run.kept
+    assert not first.run.kept
+    assert "earlier run wrote from the same inputs" in again.run.line()
     # Dated by the run that renders it, as a brief written now.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     later = generate(inputs, server, tmp_path / "cache")
